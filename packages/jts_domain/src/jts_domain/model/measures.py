@@ -1,0 +1,128 @@
+"""What JTS measures: daily scores, workload levels, alerts, and the events it publishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from jts_domain.model.task import SlaStatus
+
+
+class ScoreMetricName(StrEnum):
+    """The five metrics of the daily score."""
+
+    COMPLETION = "completion"
+    TIMELINESS = "timeliness"
+    UTILIZATION = "utilization"
+    SLA = "sla"
+    QUALITY = "quality"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreInputs:
+    """Everything the daily score of one employee on one date is computed from.
+
+    The store computes these for a whole organization in a few SQL statements; the
+    in-memory adapter computes the same numbers in Python.
+    """
+
+    employee_id: UUID
+    business_date: date
+    relevant_tasks: int = 0
+    completed_tasks: int = 0
+    completed_on_time: int = 0
+    rostered: bool = False
+    capacity_minutes: int = 0
+    active_seconds: float = 0.0
+    sla_tasks: int = 0
+    sla_met: int = 0
+    approved_tasks: int = 0
+    quality_sum: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreMetric:
+    """One line of a score's breakdown: why the score is what it is.
+
+    ``value`` is None when the metric is undefined (its denominator is zero); an
+    undefined metric has no weight in the score and contributes nothing.
+    """
+
+    name: ScoreMetricName
+    numerator: Decimal
+    denominator: Decimal
+    value: Decimal | None
+    weight: Decimal
+    contribution: Decimal
+
+
+@dataclass(slots=True, kw_only=True)
+class DailyScore:
+    """An employee's score for a business date (one per employee and date)."""
+
+    id: UUID
+    organization_id: UUID
+    employee_id: UUID
+    business_date: date
+    score: Decimal | None
+    metrics: tuple[ScoreMetric, ...]
+    reliability: Decimal | None
+    calculated_at: datetime
+
+
+class WorkloadLevel(StrEnum):
+    """How loaded an employee is; ordered LOW < MODERATE < HIGH < CRITICAL."""
+
+    LOW = "LOW"
+    MODERATE = "MODERATE"
+    HIGH = "HIGH"
+    CRITICAL = "CRITICAL"
+
+    @property
+    def order(self) -> int:
+        """0 for LOW up to 3 for CRITICAL."""
+        return list(WorkloadLevel).index(self)
+
+
+class AlertKind(StrEnum):
+    """What an alert warns of."""
+
+    SLA_AT_RISK = "SLA_AT_RISK"
+    SLA_BREACHED = "SLA_BREACHED"
+
+
+@dataclass(slots=True, kw_only=True)
+class Alert:
+    """A warning raised once per task and kind."""
+
+    id: UUID
+    organization_id: UUID
+    kind: AlertKind
+    task_id: UUID
+    employee_id: UUID | None
+    sla_status: SlaStatus
+    message: str
+    created_at: datetime
+
+
+class EventName(StrEnum):
+    """Events written to the outbox and delivered to subscribers and webhooks."""
+
+    TASK_COMPLETED = "task.completed"
+    TIMER_STATE_CHANGED = "timer.state_changed"
+    TIMER_STOPPED = "timer.stopped"
+    DAILY_SCORE_CALCULATED = "daily_score.calculated"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainEvent:
+    """Something that happened, recorded in the same transaction as the change."""
+
+    name: EventName
+    organization_id: UUID
+    occurred_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,345 @@
+"""The ports: what the use cases need from the outside world, as Protocols.
+
+Every repository method takes the organization id first: no read or write ever crosses
+tenants, and an id from another organization is simply not found. ``get`` methods raise
+``DomainError(NOT_FOUND)``; ``find`` methods return None. ``update`` methods check the
+record's ``version`` against the stored one, raise ``DomainError(CONFLICT)`` when it is
+stale, and bump it on the record they were given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from jts_domain.model import (
+    Alert,
+    AlertKind,
+    Attendance,
+    DailyScore,
+    Department,
+    DomainEvent,
+    Employee,
+    Organization,
+    RosterEntry,
+    ScoreInputs,
+    ShiftTemplate,
+    StatusChange,
+    Store,
+    Task,
+    TaskStatus,
+    TaskTemplate,
+    Timer,
+)
+
+
+class Clock(Protocol):
+    """The one source of the current time (timezone-aware, UTC)."""
+
+    def now(self) -> datetime:
+        """The current instant, in UTC."""
+        ...
+
+
+class EventPublisher(Protocol):
+    """Announces committed events to live subscribers (after the outbox row exists)."""
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Deliver events that were committed; called after commit only."""
+        ...
+
+
+class OrganizationRepository(Protocol):
+    """Tenants."""
+
+    async def add(self, organization: Organization) -> None: ...
+    async def get(self, organization_id: UUID) -> Organization: ...
+    async def list_all(self) -> list[Organization]: ...
+
+
+class EmployeeRepository(Protocol):
+    """People; e-mail addresses are unique across all organizations."""
+
+    async def add(self, employee: Employee) -> None: ...
+    async def get(self, organization_id: UUID, employee_id: UUID) -> Employee: ...
+    async def find_by_email(self, email: str) -> Employee | None: ...
+    async def list_active(
+        self, organization_id: UUID, *, department_id: UUID | None = None
+    ) -> list[Employee]:
+        """Active employees, by id; of one department when given."""
+        ...
+
+
+class DepartmentRepository(Protocol):
+    """Departments."""
+
+    async def add(self, department: Department) -> None: ...
+    async def get(self, organization_id: UUID, department_id: UUID) -> Department: ...
+    async def list_all(self, organization_id: UUID) -> list[Department]: ...
+
+
+class StoreRepository(Protocol):
+    """Stores (places with a geofence)."""
+
+    async def add(self, store: Store) -> None: ...
+    async def get(self, organization_id: UUID, store_id: UUID) -> Store: ...
+    async def list_all(self, organization_id: UUID) -> list[Store]: ...
+
+
+class ShiftTemplateRepository(Protocol):
+    """Shift templates."""
+
+    async def add(self, template: ShiftTemplate) -> None: ...
+    async def get(self, organization_id: UUID, template_id: UUID) -> ShiftTemplate: ...
+    async def list_all(self, organization_id: UUID) -> list[ShiftTemplate]: ...
+
+
+class RosterRepository(Protocol):
+    """Roster entries: at most one per employee and business date."""
+
+    async def add(self, entry: RosterEntry) -> None: ...
+    async def update(self, entry: RosterEntry) -> None: ...
+    async def find(
+        self, organization_id: UUID, employee_id: UUID, business_date: date
+    ) -> RosterEntry | None: ...
+    async def list_for_date(self, organization_id: UUID, business_date: date) -> list[RosterEntry]:
+        """Every entry of the date, ordered by employee id."""
+        ...
+
+
+class AttendanceRepository(Protocol):
+    """Attendance rows: one per employee and business date."""
+
+    async def add(self, attendance: Attendance) -> None: ...
+    async def update(self, attendance: Attendance) -> None: ...
+    async def find(
+        self, organization_id: UUID, employee_id: UUID, business_date: date
+    ) -> Attendance | None: ...
+    async def find_open(self, organization_id: UUID, employee_id: UUID) -> Attendance | None:
+        """The employee's attendance that is clocked in and not out, if any."""
+        ...
+
+    async def add_missing(self, rows: Sequence[Attendance]) -> int:
+        """Insert the rows whose employee and date have none yet; return how many were new."""
+        ...
+
+    async def list_for_date(self, organization_id: UUID, business_date: date) -> list[Attendance]:
+        """Every row of the date, ordered by employee id."""
+        ...
+
+    async def punctuality(
+        self, organization_id: UUID, date_from: date, date_to: date
+    ) -> dict[UUID, tuple[int, int]]:
+        """Per employee: (punctual days, rostered days) between the dates, inclusive.
+
+        A rostered day is a date with a roster entry; it is punctual when the employee's
+        attendance that day is PRESENT.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskFilter:
+    """Filters of a task listing; None means any."""
+
+    assignee_id: UUID | None = None
+    department_id: UUID | None = None
+    statuses: frozenset[TaskStatus] | None = None
+    planned_date: date | None = None
+
+
+class TaskRepository(Protocol):
+    """Tasks and their status history."""
+
+    async def add(self, task: Task) -> None: ...
+    async def get(self, organization_id: UUID, task_id: UUID) -> Task: ...
+    async def update(self, task: Task) -> None: ...
+    async def add_history(self, change: StatusChange) -> None: ...
+    async def history(self, organization_id: UUID, task_id: UUID) -> list[StatusChange]:
+        """The task's status changes, oldest first."""
+        ...
+
+    async def search(
+        self,
+        organization_id: UUID,
+        task_filter: TaskFilter,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Task]:
+        """Tasks ordered by (created_at, id), strictly after the cursor when given."""
+        ...
+
+    async def list_open(
+        self, organization_id: UUID, *, assignee_id: UUID | None = None
+    ) -> list[Task]:
+        """Open tasks (neither completed nor cancelled), ordered by (created_at, id)."""
+        ...
+
+    async def list_unassigned(
+        self, organization_id: UUID, department_id: UUID, business_date: date
+    ) -> list[Task]:
+        """PENDING tasks of the department without assignee, planned for the date or undated."""
+        ...
+
+    async def for_planner(
+        self, organization_id: UUID, employee_id: UUID, business_date: date, timezone: str
+    ) -> list[Task]:
+        """The employee's planner candidates for a business date, in one query.
+
+        Open tasks assigned to the employee that are planned before the date (carried
+        over) or planned or due on it (due dates read in ``timezone``).
+        """
+        ...
+
+    async def find_generated(
+        self, organization_id: UUID, template_id: UUID, employee_id: UUID, business_date: date
+    ) -> Task | None:
+        """The task a template already generated for the employee and date, if any."""
+        ...
+
+
+class TimerRepository(Protocol):
+    """Timers; at most one non-stopped timer per employee, guarded by the store too.
+
+    ``add`` raises ``DomainError(TIMER_ALREADY_RUNNING)`` when the employee already has
+    a non-stopped timer, even if another transaction added it concurrently.
+    """
+
+    async def add(self, timer: Timer) -> None: ...
+    async def get(self, organization_id: UUID, timer_id: UUID) -> Timer: ...
+    async def update(self, timer: Timer) -> None: ...
+    async def find_active(self, organization_id: UUID, employee_id: UUID) -> Timer | None: ...
+    async def list_for_task(self, organization_id: UUID, task_id: UUID) -> list[Timer]:
+        """Every timer of the task, oldest first."""
+        ...
+
+    async def list_active(self, organization_id: UUID) -> list[Timer]:
+        """Every non-stopped timer of the organization, oldest first."""
+        ...
+
+    async def list_for_employee(
+        self,
+        organization_id: UUID,
+        employee_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Timer]:
+        """The employee's timers, newest first, strictly after the cursor when given."""
+        ...
+
+
+class TaskTemplateRepository(Protocol):
+    """Templates of the tasks a roster generates."""
+
+    async def add(self, template: TaskTemplate) -> None: ...
+    async def list_all(self, organization_id: UUID) -> list[TaskTemplate]: ...
+
+
+class DailyScoreRepository(Protocol):
+    """Daily scores: one per employee and business date."""
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
+        """Insert or replace each (employee, date) score."""
+        ...
+
+    async def find(
+        self, organization_id: UUID, employee_id: UUID, business_date: date
+    ) -> DailyScore | None: ...
+    async def list_range(
+        self,
+        organization_id: UUID,
+        employee_ids: Sequence[UUID],
+        date_from: date,
+        date_to: date,
+    ) -> list[DailyScore]:
+        """Scores of the employees between the dates (inclusive), by date then employee."""
+        ...
+
+
+class AlertRepository(Protocol):
+    """Alerts, raised once per task and kind."""
+
+    async def add_if_new(self, alert: Alert) -> bool:
+        """Store the alert unless the task already has one of its kind; True if stored."""
+        ...
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Alert]:
+        """Newest first."""
+        ...
+
+    async def kinds_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> set[tuple[UUID, AlertKind]]:
+        """Which (task, kind) alerts already exist among the given tasks."""
+        ...
+
+
+class ScoreQueries(Protocol):
+    """Set-based reads for scoring: a whole organization's day in a few statements."""
+
+    async def score_inputs(
+        self, organization_id: UUID, business_date: date, timezone: str
+    ) -> list[ScoreInputs]:
+        """One :class:`ScoreInputs` per active employee, ordered by employee id.
+
+        Relevant tasks: assigned to the employee, planned for the date or due on it
+        (read in ``timezone``), not cancelled. Completed on time: completed at or before
+        the due time, or with none. SLA tasks: the employee's tasks with an SLA deadline
+        that fell on the date, or completed on the date with a deadline; met when
+        completed at or before it. Approved tasks: approved on the date with a quality
+        rating. Active seconds: RUNNING intervals clipped to the date's local day.
+        Capacity: the rostered shift's minutes less its unpaid break.
+        """
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One business transaction: everything it wrote commits together or not at all.
+
+    Use as ``async with uow:``; leaving the block without :meth:`commit` rolls back.
+    Events passed to :meth:`emit` are written to the outbox in the same transaction and
+    published after commit.
+    """
+
+    organizations: OrganizationRepository
+    employees: EmployeeRepository
+    departments: DepartmentRepository
+    stores: StoreRepository
+    shift_templates: ShiftTemplateRepository
+    roster: RosterRepository
+    attendance: AttendanceRepository
+    tasks: TaskRepository
+    timers: TimerRepository
+    task_templates: TaskTemplateRepository
+    scores: DailyScoreRepository
+    alerts: AlertRepository
+    score_queries: ScoreQueries
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def emit(self, event: DomainEvent) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work for each use case."""
+
+    def __call__(self) -> UnitOfWork: ...
