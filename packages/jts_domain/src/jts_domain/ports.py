@@ -199,7 +199,11 @@ class TaskRepository(Protocol):
     async def find_generated(
         self, organization_id: UUID, template_id: UUID, employee_id: UUID, business_date: date
     ) -> Task | None:
-        """The task a template already generated for the employee and date, if any."""
+        """The task a template already generated for the employee and date, if any.
+
+        Matched on ``template_id``, ``generated_for`` and ``planned_date``, so a generated
+        task that was later declined or reassigned is still found (never generated twice).
+        """
         ...
 
 

@@ -112,6 +112,7 @@ class Task:
     quality_rating: int | None = None
     source: TaskSource = TaskSource.MANUAL
     template_id: UUID | None = None
+    generated_for: UUID | None = None
     created_by: UUID | None = None
     created_at: datetime
     status_changed_at: datetime
