@@ -1,0 +1,12 @@
+"""In-memory adapters of every port: product code, held to the same tests as the store.
+
+Use them to embed JTS's rules in another program, or to run the use cases with no
+database::
+
+    db = InMemoryDatabase()
+    ctx = ServiceContext(uow=db.unit_of_work, clock=SystemClock())
+"""
+
+from jts_domain.memory.database import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
+
+__all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "RecordingPublisher"]

@@ -1,0 +1,125 @@
+"""The in-memory database and its unit of work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from jts_domain.memory.repositories import (
+    MemoryAttendance,
+    MemoryDepartments,
+    MemoryEmployees,
+    MemoryOrganizations,
+    MemoryRoster,
+    MemoryShiftTemplates,
+    MemoryStores,
+    MemoryTasks,
+)
+from jts_domain.memory.score_queries import MemoryScoreQueries
+from jts_domain.memory.tables import Tables
+from jts_domain.memory.timers import MemoryAlerts, MemoryScores, MemoryTaskTemplates, MemoryTimers
+from jts_domain.model import DomainEvent
+from jts_domain.ports import EventPublisher
+
+
+class RecordingPublisher:
+    """An event publisher that keeps what it was given (and lets listeners wait for it)."""
+
+    def __init__(self) -> None:
+        self.published: list[DomainEvent] = []
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Record committed events in order."""
+        self.published.extend(events)
+
+
+class InMemoryDatabase:
+    """Every table of JTS in process memory; units of work run one at a time.
+
+    Serialising units of work with one lock gives the same guarantees the store gets
+    from PostgreSQL (no lost update, one active timer per employee) without locks per row.
+
+    >>> import asyncio
+    >>> db = InMemoryDatabase()
+    >>> async def count() -> int:
+    ...     async with db.unit_of_work() as uow:
+    ...         return len(await uow.organizations.list_all())
+    >>> asyncio.run(count())
+    0
+    """
+
+    def __init__(self, publisher: EventPublisher | None = None) -> None:
+        self.tables = Tables()
+        self.publisher: EventPublisher = publisher or RecordingPublisher()
+        self._lock = asyncio.Lock()
+
+    @property
+    def outbox(self) -> list[DomainEvent]:
+        """Committed events, in commit order."""
+        return list(self.tables.outbox)
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        """A fresh unit of work (this method is a ``UnitOfWorkFactory``)."""
+        return InMemoryUnitOfWork(self)
+
+
+class InMemoryUnitOfWork:
+    """A transaction over :class:`InMemoryDatabase`: commit keeps, anything else undoes."""
+
+    def __init__(self, database: InMemoryDatabase) -> None:
+        self._db = database
+        tables = database.tables
+        self.organizations = MemoryOrganizations(tables)
+        self.employees = MemoryEmployees(tables)
+        self.departments = MemoryDepartments(tables)
+        self.stores = MemoryStores(tables)
+        self.shift_templates = MemoryShiftTemplates(tables)
+        self.roster = MemoryRoster(tables)
+        self.attendance = MemoryAttendance(tables)
+        self.tasks = MemoryTasks(tables)
+        self.timers = MemoryTimers(tables)
+        self.task_templates = MemoryTaskTemplates(tables)
+        self.scores = MemoryScores(tables)
+        self.alerts = MemoryAlerts(tables)
+        self.score_queries = MemoryScoreQueries(tables)
+        self._events: list[DomainEvent] = []
+        self._snapshot: dict[str, Any] | None = None
+
+    async def __aenter__(self) -> Self:
+        await self._db._lock.acquire()
+        self._snapshot = self._db.tables.snapshot()
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._snapshot is not None:
+                await self.rollback()
+        finally:
+            self._db._lock.release()
+
+    def emit(self, event: DomainEvent) -> None:
+        """Queue an event for the outbox of this transaction."""
+        self._events.append(event)
+
+    async def commit(self) -> None:
+        """Keep every change and the queued events, then publish the events."""
+        events, self._events = self._events, []
+        self._db.tables.outbox.extend(events)
+        self._snapshot = self._db.tables.snapshot()
+        if events:
+            await self._db.publisher.publish(events)
+
+    async def rollback(self) -> None:
+        """Undo everything since the last commit (or the start)."""
+        if self._snapshot is not None:
+            self._db.tables.restore(self._snapshot)
+            self._snapshot = self._db.tables.snapshot()
+        self._events = []

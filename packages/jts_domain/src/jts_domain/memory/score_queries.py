@@ -1,0 +1,112 @@
+"""The in-memory twin of the store's set-based score query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from jts_domain import shifts, timeline
+from jts_domain.memory.tables import Tables
+from jts_domain.model import (
+    Employee,
+    ScoreInputs,
+    Task,
+    TaskStatus,
+    TimerInterval,
+    TimerState,
+)
+
+
+class MemoryScoreQueries:
+    """Computes :class:`ScoreInputs` for an organization's day, as the SQL does."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def score_inputs(
+        self, organization_id: UUID, business_date: date, timezone: str
+    ) -> list[ScoreInputs]:
+        employees = sorted(
+            (
+                e
+                for e in self._t.employees.values()
+                if e.organization_id == organization_id and e.active
+            ),
+            key=lambda e: e.id,
+        )
+        tasks = [
+            t
+            for t in self._t.tasks.values()
+            if t.organization_id == organization_id and t.status is not TaskStatus.CANCELLED
+        ]
+        return [self._inputs(e, tasks, business_date, timezone) for e in employees]
+
+    def _inputs(
+        self, employee: Employee, tasks: list[Task], day: date, timezone: str
+    ) -> ScoreInputs:
+        def on_day(instant: datetime | None) -> bool:
+            return instant is not None and shifts.business_date(instant, timezone) == day
+
+        own = [t for t in tasks if t.assignee_id == employee.id]
+        relevant = [t for t in own if t.planned_date == day or on_day(t.due_at)]
+        completed = [t for t in relevant if t.status is TaskStatus.COMPLETED]
+        on_time = [
+            t
+            for t in completed
+            if t.due_at is None or (t.completed_at is not None and t.completed_at <= t.due_at)
+        ]
+        with_sla = [
+            t
+            for t in own
+            if t.sla_deadline is not None
+            and (
+                on_day(t.sla_deadline)
+                or (t.status is TaskStatus.COMPLETED and on_day(t.completed_at))
+            )
+        ]
+        sla_met = [
+            t
+            for t in with_sla
+            if t.status is TaskStatus.COMPLETED
+            and t.completed_at is not None
+            and t.sla_deadline is not None
+            and t.completed_at <= t.sla_deadline
+        ]
+        approved = [t for t in own if on_day(t.approved_at) and t.quality_rating is not None]
+        rostered, capacity = self._capacity(employee.id, day, timezone)
+        return ScoreInputs(
+            employee_id=employee.id,
+            business_date=day,
+            relevant_tasks=len(relevant),
+            completed_tasks=len(completed),
+            completed_on_time=len(on_time),
+            rostered=rostered,
+            capacity_minutes=capacity,
+            active_seconds=self._active_seconds(employee.id, day, timezone),
+            sla_tasks=len(with_sla),
+            sla_met=len(sla_met),
+            approved_tasks=len(approved),
+            quality_sum=sum(t.quality_rating or 0 for t in approved),
+        )
+
+    def _capacity(self, employee_id: UUID, day: date, timezone: str) -> tuple[bool, int]:
+        entry = self._t.roster.get((employee_id, day))
+        if entry is None:
+            return False, 0
+        shift = self._t.shift_templates[entry.shift_template_id]
+        window = shifts.shift_window(day, shift.start_time, shift.end_time, timezone)
+        return True, shifts.capacity_minutes(window, shift.break_minutes)
+
+    def _active_seconds(self, employee_id: UUID, day: date, timezone: str) -> float:
+        start, end = shifts.local_day_bounds(day, timezone)
+        total = 0.0
+        for timer in self._t.timers.values():
+            if timer.employee_id != employee_id:
+                continue
+            ended: list[TimerInterval] = [
+                i
+                for i in timer.intervals
+                if i.ended_at is not None and i.state is TimerState.RUNNING
+            ]
+            total += timeline.active_seconds_within(ended, start, end, end)
+        return total

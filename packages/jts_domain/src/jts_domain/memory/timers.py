@@ -1,0 +1,173 @@
+"""In-memory timers, templates, scores and alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.memory.tables import (
+    Tables,
+    check_version,
+    detached,
+    get_owned,
+    insert_new,
+    of_org,
+    page,
+)
+from jts_domain.model import Alert, AlertKind, DailyScore, TaskTemplate, Timer
+
+
+class MemoryTimers:
+    """Timers; at most one non-stopped timer per employee."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def _active_of(self, employee_id: UUID, *, besides: UUID | None = None) -> Timer | None:
+        found = (
+            t
+            for t in self._t.timers.values()
+            if t.employee_id == employee_id and t.is_active and t.id != besides
+        )
+        return next(found, None)
+
+    async def add(self, timer: Timer) -> None:
+        if timer.is_active and self._active_of(timer.employee_id) is not None:
+            raise DomainError(
+                ErrorCode.TIMER_ALREADY_RUNNING,
+                "the employee already has a timer that is not stopped",
+                {"employee_id": str(timer.employee_id)},
+            )
+        insert_new(self._t.timers, timer)
+
+    async def get(self, organization_id: UUID, timer_id: UUID) -> Timer:
+        return get_owned(self._t.timers, organization_id, timer_id, "timer")
+
+    async def update(self, timer: Timer) -> None:
+        if timer.is_active and self._active_of(timer.employee_id, besides=timer.id) is not None:
+            raise DomainError(ErrorCode.TIMER_ALREADY_RUNNING, "another timer is not stopped")
+        check_version(self._t.timers.get(timer.id), timer, "timer")
+        self._t.timers[timer.id] = detached(timer)
+
+    async def find_active(self, organization_id: UUID, employee_id: UUID) -> Timer | None:
+        timer = self._active_of(employee_id)
+        if timer is None or timer.organization_id != organization_id:
+            return None
+        return detached(timer)
+
+    async def list_for_task(self, organization_id: UUID, task_id: UUID) -> list[Timer]:
+        rows = [
+            t
+            for t in self._t.timers.values()
+            if t.organization_id == organization_id and t.task_id == task_id
+        ]
+        return [detached(t) for t in sorted(rows, key=lambda t: (t.started_at, t.id))]
+
+    async def list_active(self, organization_id: UUID) -> list[Timer]:
+        rows = [
+            t
+            for t in self._t.timers.values()
+            if t.organization_id == organization_id and t.is_active
+        ]
+        return [detached(t) for t in sorted(rows, key=lambda t: (t.started_at, t.id))]
+
+    async def list_for_employee(
+        self,
+        organization_id: UUID,
+        employee_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Timer]:
+        rows = [
+            t
+            for t in self._t.timers.values()
+            if t.organization_id == organization_id and t.employee_id == employee_id
+        ]
+        return page(rows, lambda t: (t.started_at, t.id), after, limit, newest_first=True)
+
+
+class MemoryTaskTemplates:
+    """Task templates."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def add(self, template: TaskTemplate) -> None:
+        insert_new(self._t.task_templates, template)
+
+    async def list_all(self, organization_id: UUID) -> list[TaskTemplate]:
+        return of_org(self._t.task_templates, organization_id)
+
+
+class MemoryScores:
+    """Daily scores, one per employee and date."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
+        for score in scores:
+            self._t.scores[(score.employee_id, score.business_date)] = detached(score)
+
+    async def find(
+        self, organization_id: UUID, employee_id: UUID, business_date: date
+    ) -> DailyScore | None:
+        score = self._t.scores.get((employee_id, business_date))
+        if score is None or score.organization_id != organization_id:
+            return None
+        return detached(score)
+
+    async def list_range(
+        self,
+        organization_id: UUID,
+        employee_ids: Sequence[UUID],
+        date_from: date,
+        date_to: date,
+    ) -> list[DailyScore]:
+        wanted = set(employee_ids)
+        rows = [
+            s
+            for s in self._t.scores.values()
+            if s.organization_id == organization_id
+            and s.employee_id in wanted
+            and date_from <= s.business_date <= date_to
+        ]
+        return [detached(s) for s in sorted(rows, key=lambda s: (s.business_date, s.employee_id))]
+
+
+class MemoryAlerts:
+    """Alerts, at most one per task and kind."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def add_if_new(self, alert: Alert) -> bool:
+        if any(
+            a.task_id == alert.task_id and a.kind == alert.kind for a in self._t.alerts.values()
+        ):
+            return False
+        self._t.alerts[alert.id] = detached(alert)
+        return True
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Alert]:
+        rows = [a for a in self._t.alerts.values() if a.organization_id == organization_id]
+        return page(rows, lambda a: (a.created_at, a.id), after, limit, newest_first=True)
+
+    async def kinds_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> set[tuple[UUID, AlertKind]]:
+        wanted = set(task_ids)
+        return {
+            (a.task_id, a.kind)
+            for a in self._t.alerts.values()
+            if a.organization_id == organization_id and a.task_id in wanted
+        }
