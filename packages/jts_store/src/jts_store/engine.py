@@ -1,0 +1,31 @@
+"""Engines for the asyncpg driver, from plain ``postgresql://`` URLs."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def asyncpg_url(url: str) -> URL:
+    """``postgresql://…`` (or ``postgres://``) as a ``postgresql+asyncpg://`` URL.
+
+    A Unix-socket URL keeps its ``host=/dir`` query parameter, which asyncpg understands.
+    """
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    return parsed.set(drivername="postgresql+asyncpg")
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL, naming another database."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """An async engine with a bounded pool that checks connections before use."""
+    return create_async_engine(
+        asyncpg_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        echo=echo,
+    )
