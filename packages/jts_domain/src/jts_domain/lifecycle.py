@@ -67,7 +67,7 @@ _NOT_STARTED = "NOT_STARTED"
 _T = TimerState
 _TIMER_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "start", "source": _NOT_STARTED, "dest": _T.RUNNING},
-    {"trigger": "pause", "source": _T.RUNNING, "dest": _T.PAUSED},
+    {"trigger": "pause", "source": [_T.RUNNING, _T.ON_BREAK], "dest": _T.PAUSED},
     {"trigger": "resume", "source": _T.PAUSED, "dest": _T.RUNNING},
     {"trigger": "start_break", "source": _T.RUNNING, "dest": _T.ON_BREAK},
     {"trigger": "end_break", "source": _T.ON_BREAK, "dest": _T.RUNNING},

@@ -1,0 +1,70 @@
+"""Finding an employee's rostered shift: for a business date, or covering an instant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from jts_domain.model import RosterEntry, ShiftTemplate
+from jts_domain.ports import UnitOfWork
+from jts_domain.shifts import ShiftWindow, business_date, shift_window
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class RosteredShift:
+    """A roster entry with its shift template and the shift's UTC window."""
+
+    entry: RosterEntry
+    template: ShiftTemplate
+    window: ShiftWindow
+
+
+async def rostered_shift(
+    uow: UnitOfWork, organization_id: UUID, employee_id: UUID, day: date, timezone: str
+) -> RosteredShift | None:
+    """The employee's shift on a business date, or None when not rostered."""
+    entry = await uow.roster.find(organization_id, employee_id, day)
+    if entry is None:
+        return None
+    template = await uow.shift_templates.get(organization_id, entry.shift_template_id)
+    window = shift_window(day, template.start_time, template.end_time, timezone)
+    return RosteredShift(entry=entry, template=template, window=window)
+
+
+async def covering_shift(
+    uow: UnitOfWork,
+    organization_id: UUID,
+    employee_id: UUID,
+    instant: datetime,
+    timezone: str,
+    *,
+    lead: timedelta = timedelta(0),
+) -> RosteredShift | None:
+    """The shift (today's, or yesterday's overnight one) whose window holds the instant.
+
+    The window is widened by ``lead`` before its start; its end is inclusive.
+    """
+    today = business_date(instant, timezone)
+    for day in (today, today - _DAY):
+        shift = await rostered_shift(uow, organization_id, employee_id, day, timezone)
+        if shift is not None and shift.window.contains(instant, lead=lead):
+            return shift
+    return None
+
+
+async def shift_of_instant(
+    uow: UnitOfWork, organization_id: UUID, employee_id: UUID, instant: datetime, timezone: str
+) -> RosteredShift | None:
+    """The shift an instant belongs to: one whose window holds it, else that date's shift.
+
+    Ties a clock-in or a timer start to a shift even when it happened outside the window
+    (an early or late clock-in, an overridden start).
+    """
+    covering = await covering_shift(uow, organization_id, employee_id, instant, timezone)
+    if covering is not None:
+        return covering
+    day = business_date(instant, timezone)
+    return await rostered_shift(uow, organization_id, employee_id, day, timezone)
