@@ -1,0 +1,343 @@
+"""Task use cases: create, read, and every trigger of the task lifecycle.
+
+Each use case runs in one unit of work. Who may do what (PRODUCT.md): ``task.assign``
+assigns and cancels, ``task.review`` approves, rejects and reopens (both within the
+departments a manager manages), the assignee accepts, declines, starts, pauses, resumes,
+submits and completes (NOT_ASSIGNEE otherwise), and ``hold`` is open to the assignee or
+an assigner. Starting, pausing, resuming and stopping move the task's timer too
+(:mod:`~jts_domain.services.work`).
+
+Checks come in this order: the task exists (NOT_FOUND), the caller may act
+(FORBIDDEN / NOT_ASSIGNEE), the input is valid (VALIDATION_ERROR), the trigger is
+allowed from the task's status (INVALID_TRANSITION); ``start`` and ``resume`` then run
+the timer start checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from uuid import UUID
+
+from jts_domain.errors import invalid
+from jts_domain.ids import new_id
+from jts_domain.model import (
+    Employee,
+    Environment,
+    JobCategory,
+    Permission,
+    StatusChange,
+    Task,
+    TaskPriority,
+    TaskStatus,
+)
+from jts_domain.ports import UnitOfWork
+from jts_domain.services.access import require_employee_reach
+from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.services.task_history import record_creation
+from jts_domain.services.task_moves import (
+    check_move,
+    move_task,
+    not_assignee,
+    require_assignee,
+    require_task_reach,
+    required_text,
+)
+from jts_domain.services.timer_steps import task_timer
+from jts_domain.services.work import pause_work, resume_work, start_work, stop_work
+from jts_domain.shifts import require_aware
+
+MAX_TITLE_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 10_000
+MAX_ESTIMATED_MINUTES = 7 * 24 * 60
+
+_TaskStep = Callable[[UnitOfWork, Task], Awaitable[object]]
+
+
+async def create_task(
+    ctx: ServiceContext,
+    caller: Caller,
+    *,
+    title: str,
+    description: str = "",
+    priority: TaskPriority = TaskPriority.MEDIUM,
+    assignee_id: UUID | None = None,
+    department_id: UUID | None = None,
+    store_id: UUID | None = None,
+    job_category: JobCategory | None = None,
+    environment: Environment | None = None,
+    planned_date: date | None = None,
+    due_at: datetime | None = None,
+    sla_deadline: datetime | None = None,
+    estimated_minutes: int = 0,
+    requires_review: bool = False,
+) -> Task:
+    """Create a task: PENDING, or ASSIGNED when created with an assignee.
+
+    Anyone with ``task.create`` may create a task for nobody or for themselves; naming
+    another assignee needs ``task.assign`` over them. The assignee must be an active
+    employee of the organization. Without a department the task takes the assignee's.
+    """
+    caller.require(Permission.TASK_CREATE)
+    title = required_text(title, "title", MAX_TITLE_LENGTH)
+    _check_task_fields(description, estimated_minutes, due_at, sla_deadline)
+    async with ctx.uow() as uow:
+        org_id = caller.organization_id
+        assignee = await _assignee(uow, caller, assignee_id)
+        if department_id is not None:
+            await uow.departments.get(org_id, department_id)
+        if store_id is not None:
+            await uow.stores.get(org_id, store_id)
+        now = ctx.clock.now()
+        task = Task(
+            id=new_id(),
+            organization_id=org_id,
+            title=title,
+            description=description,
+            priority=priority,
+            status=TaskStatus.PENDING if assignee is None else TaskStatus.ASSIGNED,
+            assignee_id=None if assignee is None else assignee.id,
+            department_id=department_id
+            if assignee is None
+            else (department_id or assignee.department_id),
+            store_id=store_id,
+            job_category=job_category,
+            environment=environment,
+            planned_date=planned_date,
+            due_at=due_at,
+            sla_deadline=sla_deadline,
+            estimated_minutes=estimated_minutes,
+            requires_review=requires_review,
+            created_by=caller.employee_id,
+            created_at=now,
+            status_changed_at=now,
+        )
+        await uow.tasks.add(task)
+        await record_creation(uow, task, caller.actor)
+        await uow.commit()
+    return task
+
+
+def _check_task_fields(
+    description: str,
+    estimated_minutes: int,
+    due_at: datetime | None,
+    sla_deadline: datetime | None,
+) -> None:
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise invalid(f"description is longer than {MAX_DESCRIPTION_LENGTH} characters")
+    if isinstance(estimated_minutes, bool) or not isinstance(estimated_minutes, int):
+        raise invalid("estimated_minutes must be a whole number", estimated_minutes=None)
+    if not 0 <= estimated_minutes <= MAX_ESTIMATED_MINUTES:
+        raise invalid(
+            f"estimated_minutes must be between 0 and {MAX_ESTIMATED_MINUTES}",
+            estimated_minutes=estimated_minutes,
+        )
+    if due_at is not None:
+        require_aware(due_at, "due_at")
+    if sla_deadline is not None:
+        require_aware(sla_deadline, "sla_deadline")
+
+
+async def _assignee(uow: UnitOfWork, caller: Caller, employee_id: UUID | None) -> Employee | None:
+    """The employee a task may be given to by the caller, or None when not given."""
+    return None if employee_id is None else await _active_employee(uow, caller, employee_id)
+
+
+async def _active_employee(uow: UnitOfWork, caller: Caller, employee_id: UUID) -> Employee:
+    """An active employee the caller may give work to (themselves, or one they reach)."""
+    employee = await require_employee_reach(
+        uow, caller, employee_id, Permission.TASK_ASSIGN, allow_self=True
+    )
+    if not employee.active:
+        raise invalid("the assignee is not an active employee", assignee_id=str(employee_id))
+    return employee
+
+
+async def get_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """A task of the caller's organization (NOT_FOUND otherwise)."""
+    async with ctx.uow() as uow:
+        return await uow.tasks.get(caller.organization_id, task_id)
+
+
+async def task_history(ctx: ServiceContext, caller: Caller, task_id: UUID) -> list[StatusChange]:
+    """The task's status changes, oldest first (its creation included)."""
+    async with ctx.uow() as uow:
+        await uow.tasks.get(caller.organization_id, task_id)
+        return await uow.tasks.history(caller.organization_id, task_id)
+
+
+async def _run(ctx: ServiceContext, caller: Caller, task_id: UUID, step: _TaskStep) -> Task:
+    """Load the task, run one step on it, commit, return the task as saved."""
+    async with ctx.uow() as uow:
+        task = await uow.tasks.get(caller.organization_id, task_id)
+        await step(uow, task)
+        await uow.commit()
+    return task
+
+
+async def assign_task(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, employee_id: UUID
+) -> Task:
+    """Give the task to an employee (``task.assign`` over both); refused while timed.
+
+    Reassigning a task whose timer is still active is a VALIDATION_ERROR: stop or
+    hold the work first (the lifecycle already refuses IN_PROGRESS and PAUSED tasks).
+    """
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
+        assignee = await _active_employee(uow, caller, employee_id)
+        check_move(task, "assign")
+        if await task_timer(uow, task) is not None:
+            raise invalid("the task has an active timer; stop it first", task_id=str(task.id))
+        task.assignee_id = assignee.id
+        if task.department_id is None:
+            task.department_id = assignee.department_id
+        note = f"assigned to {assignee.name}"
+        await move_task(uow, task, "assign", actor=caller.actor, at=ctx.clock.now(), note=note)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def accept_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """The assignee accepts an ASSIGNED task."""
+    return await _assignee_move(ctx, caller, task_id, "accept")
+
+
+async def decline_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note: str) -> Task:
+    """The assignee declines an ASSIGNED task with a note; it goes back to PENDING, unassigned."""
+    text = required_text(note, "note")
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        require_assignee(caller, task)
+        check_move(task, "decline")
+        task.assignee_id = None
+        await move_task(uow, task, "decline", actor=caller.actor, at=ctx.clock.now(), note=text)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def _assignee_move(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, note: str | None = None
+) -> Task:
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        require_assignee(caller, task)
+        await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def start_task(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, *, override_reason: str | None = None
+) -> Task:
+    """The assignee starts an ASSIGNED or ACCEPTED task: a timer starts (with its checks)."""
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        settings = (await uow.organizations.get(caller.organization_id)).settings
+        now = ctx.clock.now()
+        await start_work(uow, caller, task, settings, now, override_reason=override_reason)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def pause_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """The assignee pauses an IN_PROGRESS task; its timer pauses."""
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        await pause_work(uow, caller, task, ctx.clock.now())
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def resume_task(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, *, override_reason: str | None = None
+) -> Task:
+    """The assignee resumes a PAUSED task (its timer runs again) or an ON_HOLD one (a new
+    timer starts, with the start checks)."""
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        settings = (await uow.organizations.get(caller.organization_id)).settings
+        now = ctx.clock.now()
+        await resume_work(uow, caller, task, settings, now, override_reason=override_reason)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def hold_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
+    """Put a working task ON_HOLD with a reason (the assignee or an assigner); the timer stops."""
+    text = required_text(reason, "reason")
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        if caller.employee_id is None or caller.employee_id != task.assignee_id:
+            if not caller.can(Permission.TASK_ASSIGN):
+                raise not_assignee(task)
+            await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
+        await stop_work(uow, task, "hold", actor=caller.actor, at=ctx.clock.now(), note=text)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def submit_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """The assignee hands in a task that requires review; the timer stops."""
+    return await _assignee_stop(ctx, caller, task_id, "submit")
+
+
+async def complete_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """The assignee completes a task that needs no review; the timer stops."""
+    return await _assignee_stop(ctx, caller, task_id, "complete")
+
+
+async def _assignee_stop(ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str) -> Task:
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        require_assignee(caller, task)
+        await stop_work(uow, task, trigger, actor=caller.actor, at=ctx.clock.now())
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def approve_task(ctx: ServiceContext, caller: Caller, task_id: UUID, quality: int) -> Task:
+    """A reviewer approves a task PENDING_REVIEW with a quality rating from 1 to 5."""
+    if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 5:
+        raise invalid("quality must be a whole number from 1 to 5", quality=str(quality))
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
+        check_move(task, "approve")
+        now = ctx.clock.now()
+        task.quality_rating = quality
+        task.approved_at = now
+        await move_task(uow, task, "approve", actor=caller.actor, at=now, note=f"quality {quality}")
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def reject_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note: str) -> Task:
+    """A reviewer rejects a task PENDING_REVIEW with a note."""
+    return await _reviewer_move(ctx, caller, task_id, "reject", required_text(note, "note"))
+
+
+async def reopen_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
+    """A reviewer reopens a REJECTED task: ASSIGNED to the same assignee again."""
+    return await _reviewer_move(ctx, caller, task_id, "reopen", None)
+
+
+async def _reviewer_move(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, note: str | None
+) -> Task:
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
+        await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
+
+    return await _run(ctx, caller, task_id, step)
+
+
+async def cancel_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
+    """Cancel an open task with a reason (``task.assign``); any timer of it stops."""
+    text = required_text(reason, "reason")
+
+    async def step(uow: UnitOfWork, task: Task) -> None:
+        await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
+        await stop_work(uow, task, "cancel", actor=caller.actor, at=ctx.clock.now(), note=text)
+
+    return await _run(ctx, caller, task_id, step)
