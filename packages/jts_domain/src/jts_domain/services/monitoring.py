@@ -1,0 +1,196 @@
+"""Watching open work: the SLA monitor and workload levels.
+
+Decisions where PRODUCT.md is silent:
+
+* The SLA monitor writes a task only when its status changed since the last run, so an
+  unchanged task keeps its version (and a user's concurrent edit is not lost to it).
+* Alerts are kept once per task and kind (AT_RISK, BREACHED): a task that goes back to
+  ON_TIME and then AT_RISK again is not alerted twice. Alerts of unassigned tasks are
+  grouped under ``employee_id=None`` (for the department's managers).
+* A workload counts every open task assigned to the employee as pending, the URGENT ones
+  as urgent, and those with a due time before now as overdue. Reading someone else's
+  needs ``score.read_team`` or ``task.assign`` within the caller's reach.
+* Pending summaries are computed, not stored: the job returns them for its log, and the
+  API computes the same numbers on demand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from jts_domain import sla
+from jts_domain.ids import new_id
+from jts_domain.model import (
+    Alert,
+    AlertKind,
+    Organization,
+    Permission,
+    SlaStatus,
+    Task,
+    TaskPriority,
+    WorkloadThresholds,
+)
+from jts_domain.services.access import require_employee_reach
+from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.workload import WorkloadAssessment, assess_workload
+
+_ALERT_KINDS = {
+    SlaStatus.AT_RISK: AlertKind.SLA_AT_RISK,
+    SlaStatus.BREACHED: AlertKind.SLA_BREACHED,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssigneeNotification:
+    """The new alerts of one assignee's tasks (None: tasks nobody is assigned to)."""
+
+    employee_id: UUID | None
+    alerts: tuple[Alert, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlaMonitorRun:
+    """What one SLA monitor run saw and raised."""
+
+    checked_at: datetime
+    checked: int
+    changed: int
+    statuses: dict[SlaStatus, int]
+    alerts: tuple[Alert, ...]
+    notifications: tuple[AssigneeNotification, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmployeeWorkload:
+    """One employee's workload assessment."""
+
+    employee_id: UUID
+    assessment: WorkloadAssessment
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingSummaries:
+    """Every active employee's workload at one instant."""
+
+    assessed_at: datetime
+    employees: tuple[EmployeeWorkload, ...]
+
+
+def _status(task: Task, organization: Organization, now: datetime) -> SlaStatus | None:
+    return sla.sla_status(
+        deadline=task.sla_deadline,
+        completed_at=task.completed_at,
+        now=now,
+        remaining_minutes=sla.remaining_minutes(task.estimated_minutes, task.actual_seconds),
+        warning_minutes=organization.settings.sla_warning_minutes,
+    )
+
+
+def _alert(task: Task, kind: AlertKind, status: SlaStatus, now: datetime) -> Alert:
+    deadline = task.sla_deadline.isoformat() if task.sla_deadline else "?"
+    verb = "is at risk of missing" if status is SlaStatus.AT_RISK else "has missed"
+    return Alert(
+        id=new_id(),
+        organization_id=task.organization_id,
+        kind=kind,
+        task_id=task.id,
+        employee_id=task.assignee_id,
+        sla_status=status,
+        message=f"Task {task.title!r} {verb} its SLA deadline ({deadline})",
+        created_at=now,
+    )
+
+
+def _group(alerts: Iterable[Alert]) -> tuple[AssigneeNotification, ...]:
+    groups: dict[UUID | None, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        groups[alert.employee_id].append(alert)
+    order = sorted(groups, key=lambda e: (e is None, str(e)))
+    return tuple(AssigneeNotification(employee_id=e, alerts=tuple(groups[e])) for e in order)
+
+
+async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorRun:
+    """The hourly job: store each open task's SLA status and raise new alerts once."""
+    now = ctx.clock.now()
+    counts: dict[SlaStatus, int] = defaultdict(int)
+    raised: list[Alert] = []
+    changed = 0
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(organization_id)
+        tasks = [t for t in await uow.tasks.list_open(organization_id) if t.sla_deadline]
+        known = await uow.alerts.kinds_for_tasks(organization_id, [t.id for t in tasks])
+        for task in tasks:
+            status = _status(task, organization, now)
+            if status is None:
+                continue
+            counts[status] += 1
+            if status is not task.last_sla_status:
+                task.last_sla_status = status
+                await uow.tasks.update(task)
+                changed += 1
+            kind = _ALERT_KINDS.get(status)
+            if kind is not None and (task.id, kind) not in known:
+                alert = _alert(task, kind, status, now)
+                if await uow.alerts.add_if_new(alert):
+                    raised.append(alert)
+        await uow.commit()
+    return SlaMonitorRun(
+        checked_at=now,
+        checked=len(tasks),
+        changed=changed,
+        statuses=dict(counts),
+        alerts=tuple(raised),
+        notifications=_group(raised),
+    )
+
+
+def _assess(
+    tasks: Iterable[Task], now: datetime, thresholds: WorkloadThresholds
+) -> WorkloadAssessment:
+    open_tasks = [t for t in tasks if t.is_open]
+    return assess_workload(
+        pending=len(open_tasks),
+        urgent=sum(1 for t in open_tasks if t.priority is TaskPriority.URGENT),
+        overdue=sum(1 for t in open_tasks if t.due_at is not None and t.due_at < now),
+        thresholds=thresholds,
+    )
+
+
+async def workload(ctx: ServiceContext, caller: Caller, *, employee_id: UUID) -> WorkloadAssessment:
+    """An employee's workload level from their open tasks (own, or within reach)."""
+    org = caller.organization_id
+    async with ctx.uow() as uow:
+        await require_employee_reach(
+            uow,
+            caller,
+            employee_id,
+            Permission.SCORE_READ_TEAM,
+            Permission.TASK_ASSIGN,
+            allow_self=True,
+        )
+        organization = await uow.organizations.get(org)
+        tasks = await uow.tasks.list_open(org, assignee_id=employee_id)
+    return _assess(tasks, ctx.clock.now(), organization.settings.workload)
+
+
+async def refresh_pending_summaries(ctx: ServiceContext, organization_id: UUID) -> PendingSummaries:
+    """The 5-minute job: every active employee's workload, from one read of open tasks."""
+    now = ctx.clock.now()
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(organization_id)
+        staff = await uow.employees.list_active(organization_id)
+        tasks = await uow.tasks.list_open(organization_id)
+    by_assignee: dict[UUID, list[Task]] = defaultdict(list)
+    for task in tasks:
+        if task.assignee_id is not None:
+            by_assignee[task.assignee_id].append(task)
+    thresholds = organization.settings.workload
+    summaries = tuple(
+        EmployeeWorkload(employee_id=e.id, assessment=_assess(by_assignee[e.id], now, thresholds))
+        for e in staff
+    )
+    return PendingSummaries(assessed_at=now, employees=summaries)
