@@ -1,0 +1,29 @@
+"""JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
+
+from jts_store.tables.base import METADATA, Base
+from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
+from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
+from jts_store.tables.tasks import TaskRow, TaskStatusHistoryRow, TaskTemplateRow
+from jts_store.tables.timers import ONE_ACTIVE_TIMER_INDEX, TimerIntervalRow, TimerRow
+
+__all__ = [
+    "METADATA",
+    "ONE_ACTIVE_TIMER_INDEX",
+    "AlertRow",
+    "AttendanceRow",
+    "Base",
+    "DailyScoreRow",
+    "DepartmentRow",
+    "EmployeeRow",
+    "OrganizationRow",
+    "OutboxRow",
+    "RosterEntryRow",
+    "ShiftTemplateRow",
+    "StoreRow",
+    "TaskRow",
+    "TaskStatusHistoryRow",
+    "TaskTemplateRow",
+    "TimerIntervalRow",
+    "TimerRow",
+]
