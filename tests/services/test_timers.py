@@ -1,0 +1,331 @@
+"""Timer use cases: the start checks and their order, overrides, state changes, stops."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, time, timedelta
+
+import pytest
+
+from jts_domain.clock import ManualClock
+from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.ids import new_id
+from jts_domain.model import (
+    DomainEvent,
+    Employee,
+    EventName,
+    JobCategory,
+    Role,
+    ShiftTemplate,
+    StartCheck,
+    StopReason,
+    Task,
+    TaskStatus,
+    TimerState,
+)
+from jts_domain.services import ServiceContext
+from jts_domain.services import attendance as attendance_service
+from jts_domain.services import tasks as task_service
+from jts_domain.services import timers as timer_service
+from jts_domain.timeline import durations
+from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, roster_entry
+
+pytestmark = pytest.mark.asyncio
+
+Events = Callable[..., Awaitable[list[DomainEvent]]]
+
+
+async def clock_in(ctx: ServiceContext, world: World, employee: Employee) -> None:
+    await attendance_service.clock_in(
+        ctx, world.caller(employee), latitude=STORE_LATITUDE, longitude=STORE_LONGITUDE
+    )
+
+
+async def task_for(ctx: ServiceContext, world: World, employee: Employee) -> Task:
+    return await task_service.create_task(
+        ctx, world.caller(world.manager), title="Count stock", assignee_id=employee.id
+    )
+
+
+async def rostered_employee(
+    ctx: ServiceContext, world: World, start: time, end: time, day: date
+) -> Employee:
+    """A new employee of the world's department, rostered on ``day`` for a new shift."""
+    shift = ShiftTemplate(
+        id=new_id(),
+        organization_id=world.org.id,
+        name=f"{start:%H%M}-{end:%H%M}",
+        start_time=start,
+        end_time=end,
+    )
+    carol = Employee(
+        id=new_id(),
+        organization_id=world.org.id,
+        email=f"carol-{new_id().hex}@example.test",
+        name="Carol",
+        role=Role.EMPLOYEE,
+        department_id=world.department.id,
+        job_category=JobCategory.SALES,
+        store_id=world.store.id,
+        created_at=ctx.clock.now(),
+    )
+    async with ctx.uow() as uow:
+        await uow.shift_templates.add(shift)
+        await uow.employees.add(carol)
+        await uow.roster.add(roster_entry(world.org.id, carol.id, day, shift.id, world.store.id))
+        await uow.commit()
+    return carol
+
+
+async def expect_error(code: ErrorCode, call: Awaitable[object]) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        await call
+    assert caught.value.code is code, caught.value
+    return caught.value
+
+
+async def assert_not_started(ctx: ServiceContext, world: World, task: Task) -> None:
+    after = await task_service.get_task(ctx, world.caller(world.manager), task.id)
+    assert (after.status, after.version) == (task.status, task.version)
+    async with ctx.uow() as uow:
+        assert await uow.timers.list_for_task(world.org.id, task.id) == []
+
+
+async def test_attendance_is_required_and_checked_first(ctx: ServiceContext, world: World) -> None:
+    task = await task_for(ctx, world, world.alice)
+    # Bob is not the assignee either: attendance is still the first failure.
+    await expect_error(
+        ErrorCode.ATTENDANCE_REQUIRED,
+        timer_service.start_timer(ctx, world.caller(world.bob), task.id),
+    )
+    await expect_error(
+        ErrorCode.ATTENDANCE_REQUIRED,
+        timer_service.start_timer(ctx, world.caller(world.alice), task.id),
+    )
+    await assert_not_started(ctx, world, task)
+
+
+async def test_no_shift_after_the_shift_end(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    await clock_in(ctx, world, world.alice)
+    task = await task_for(ctx, world, world.alice)
+    clock.advance(hours=8, seconds=1)  # 17:00:01
+    await expect_error(
+        ErrorCode.NO_ACTIVE_SHIFT,
+        timer_service.start_timer(ctx, world.caller(world.alice), task.id),
+    )
+    await assert_not_started(ctx, world, task)
+
+
+async def test_the_shift_window_opens_fifteen_minutes_early(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    carol = await rostered_employee(ctx, world, time(9, 20), time(17, 20), world.today)
+    await clock_in(ctx, world, carol)
+    task = await task_for(ctx, world, carol)
+    caller = world.caller(carol)
+    clock.advance(minutes=4, seconds=59)  # 09:04:59, before 09:20 - 15 min
+    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, caller, task.id))
+    clock.advance(seconds=1)  # 09:05
+    timer = await timer_service.start_timer(ctx, caller, task.id)
+    assert timer.state is TimerState.RUNNING
+    assert timer.skipped_checks == frozenset()
+
+
+async def test_yesterdays_overnight_shift_counts(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    carol = await rostered_employee(
+        ctx, world, time(20, 0), time(10, 0), world.today - timedelta(days=1)
+    )
+    await clock_in(ctx, world, carol)
+    task = await task_for(ctx, world, carol)
+    timer = await timer_service.start_timer(ctx, world.caller(carol), task.id)
+    assert timer.state is TimerState.RUNNING
+    clock.advance(hours=1, minutes=1)  # 10:01, the overnight shift is over
+    await timer_service.stop_timer(ctx, world.caller(carol))
+    await expect_error(
+        ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, world.caller(carol), task.id)
+    )
+
+
+async def test_not_assignee(ctx: ServiceContext, world: World) -> None:
+    await clock_in(ctx, world, world.bob)
+    task = await task_for(ctx, world, world.alice)
+    await expect_error(
+        ErrorCode.NOT_ASSIGNEE, timer_service.start_timer(ctx, world.caller(world.bob), task.id)
+    )
+    await assert_not_started(ctx, world, task)
+
+
+async def test_one_timer_at_a_time(ctx: ServiceContext, world: World) -> None:
+    await clock_in(ctx, world, world.alice)
+    first, second = await task_for(ctx, world, world.alice), await task_for(ctx, world, world.alice)
+    alice = world.caller(world.alice)
+    await timer_service.start_timer(ctx, alice, first.id)
+    await expect_error(
+        ErrorCode.TIMER_ALREADY_RUNNING, task_service.start_task(ctx, alice, second.id)
+    )
+    await assert_not_started(ctx, world, second)
+
+
+async def test_a_manager_overrides_attendance_and_shift_with_a_reason(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    task = await task_for(ctx, world, world.manager)
+    manager = world.caller(world.manager)
+    await expect_error(
+        ErrorCode.VALIDATION_ERROR,
+        timer_service.start_timer(ctx, manager, task.id, override_reason="  "),
+    )
+    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="stock audit")
+    assert timer.skipped_checks == {StartCheck.ATTENDANCE, StartCheck.SHIFT}
+    assert timer.override_by == world.manager.id
+    assert timer.override_reason == "stock audit"
+    stored = await timer_service.current_timer(ctx, manager)
+    assert stored is not None
+    assert stored.skipped_checks == {StartCheck.ATTENDANCE, StartCheck.SHIFT}
+    assert stored.override_reason == "stock audit"
+
+
+async def test_an_employee_cannot_override(ctx: ServiceContext, world: World) -> None:
+    task = await task_for(ctx, world, world.alice)
+    await expect_error(
+        ErrorCode.FORBIDDEN,
+        timer_service.start_timer(ctx, world.caller(world.alice), task.id, override_reason="pls"),
+    )
+    await assert_not_started(ctx, world, task)
+
+
+async def test_only_failed_checks_are_recorded_as_skipped(
+    ctx: ServiceContext, world: World
+) -> None:
+    async with ctx.uow() as uow:
+        await uow.roster.add(
+            roster_entry(
+                world.org.id, world.manager.id, world.today, world.shift.id, world.store.id
+            )
+        )
+        await uow.commit()
+    task = await task_for(ctx, world, world.manager)
+    manager = world.caller(world.manager)
+    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="no phone")
+    assert timer.skipped_checks == {StartCheck.ATTENDANCE}
+
+
+async def test_timer_and_task_move_together(
+    ctx: ServiceContext, world: World, clock: ManualClock, events: Events
+) -> None:
+    await clock_in(ctx, world, world.alice)
+    alice = world.caller(world.alice)
+    task = await task_for(ctx, world, world.alice)
+    timer = await timer_service.start_timer(ctx, alice, task.id)
+    steps = [
+        (timer_service.start_break, TimerState.ON_BREAK, TaskStatus.IN_PROGRESS),
+        (timer_service.end_break, TimerState.RUNNING, TaskStatus.IN_PROGRESS),
+        (timer_service.pause_timer, TimerState.PAUSED, TaskStatus.PAUSED),
+        (timer_service.resume_timer, TimerState.RUNNING, TaskStatus.IN_PROGRESS),
+        (timer_service.start_break, TimerState.ON_BREAK, TaskStatus.IN_PROGRESS),
+        (timer_service.pause_timer, TimerState.PAUSED, TaskStatus.PAUSED),
+        (timer_service.stop_timer, TimerState.STOPPED, TaskStatus.ON_HOLD),
+    ]
+    for minutes, (action, timer_state, task_status) in enumerate(steps, start=1):
+        clock.advance(minutes=minutes)
+        timer = await action(ctx, alice, timer.id)
+        assert timer.state is timer_state
+        assert (await task_service.get_task(ctx, alice, task.id)).status is task_status
+    spent = durations(timer.intervals, clock.now())
+    assert timer.stopped_at is not None
+    assert spent.total == timer.stopped_at - timer.started_at == timedelta(minutes=28)
+    assert spent.active == timedelta(minutes=1 + 3 + 5)
+    assert spent.break_ == timedelta(minutes=2 + 6)
+    assert spent.pause == timedelta(minutes=4 + 7)
+    assert (timer.stop_reason, timer.auto_stopped) == (StopReason.MANUAL, False)
+    held = await task_service.get_task(ctx, alice, task.id)
+    assert held.actual_seconds == spent.active.total_seconds()
+    timer_events = [
+        e for e in await events(world.org.id) if e.payload.get("timer_id") == str(timer.id)
+    ]
+    changed = [e for e in timer_events if e.name is EventName.TIMER_STATE_CHANGED]
+    assert [e.payload["state"] for e in changed] == ["RUNNING"] + [s[1].value for s in steps]
+    (stopped,) = [e for e in timer_events if e.name is EventName.TIMER_STOPPED]
+    assert stopped.payload == {
+        "timer_id": str(timer.id),
+        "employee_id": str(world.alice.id),
+        "task_id": str(task.id),
+        "state": "STOPPED",
+        "active_seconds": 540.0,
+        "stop_reason": "MANUAL",
+        "auto_stopped": False,
+        "at": clock.now().isoformat(),
+    }
+
+
+async def test_start_timer_resumes_a_held_task_with_a_new_timer(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    await clock_in(ctx, world, world.alice)
+    alice = world.caller(world.alice)
+    task = await task_for(ctx, world, world.alice)
+    first = await timer_service.start_timer(ctx, alice, task.id)
+    clock.advance(minutes=5)
+    await task_service.hold_task(ctx, alice, task.id, "waiting")
+    clock.advance(minutes=5)
+    second = await timer_service.start_timer(ctx, alice, task.id)
+    assert second.id != first.id
+    assert (await task_service.get_task(ctx, alice, task.id)).status is TaskStatus.IN_PROGRESS
+    history = await timer_service.timer_history(ctx, alice)
+    assert [t.id for t in history] == [second.id, first.id]
+
+
+async def test_invalid_timer_triggers_list_what_is_allowed(
+    ctx: ServiceContext, world: World
+) -> None:
+    await clock_in(ctx, world, world.alice)
+    alice = world.caller(world.alice)
+    task = await task_for(ctx, world, world.alice)
+    await timer_service.start_timer(ctx, alice, task.id)
+    error = await expect_error(ErrorCode.INVALID_TRANSITION, timer_service.end_break(ctx, alice))
+    assert error.details["allowed"] == ["pause", "start_break", "stop"]
+    error = await expect_error(ErrorCode.INVALID_TRANSITION, timer_service.resume_timer(ctx, alice))
+    assert error.details["state"] == "RUNNING"
+    await expect_error(ErrorCode.NOT_FOUND, timer_service.pause_timer(ctx, world.caller(world.bob)))
+
+
+async def test_an_admin_stops_someone_elses_timer(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    await clock_in(ctx, world, world.alice)
+    task = await task_for(ctx, world, world.alice)
+    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    await expect_error(
+        ErrorCode.FORBIDDEN, timer_service.stop_timer(ctx, world.caller(world.bob), timer.id)
+    )
+    clock.advance(minutes=9)
+    stopped = await timer_service.stop_timer(ctx, world.caller(world.admin), timer.id)
+    assert (stopped.stop_reason, stopped.auto_stopped) == (StopReason.ADMIN, True)
+    assert stopped.auto_stop_reason is StopReason.ADMIN
+    held = await task_service.get_task(ctx, world.caller(world.admin), task.id)
+    assert held.status is TaskStatus.ON_HOLD
+    assert held.actual_seconds == 540
+    history = await task_service.task_history(ctx, world.caller(world.admin), task.id)
+    assert history[-1].actor.id == world.admin.id
+    assert history[-1].note == "timer stopped (ADMIN)"
+
+
+async def test_reading_timers_of_others_needs_reach(ctx: ServiceContext, world: World) -> None:
+    await clock_in(ctx, world, world.alice)
+    task = await task_for(ctx, world, world.alice)
+    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    current = await timer_service.current_timer(ctx, world.caller(world.manager), world.alice.id)
+    assert current is not None
+    assert current.id == timer.id
+    await expect_error(
+        ErrorCode.FORBIDDEN,
+        timer_service.current_timer(ctx, world.caller(world.bob), world.alice.id),
+    )
+    await expect_error(
+        ErrorCode.VALIDATION_ERROR,
+        timer_service.timer_history(ctx, world.caller(world.alice), limit=0),
+    )
