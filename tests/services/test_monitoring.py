@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -22,7 +23,13 @@ from jts_domain.model import (
     WorkloadThresholds,
 )
 from jts_domain.services import ServiceContext
-from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor, workload
+from jts_domain.services.monitoring import (
+    refresh_pending_summaries,
+    sla_compliance,
+    sla_monitor,
+    workload,
+)
+from jts_domain.services.scores import calculate_daily_scores
 from tests.services.builders import World, build_world
 from tests.services.task_records import reload, store_tasks, task_record
 
@@ -185,4 +192,63 @@ async def test_a_workload_is_ones_own_or_within_reach(ctx: ServiceContext, world
     assert await _code(workload(ctx, bob, employee_id=world.alice.id)) is ErrorCode.FORBIDDEN
     other = await build_world(ctx)
     foreign = workload(ctx, world.caller(other.manager), employee_id=world.alice.id)
+    assert await _code(foreign) is ErrorCode.NOT_FOUND
+
+
+async def test_sla_compliance_agrees_with_the_days_scores(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Today Alice met one SLA (done 30 min early) and missed one (still open past its
+    deadline); Bob finished one 30 minutes late: 1 met of 3 = 33.33 %."""
+    now = clock.now()
+    deadline = now + timedelta(hours=2)
+    kw = {"planned_date": world.today, "sla_deadline": deadline}
+    await store_tasks(
+        ctx,
+        task_record(
+            world,
+            now,
+            assignee=world.alice,
+            status=TaskStatus.COMPLETED,
+            completed_at=deadline - timedelta(minutes=30),
+            **kw,
+        ),
+        task_record(world, now, assignee=world.alice, **kw),
+        task_record(
+            world,
+            now,
+            assignee=world.bob,
+            status=TaskStatus.COMPLETED,
+            completed_at=deadline + timedelta(minutes=30),
+            **kw,
+        ),
+    )
+    clock.advance(hours=13, minutes=30)  # 22:30 IST
+    await calculate_daily_scores(ctx, world.system, business_date=world.today)
+    yesterday = world.today - timedelta(days=1)
+    span = {"date_from": yesterday, "date_to": world.today}
+
+    team = await sla_compliance(
+        ctx, world.caller(world.manager), **span, department_id=world.department.id
+    )
+
+    assert (team.met, team.total, team.rate) == (1, 3, Decimal("33.33"))
+    assert [(d.business_date, d.met, d.total, d.rate) for d in team.days] == [
+        (yesterday, 0, 0, None),
+        (world.today, 1, 3, Decimal("33.33")),
+    ]
+    everyone = await sla_compliance(ctx, world.caller(world.admin), **span)
+    assert (everyone.met, everyone.total) == (1, 3)
+
+
+async def test_sla_compliance_needs_team_reach(ctx: ServiceContext, world: World) -> None:
+    span = {"date_from": world.today, "date_to": world.today}
+    manager = world.caller(world.manager)
+    assert await _code(sla_compliance(ctx, manager, **span)) is ErrorCode.FORBIDDEN
+    bob = sla_compliance(ctx, world.caller(world.bob), **span, department_id=world.department.id)
+    assert await _code(bob) is ErrorCode.FORBIDDEN
+    other = await build_world(ctx)
+    foreign = sla_compliance(
+        ctx, world.caller(other.admin), **span, department_id=world.department.id
+    )
     assert await _code(foreign) is ErrorCode.NOT_FOUND

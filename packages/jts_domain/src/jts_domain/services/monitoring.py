@@ -12,6 +12,10 @@ Decisions where PRODUCT.md is silent:
   needs ``score.read_team`` or ``task.assign`` within the caller's reach.
 * Pending summaries are computed, not stored: the job returns them for its log, and the
   API computes the same numbers on demand.
+* SLA compliance is read from the stored daily scores' SLA metric (met ÷ tasks whose
+  deadline fell that day or that were completed that day with one), so it covers the
+  days already scored and agrees with the scores. Without a department it covers the
+  whole organization and needs organization-wide reach.
 """
 
 from __future__ import annotations
@@ -19,23 +23,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from jts_domain import sla
+from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.ids import new_id
 from jts_domain.model import (
     Alert,
     AlertKind,
+    DailyScore,
     Organization,
     Permission,
+    ScoreMetricName,
     SlaStatus,
     Task,
     TaskPriority,
     WorkloadThresholds,
 )
-from jts_domain.services.access import require_employee_reach
+from jts_domain.services.access import require_department_reach, require_employee_reach
 from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.services.scores import check_range
 from jts_domain.workload import WorkloadAssessment, assess_workload
 
 _ALERT_KINDS = {
@@ -194,3 +203,90 @@ async def refresh_pending_summaries(ctx: ServiceContext, organization_id: UUID) 
         for e in staff
     )
     return PendingSummaries(assessed_at=now, employees=summaries)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlaComplianceDay:
+    """SLA tasks met and counted on one date; ``rate`` in percent (None without any)."""
+
+    business_date: date
+    met: int
+    total: int
+    rate: Decimal | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlaCompliance:
+    """SLA compliance of a department (or the organization) over a range of dates."""
+
+    date_from: date
+    date_to: date
+    department_id: UUID | None
+    met: int
+    total: int
+    rate: Decimal | None
+    days: tuple[SlaComplianceDay, ...]
+
+
+def _rate(met: int, total: int) -> Decimal | None:
+    if total == 0:
+        return None
+    return (Decimal(100 * met) / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _sla_counts(score: DailyScore) -> tuple[int, int]:
+    for metric in score.metrics:
+        if metric.name is ScoreMetricName.SLA:
+            return int(metric.numerator), int(metric.denominator)
+    return 0, 0
+
+
+def _compliance_days(
+    rows: list[DailyScore], date_from: date, date_to: date
+) -> list[SlaComplianceDay]:
+    counts: dict[date, tuple[int, int]] = {}
+    for row in rows:
+        met, total = _sla_counts(row)
+        day_met, day_total = counts.get(row.business_date, (0, 0))
+        counts[row.business_date] = (day_met + met, day_total + total)
+    days = []
+    for offset in range((date_to - date_from).days + 1):
+        day = date_from + timedelta(days=offset)
+        met, total = counts.get(day, (0, 0))
+        days.append(
+            SlaComplianceDay(business_date=day, met=met, total=total, rate=_rate(met, total))
+        )
+    return days
+
+
+async def sla_compliance(
+    ctx: ServiceContext,
+    caller: Caller,
+    *,
+    date_from: date,
+    date_to: date,
+    department_id: UUID | None = None,
+) -> SlaCompliance:
+    """SLA tasks met ÷ SLA tasks counted, per day and over the range (from daily scores)."""
+    check_range(date_from, date_to)
+    org = caller.organization_id
+    async with ctx.uow() as uow:
+        if department_id is not None:
+            await require_department_reach(uow, caller, department_id, Permission.SCORE_READ_TEAM)
+        else:
+            caller.require(Permission.SCORE_READ_TEAM)
+            if not caller.can(Permission.ORG_MANAGE):
+                raise DomainError(ErrorCode.FORBIDDEN, "name a department you manage")
+        staff = await uow.employees.list_active(org, department_id=department_id)
+        rows = await uow.scores.list_range(org, [e.id for e in staff], date_from, date_to)
+    days = _compliance_days(rows, date_from, date_to)
+    met, total = sum(d.met for d in days), sum(d.total for d in days)
+    return SlaCompliance(
+        date_from=date_from,
+        date_to=date_to,
+        department_id=department_id,
+        met=met,
+        total=total,
+        rate=_rate(met, total),
+        days=tuple(days),
+    )

@@ -192,6 +192,12 @@ def trend(daily_averages: Sequence[Decimal | None]) -> Decimal | None:
     return (second - first).quantize(_CENT)
 
 
+def check_range(date_from: date, date_to: date) -> None:
+    """VALIDATION_ERROR unless the range runs forward and spans at most 366 days."""
+    if not 0 <= (date_to - date_from).days < MAX_RANGE_DAYS:
+        raise invalid(f"the range must run forward and span at most {MAX_RANGE_DAYS} days")
+
+
 def _performance(
     date_from: date, date_to: date, employee_ids: list[UUID], rows: list[DailyScore]
 ) -> Performance:
@@ -226,8 +232,7 @@ async def performance(
     """
     if employee_id is not None and department_id is not None:
         raise invalid("give an employee or a department, not both")
-    if not 0 <= (date_to - date_from).days < MAX_RANGE_DAYS:
-        raise invalid(f"the range must run forward and span at most {MAX_RANGE_DAYS} days")
+    check_range(date_from, date_to)
     org = caller.organization_id
     async with ctx.uow() as uow:
         if department_id is not None:
