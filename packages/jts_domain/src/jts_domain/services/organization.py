@@ -262,6 +262,15 @@ async def assign_roster(
     return entry
 
 
+def _check_template_minutes(estimated: int, due_offset: int | None, sla: int | None) -> None:
+    if not 0 < estimated <= 24 * 60:
+        raise invalid("estimated_minutes must be between 1 and 1440", field="estimated_minutes")
+    if due_offset is not None and not 0 <= due_offset <= 48 * 60:
+        raise invalid("due_offset_minutes must be between 0 and 2880", field="due_offset_minutes")
+    if sla is not None and not 0 < sla <= 48 * 60:
+        raise invalid("sla_minutes must be between 1 and 2880", field="sla_minutes")
+
+
 async def create_task_template(
     ctx: ServiceContext,
     caller: Caller,
@@ -282,12 +291,7 @@ async def create_task_template(
     its SLA deadline is start + SLA minutes.
     """
     caller.require(Permission.PLANNER_MANAGE)
-    if not 0 < estimated_minutes <= 24 * 60:
-        raise invalid("estimated_minutes must be between 1 and 1440", field="estimated_minutes")
-    if due_offset_minutes is not None and not 0 <= due_offset_minutes <= 48 * 60:
-        raise invalid("due_offset_minutes must be between 0 and 2880", field="due_offset_minutes")
-    if sla_minutes is not None and not 0 < sla_minutes <= 48 * 60:
-        raise invalid("sla_minutes must be between 1 and 2880", field="sla_minutes")
+    _check_template_minutes(estimated_minutes, due_offset_minutes, sla_minutes)
     template = TaskTemplate(
         id=new_id(),
         organization_id=caller.organization_id,
