@@ -133,7 +133,7 @@ def task_transition(
     it, ``complete`` needs its absence) and the error lists the actions of such a task.
     """
     facts = None if requires_review is None else _facts(requires_review=requires_review)
-    for transition in TASK_MACHINE.get_transitions(trigger, source=status):
+    for transition in _transitions(TASK_MACHINE, trigger, status):
         if facts is None or _conditions_hold(transition, facts):
             return TaskStatus[_dest(transition)]
     allowed = allowed_task_triggers(status) if facts is None else _allowed_with_facts(status, facts)
@@ -143,7 +143,7 @@ def task_transition(
 def timer_transition(state: TimerState | None, trigger: str) -> TimerState:
     """The state a trigger leads a timer to (None: not started yet); INVALID_TRANSITION if none."""
     source = _NOT_STARTED if state is None else state
-    for transition in TIMER_MACHINE.get_transitions(trigger, source=source):
+    for transition in _transitions(TIMER_MACHINE, trigger, source):
         return TimerState[_dest(transition)]
     label = _NOT_STARTED if state is None else state.value
     raise _invalid("timer", label, trigger, allowed_timer_triggers(state))
@@ -162,9 +162,20 @@ def _allowed_with_facts(status: TaskStatus, facts: tuple[tuple[str, bool], ...])
         for trigger in allowed_task_triggers(status)
         if any(
             _conditions_hold(transition, known)
-            for transition in TASK_MACHINE.get_transitions(trigger, source=status)
+            for transition in _transitions(TASK_MACHINE, trigger, status)
         )
     )
+
+
+def _transitions(machine: Machine, trigger: str, source: str) -> list[Transition]:
+    """The machine's transitions for a trigger from a state (none for an unknown trigger).
+
+    ``get_transitions`` reads an empty trigger as "any trigger", so unknown names are
+    answered here first.
+    """
+    if trigger not in machine.events:
+        return []
+    return machine.get_transitions(trigger, source=source)
 
 
 def _facts(*, requires_review: bool) -> tuple[tuple[str, bool], ...]:
