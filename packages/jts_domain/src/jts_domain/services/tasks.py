@@ -7,10 +7,10 @@ submits and completes (NOT_ASSIGNEE otherwise), and ``hold`` is open to the assi
 an assigner. Starting, pausing, resuming and stopping move the task's timer too
 (:mod:`~jts_domain.services.work`).
 
-Checks come in this order: the task exists (NOT_FOUND), the caller may act
-(FORBIDDEN / NOT_ASSIGNEE), the input is valid (VALIDATION_ERROR), the trigger is
-allowed from the task's status (INVALID_TRANSITION); ``start`` and ``resume`` then run
-the timer start checks.
+Checks come in this order: the input is valid (VALIDATION_ERROR), the task exists
+(NOT_FOUND), the trigger is allowed from the task's status (INVALID_TRANSITION), the
+caller may act (FORBIDDEN / NOT_ASSIGNEE; for ``start`` and ``resume`` after the
+attendance and shift checks, as PRODUCT.md orders the timer start checks).
 """
 
 from __future__ import annotations
@@ -167,10 +167,13 @@ async def task_history(ctx: ServiceContext, caller: Caller, task_id: UUID) -> li
         return await uow.tasks.history(caller.organization_id, task_id)
 
 
-async def _run(ctx: ServiceContext, caller: Caller, task_id: UUID, step: _TaskStep) -> Task:
-    """Load the task, run one step on it, commit, return the task as saved."""
+async def _run(
+    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, step: _TaskStep
+) -> Task:
+    """Load the task, check the trigger, run one step on it, commit, return the task."""
     async with ctx.uow() as uow:
         task = await uow.tasks.get(caller.organization_id, task_id)
+        check_move(task, trigger)
         await step(uow, task)
         await uow.commit()
     return task
@@ -188,7 +191,6 @@ async def assign_task(
     async def step(uow: UnitOfWork, task: Task) -> None:
         await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
         assignee = await _active_employee(uow, caller, employee_id)
-        check_move(task, "assign")
         if await task_timer(uow, task) is not None:
             raise invalid("the task has an active timer; stop it first", task_id=str(task.id))
         task.assignee_id = assignee.id
@@ -197,7 +199,7 @@ async def assign_task(
         note = f"assigned to {assignee.name}"
         await move_task(uow, task, "assign", actor=caller.actor, at=ctx.clock.now(), note=note)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "assign", step)
 
 
 async def accept_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
@@ -211,11 +213,10 @@ async def decline_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note:
 
     async def step(uow: UnitOfWork, task: Task) -> None:
         require_assignee(caller, task)
-        check_move(task, "decline")
         task.assignee_id = None
         await move_task(uow, task, "decline", actor=caller.actor, at=ctx.clock.now(), note=text)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "decline", step)
 
 
 async def _assignee_move(
@@ -225,7 +226,7 @@ async def _assignee_move(
         require_assignee(caller, task)
         await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, trigger, step)
 
 
 async def start_task(
@@ -238,7 +239,7 @@ async def start_task(
         now = ctx.clock.now()
         await start_work(uow, caller, task, settings, now, override_reason=override_reason)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "start", step)
 
 
 async def pause_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
@@ -247,7 +248,7 @@ async def pause_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task
     async def step(uow: UnitOfWork, task: Task) -> None:
         await pause_work(uow, caller, task, ctx.clock.now())
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "pause", step)
 
 
 async def resume_task(
@@ -261,7 +262,7 @@ async def resume_task(
         now = ctx.clock.now()
         await resume_work(uow, caller, task, settings, now, override_reason=override_reason)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "resume", step)
 
 
 async def hold_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
@@ -275,7 +276,7 @@ async def hold_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: 
             await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
         await stop_work(uow, task, "hold", actor=caller.actor, at=ctx.clock.now(), note=text)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "hold", step)
 
 
 async def submit_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
@@ -293,7 +294,7 @@ async def _assignee_stop(ctx: ServiceContext, caller: Caller, task_id: UUID, tri
         require_assignee(caller, task)
         await stop_work(uow, task, trigger, actor=caller.actor, at=ctx.clock.now())
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, trigger, step)
 
 
 async def approve_task(ctx: ServiceContext, caller: Caller, task_id: UUID, quality: int) -> Task:
@@ -303,13 +304,12 @@ async def approve_task(ctx: ServiceContext, caller: Caller, task_id: UUID, quali
 
     async def step(uow: UnitOfWork, task: Task) -> None:
         await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
-        check_move(task, "approve")
         now = ctx.clock.now()
         task.quality_rating = quality
         task.approved_at = now
         await move_task(uow, task, "approve", actor=caller.actor, at=now, note=f"quality {quality}")
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "approve", step)
 
 
 async def reject_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note: str) -> Task:
@@ -329,7 +329,7 @@ async def _reviewer_move(
         await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
         await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, trigger, step)
 
 
 async def cancel_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
@@ -340,4 +340,4 @@ async def cancel_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason
         await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
         await stop_work(uow, task, "cancel", actor=caller.actor, at=ctx.clock.now(), note=text)
 
-    return await _run(ctx, caller, task_id, step)
+    return await _run(ctx, caller, task_id, "cancel", step)
