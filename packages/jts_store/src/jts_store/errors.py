@@ -1,0 +1,111 @@
+"""Driver errors translated into domain errors, in this one place.
+
+A repository or the unit of work hands every ``DBAPIError`` it meets to
+:func:`translate`; a constraint the database guards becomes the ``DomainError`` a
+use case expects, and anything unexpected is re-raised untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
+
+from jts_domain.errors import DomainError, ErrorCode
+from jts_store.tables import ONE_ACTIVE_TIMER_INDEX
+
+UNIQUE_VIOLATION = "23505"
+FOREIGN_KEY_VIOLATION = "23503"
+CHECK_VIOLATION = "23514"
+NOT_NULL_VIOLATION = "23502"
+SERIALIZATION_FAILURE = "40001"
+DEADLOCK_DETECTED = "40P01"
+
+#: Unique constraints with a meaning people understand, and what to tell them.
+_UNIQUE_MEANINGS: dict[str, tuple[ErrorCode, str]] = {
+    ONE_ACTIVE_TIMER_INDEX: (
+        ErrorCode.TIMER_ALREADY_RUNNING,
+        "the employee already has a timer that is not stopped",
+    ),
+    "uq_roster_entries_employee_id_business_date": (
+        ErrorCode.VALIDATION_ERROR,
+        "the employee is already rostered on this date",
+    ),
+    "uq_attendance_employee_id_business_date": (
+        ErrorCode.VALIDATION_ERROR,
+        "attendance for this employee and date exists",
+    ),
+    "ux_attendance_one_open_per_employee": (
+        ErrorCode.VALIDATION_ERROR,
+        "the employee is already clocked in",
+    ),
+    "ux_employees_lower_email": (ErrorCode.VALIDATION_ERROR, "this e-mail is already registered"),
+    "ux_tasks_generated_once": (
+        ErrorCode.CONFLICT,
+        "the template already generated a task for this employee and date",
+    ),
+}
+
+
+def _driver_detail(error: DBAPIError) -> tuple[str | None, str | None, str | None]:
+    """(SQLSTATE, constraint name, table name) of the asyncpg error under SQLAlchemy's."""
+    cause: Any = getattr(error.orig, "__cause__", None) or error.orig
+    return (
+        getattr(cause, "sqlstate", None) or getattr(error.orig, "pgcode", None),
+        getattr(cause, "constraint_name", None),
+        getattr(cause, "table_name", None),
+    )
+
+
+def _unique_violation(constraint: str | None) -> DomainError:
+    if constraint in _UNIQUE_MEANINGS:
+        code, message = _UNIQUE_MEANINGS[constraint]
+        return DomainError(code, message, {"constraint": constraint})
+    if constraint is not None and constraint.startswith("pk_"):
+        return DomainError(ErrorCode.CONFLICT, "a record with this id exists")
+    return DomainError(
+        ErrorCode.CONFLICT, "the record conflicts with an existing one", {"constraint": constraint}
+    )
+
+
+def translate(error: DBAPIError) -> DomainError | None:
+    """The domain error a driver error stands for, or None when it stands for none."""
+    sqlstate, constraint, table = _driver_detail(error)
+    details = {"constraint": constraint, "table": table}
+    if sqlstate == UNIQUE_VIOLATION:
+        return _unique_violation(constraint)
+    if sqlstate == FOREIGN_KEY_VIOLATION:
+        return DomainError(ErrorCode.NOT_FOUND, "a referenced record does not exist", details)
+    if sqlstate in (CHECK_VIOLATION, NOT_NULL_VIOLATION):
+        return DomainError(
+            ErrorCode.VALIDATION_ERROR, "a value is missing or out of range", details
+        )
+    if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
+        return DomainError(ErrorCode.CONFLICT, "a concurrent change won; reload and retry", details)
+    return None
+
+
+def stale(entity: str, record_id: object, version: int) -> DomainError:
+    """The CONFLICT of an update made from a stale version of a record."""
+    return DomainError(
+        ErrorCode.CONFLICT,
+        f"the {entity} was changed by someone else; reload and retry",
+        {"id": str(record_id), "version": version},
+    )
+
+
+@asynccontextmanager
+async def domain_errors() -> AsyncIterator[None]:
+    """Run a block, raising the domain error of any driver error it translates."""
+    try:
+        yield
+    except DBAPIError as error:
+        translated = translate(error)
+        if translated is None:
+            raise
+        raise translated from error
+    except StaleDataError as error:
+        raise DomainError(ErrorCode.CONFLICT, "the record was changed by someone else") from error

@@ -1,0 +1,1 @@
+"""Set-based reads: a whole organization's day in a few SQL statements."""

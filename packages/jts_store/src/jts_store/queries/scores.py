@@ -1,0 +1,183 @@
+"""The day's score inputs of a whole organization, in one SQL statement.
+
+Tasks, timer intervals and the roster are each aggregated per employee in a CTE, then
+joined to the active staff. Capacity is the one part computed in Python: shift windows
+depend on the timezone's daylight-saving rules, which :mod:`jts_domain.shifts` defines, and
+an organization has only a handful of distinct shifts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Text, Time, Uuid, bindparam, text
+
+from jts_domain import shifts
+from jts_domain.model import ScoreInputs
+from jts_store.repositories.transaction import TransactionConnection
+
+_ON_DAY = "({0} >= :near_start AND {0} < :near_end AND ({0} AT TIME ZONE :tz)::date = :day)"
+
+SCORE_INPUTS = (
+    text(
+        f"""
+WITH task_flags AS (
+    SELECT assignee_id, status, due_at, completed_at, sla_deadline, quality_rating,
+           coalesce(planned_date = :day OR {_ON_DAY.format("due_at")}, false) AS relevant,
+           coalesce({_ON_DAY.format("sla_deadline")}, false) AS deadline_on_day,
+           coalesce({_ON_DAY.format("completed_at")}, false) AS completed_on_day,
+           coalesce({_ON_DAY.format("approved_at")}, false) AS approved_on_day
+    FROM tasks
+    WHERE organization_id = :organization_id
+      AND assignee_id IS NOT NULL
+      AND status <> 'CANCELLED'
+),
+task_counts AS (
+    SELECT assignee_id AS employee_id,
+           count(*) FILTER (WHERE relevant) AS relevant_tasks,
+           count(*) FILTER (WHERE relevant AND status = 'COMPLETED') AS completed_tasks,
+           count(*) FILTER (
+               WHERE relevant AND status = 'COMPLETED'
+                 AND (due_at IS NULL OR completed_at <= due_at)
+           ) AS completed_on_time,
+           count(*) FILTER (WHERE sla) AS sla_tasks,
+           count(*) FILTER (
+               WHERE sla AND status = 'COMPLETED' AND completed_at <= sla_deadline
+           ) AS sla_met,
+           count(*) FILTER (WHERE approved) AS approved_tasks,
+           coalesce(sum(quality_rating) FILTER (WHERE approved), 0) AS quality_sum
+    FROM (
+        SELECT *,
+               sla_deadline IS NOT NULL
+                 AND (deadline_on_day OR (status = 'COMPLETED' AND completed_on_day)) AS sla,
+               approved_on_day AND quality_rating IS NOT NULL AS approved
+        FROM task_flags
+    ) AS flagged
+    GROUP BY assignee_id
+),
+running AS (
+    SELECT timers.employee_id,
+           sum(extract(epoch FROM least(i.ended_at, :day_end)
+                                  - greatest(i.started_at, :day_start))) AS active_seconds
+    FROM timer_intervals AS i
+    JOIN timers ON timers.id = i.timer_id
+    WHERE timers.organization_id = :organization_id
+      AND i.state = 'RUNNING'
+      AND i.ended_at IS NOT NULL
+      AND i.ended_at > :day_start
+      AND i.started_at < :day_end
+    GROUP BY timers.employee_id
+),
+rostered AS (
+    SELECT r.employee_id, s.start_time, s.end_time, s.break_minutes
+    FROM roster_entries AS r
+    JOIN shift_templates AS s ON s.id = r.shift_template_id
+    WHERE r.organization_id = :organization_id AND r.business_date = :day
+)
+SELECT e.id AS employee_id,
+       coalesce(c.relevant_tasks, 0) AS relevant_tasks,
+       coalesce(c.completed_tasks, 0) AS completed_tasks,
+       coalesce(c.completed_on_time, 0) AS completed_on_time,
+       coalesce(c.sla_tasks, 0) AS sla_tasks,
+       coalesce(c.sla_met, 0) AS sla_met,
+       coalesce(c.approved_tasks, 0) AS approved_tasks,
+       coalesce(c.quality_sum, 0) AS quality_sum,
+       coalesce(a.active_seconds, 0) AS active_seconds,
+       r.employee_id IS NOT NULL AS rostered,
+       r.start_time, r.end_time, r.break_minutes
+FROM employees AS e
+LEFT JOIN task_counts AS c ON c.employee_id = e.id
+LEFT JOIN running AS a ON a.employee_id = e.id
+LEFT JOIN rostered AS r ON r.employee_id = e.id
+WHERE e.organization_id = :organization_id AND e.active
+ORDER BY e.id
+"""  # noqa: S608 -- assembled from constant fragments, no input
+    )
+    .bindparams(
+        bindparam("organization_id", type_=Uuid()),
+        bindparam("day", type_=Date()),
+        bindparam("tz", type_=Text()),
+        bindparam("day_start", type_=DateTime(timezone=True)),
+        bindparam("day_end", type_=DateTime(timezone=True)),
+        bindparam("near_start", type_=DateTime(timezone=True)),
+        bindparam("near_end", type_=DateTime(timezone=True)),
+    )
+    .columns(
+        employee_id=Uuid(),
+        relevant_tasks=Integer(),
+        completed_tasks=Integer(),
+        completed_on_time=Integer(),
+        sla_tasks=Integer(),
+        sla_met=Integer(),
+        approved_tasks=Integer(),
+        quality_sum=Integer(),
+        active_seconds=Numeric(),
+        rostered=Boolean(),
+        start_time=Time(),
+        end_time=Time(),
+        break_minutes=Integer(),
+    )
+)
+
+_NEAR = timedelta(days=1)
+
+
+class SqlScoreQueries:
+    """Set-based reads for scoring, equal to :class:`jts_domain.memory` 's in every number."""
+
+    def __init__(self, db: TransactionConnection) -> None:
+        self._db = db
+
+    async def score_inputs(
+        self, organization_id: UUID, business_date: date, timezone: str
+    ) -> list[ScoreInputs]:
+        day_start, day_end = shifts.local_day_bounds(business_date, timezone)
+        params = {
+            "organization_id": organization_id,
+            "day": business_date,
+            "tz": timezone,
+            "day_start": day_start,
+            "day_end": day_end,
+            "near_start": day_start - _NEAR,
+            "near_end": day_end + _NEAR,
+        }
+        rows = await self._db.execute(SCORE_INPUTS, params)
+        capacity = _CapacityOfDay(business_date, timezone)
+        return [_inputs(row, business_date, capacity) for row in rows]
+
+
+class _CapacityOfDay:
+    """Capacity minutes of each distinct shift on one date (computed once per shift)."""
+
+    def __init__(self, day: date, timezone: str) -> None:
+        self._day = day
+        self._timezone = timezone
+        self._known: dict[tuple[time, time, int], int] = {}
+
+    def of(self, start: time, end: time, break_minutes: int) -> int:
+        key = (start, end, break_minutes)
+        if key not in self._known:
+            window = shifts.shift_window(self._day, start, end, self._timezone)
+            self._known[key] = shifts.capacity_minutes(window, break_minutes)
+        return self._known[key]
+
+
+def _inputs(row: Any, day: date, capacity: _CapacityOfDay) -> ScoreInputs:
+    return ScoreInputs(
+        employee_id=row.employee_id,
+        business_date=day,
+        relevant_tasks=row.relevant_tasks,
+        completed_tasks=row.completed_tasks,
+        completed_on_time=row.completed_on_time,
+        rostered=row.rostered,
+        capacity_minutes=(
+            capacity.of(row.start_time, row.end_time, row.break_minutes) if row.rostered else 0
+        ),
+        active_seconds=float(row.active_seconds),
+        sla_tasks=row.sla_tasks,
+        sla_met=row.sla_met,
+        approved_tasks=row.approved_tasks,
+        quality_sum=row.quality_sum,
+    )

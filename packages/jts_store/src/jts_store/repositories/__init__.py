@@ -1,0 +1,1 @@
+"""Repositories: every SQL statement of JTS, each implementing a port of jts_domain."""

@@ -1,0 +1,220 @@
+"""Daily scores and alerts in PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, bindparam, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.types import Date, DateTime, Numeric, Text, Uuid
+
+from jts_domain.model import (
+    Alert,
+    AlertKind,
+    DailyScore,
+    ScoreMetric,
+    ScoreMetricName,
+    SlaStatus,
+)
+from jts_store.repositories.transaction import TransactionConnection
+from jts_store.tables import AlertRow, DailyScoreRow
+
+_scores = DailyScoreRow.__table__
+_alerts = AlertRow.__table__
+
+# One statement for any number of scores: columns travel as arrays, so no parameter limit.
+_UPSERT_SCORES = text(
+    """
+    INSERT INTO daily_scores
+        (id, organization_id, employee_id, business_date, score, metrics, reliability,
+         calculated_at)
+    SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb, reliability,
+           calculated_at
+    FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores, :metrics,
+                :reliabilities, :calculated_ats)
+        AS s(id, organization_id, employee_id, business_date, score, metrics, reliability,
+             calculated_at)
+    ON CONFLICT (employee_id, business_date) DO UPDATE SET
+        id = excluded.id,
+        organization_id = excluded.organization_id,
+        score = excluded.score,
+        metrics = excluded.metrics,
+        reliability = excluded.reliability,
+        calculated_at = excluded.calculated_at
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(Uuid())),
+    bindparam("organization_ids", type_=ARRAY(Uuid())),
+    bindparam("employee_ids", type_=ARRAY(Uuid())),
+    bindparam("business_dates", type_=ARRAY(Date())),
+    bindparam("scores", type_=ARRAY(Numeric())),
+    bindparam("metrics", type_=ARRAY(Text())),
+    bindparam("reliabilities", type_=ARRAY(Numeric())),
+    bindparam("calculated_ats", type_=ARRAY(DateTime(timezone=True))),
+)
+
+
+def _any_of(name: str, ids: Sequence[UUID]) -> Any:
+    """``= ANY(:ids)``: one array parameter however many ids there are."""
+    return bindparam(name, list(ids), type_=ARRAY(Uuid())).any_()
+
+
+def _metric_document(metric: ScoreMetric) -> dict[str, Any]:
+    return {
+        "name": metric.name.value,
+        "numerator": str(metric.numerator),
+        "denominator": str(metric.denominator),
+        "value": None if metric.value is None else str(metric.value),
+        "weight": str(metric.weight),
+        "contribution": str(metric.contribution),
+    }
+
+
+def _metric(document: dict[str, Any]) -> ScoreMetric:
+    return ScoreMetric(
+        name=ScoreMetricName(document["name"]),
+        numerator=Decimal(document["numerator"]),
+        denominator=Decimal(document["denominator"]),
+        value=None if document["value"] is None else Decimal(document["value"]),
+        weight=Decimal(document["weight"]),
+        contribution=Decimal(document["contribution"]),
+    )
+
+
+def _score(row: Row[Any]) -> DailyScore:
+    return DailyScore(
+        id=row.id,
+        organization_id=row.organization_id,
+        employee_id=row.employee_id,
+        business_date=row.business_date,
+        score=row.score,
+        metrics=tuple(_metric(document) for document in row.metrics),
+        reliability=row.reliability,
+        calculated_at=row.calculated_at,
+    )
+
+
+class SqlDailyScores:
+    """Daily scores, one per employee and date (upserted)."""
+
+    def __init__(self, db: TransactionConnection) -> None:
+        self._db = db
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
+        # A later score of the same employee and date wins, as it does in memory.
+        latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
+        if not latest:
+            return
+        await self._db.execute(
+            _UPSERT_SCORES,
+            {
+                "ids": [s.id for s in latest],
+                "organization_ids": [s.organization_id for s in latest],
+                "employee_ids": [s.employee_id for s in latest],
+                "business_dates": [s.business_date for s in latest],
+                "scores": [s.score for s in latest],
+                "metrics": [json.dumps([_metric_document(m) for m in s.metrics]) for s in latest],
+                "reliabilities": [s.reliability for s in latest],
+                "calculated_ats": [s.calculated_at for s in latest],
+            },
+        )
+
+    async def find(
+        self, organization_id: UUID, employee_id: UUID, business_date: date
+    ) -> DailyScore | None:
+        statement = select(_scores).where(
+            _scores.c.organization_id == organization_id,
+            _scores.c.employee_id == employee_id,
+            _scores.c.business_date == business_date,
+        )
+        row = (await self._db.execute(statement)).one_or_none()
+        return None if row is None else _score(row)
+
+    async def list_range(
+        self,
+        organization_id: UUID,
+        employee_ids: Sequence[UUID],
+        date_from: date,
+        date_to: date,
+    ) -> list[DailyScore]:
+        if not employee_ids:
+            return []
+        statement = (
+            select(_scores)
+            .where(
+                _scores.c.organization_id == organization_id,
+                _scores.c.employee_id == _any_of("employee_ids", employee_ids),
+                _scores.c.business_date.between(date_from, date_to),
+            )
+            .order_by(_scores.c.business_date, _scores.c.employee_id)
+        )
+        return [_score(row) for row in await self._db.execute(statement)]
+
+
+def _alert(row: Row[Any]) -> Alert:
+    return Alert(
+        id=row.id,
+        organization_id=row.organization_id,
+        kind=AlertKind(row.kind),
+        task_id=row.task_id,
+        employee_id=row.employee_id,
+        sla_status=SlaStatus(row.sla_status),
+        message=row.message,
+        created_at=row.created_at,
+    )
+
+
+class SqlAlerts:
+    """Alerts, at most one per task and kind (a unique constraint)."""
+
+    def __init__(self, db: TransactionConnection) -> None:
+        self._db = db
+
+    async def add_if_new(self, alert: Alert) -> bool:
+        values = {
+            "id": alert.id,
+            "organization_id": alert.organization_id,
+            "kind": alert.kind.value,
+            "task_id": alert.task_id,
+            "employee_id": alert.employee_id,
+            "sla_status": alert.sla_status.value,
+            "message": alert.message,
+            "created_at": alert.created_at,
+        }
+        statement = (
+            insert(_alerts)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["task_id", "kind"])
+            .returning(_alerts.c.id)
+        )
+        return (await self._db.execute(statement)).first() is not None
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[Alert]:
+        statement = select(_alerts).where(_alerts.c.organization_id == organization_id)
+        if after is not None:
+            statement = statement.where(tuple_(_alerts.c.created_at, _alerts.c.id) < tuple_(*after))
+        order = (_alerts.c.created_at.desc(), _alerts.c.id.desc())
+        rows = await self._db.execute(statement.order_by(*order).limit(max(limit, 0)))
+        return [_alert(row) for row in rows]
+
+    async def kinds_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> set[tuple[UUID, AlertKind]]:
+        if not task_ids:
+            return set()
+        statement = select(_alerts.c.task_id, _alerts.c.kind).where(
+            _alerts.c.organization_id == organization_id,
+            _alerts.c.task_id == _any_of("task_ids", task_ids),
+        )
+        return {(task_id, AlertKind(kind)) for task_id, kind in await self._db.execute(statement)}

@@ -1,0 +1,123 @@
+"""The unit of work on PostgreSQL: one connection and one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from jts_domain.model import DomainEvent
+from jts_domain.ports import EventPublisher
+from jts_store.errors import domain_errors
+from jts_store.outbox import write_events
+from jts_store.queries.scores import SqlScoreQueries
+from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.organizations import (
+    SqlDepartments,
+    SqlEmployees,
+    SqlOrganizations,
+    SqlStores,
+)
+from jts_store.repositories.roster import SqlAttendance, SqlRoster, SqlShiftTemplates
+from jts_store.repositories.task_templates import SqlTaskTemplates
+from jts_store.repositories.tasks import SqlTasks
+from jts_store.repositories.timers import SqlTimers
+from jts_store.repositories.transaction import TransactionConnection
+
+
+class SqlUnitOfWork:
+    """A transaction (READ COMMITTED) holding every repository; only :meth:`commit` keeps.
+
+    Constraints and version columns guard concurrent units of work, so nothing is locked
+    in advance. Emitted events are written to the outbox by :meth:`commit` in the same
+    transaction, and handed to the optional publisher after it.
+    """
+
+    def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
+        self._engine = engine
+        self._publisher = publisher
+        self._connection: AsyncConnection | None = None
+        self._events: list[DomainEvent] = []
+        self._db = TransactionConnection()
+        db = self._db
+        self.organizations = SqlOrganizations(db)
+        self.employees = SqlEmployees(db)
+        self.departments = SqlDepartments(db)
+        self.stores = SqlStores(db)
+        self.shift_templates = SqlShiftTemplates(db)
+        self.roster = SqlRoster(db)
+        self.attendance = SqlAttendance(db)
+        self.tasks = SqlTasks(db)
+        self.timers = SqlTimers(db)
+        self.task_templates = SqlTaskTemplates(db)
+        self.scores = SqlDailyScores(db)
+        self.alerts = SqlAlerts(db)
+        self.score_queries = SqlScoreQueries(db)
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._engine.connect()
+        await self._connection.begin()
+        self._db.bind(self._connection)
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        self._db.bind(None)
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The open connection (inside ``async with``)."""
+        if self._connection is None:
+            msg = "the unit of work is used outside `async with`"
+            raise RuntimeError(msg)
+        return self._connection
+
+    def emit(self, event: DomainEvent) -> None:
+        """Queue an event for the outbox of this transaction."""
+        self._events.append(event)
+
+    async def commit(self) -> None:
+        """Write the queued events to the outbox, commit, then publish them.
+
+        A new transaction begins, so the unit of work can go on after a commit.
+        """
+        events, self._events = self._events, []
+        connection = self.connection
+        async with domain_errors():
+            await write_events(connection, events)
+            await connection.commit()
+        await connection.begin()
+        if events and self._publisher is not None:
+            await self._publisher.publish(events)
+
+    async def rollback(self) -> None:
+        """Undo everything since the last commit (or the start); a new transaction follows."""
+        self._events = []
+        connection = self.connection
+        await connection.rollback()
+        await connection.begin()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes a :class:`SqlUnitOfWork` per use case on one engine (a ``UnitOfWorkFactory``)."""
+
+    def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
+        self.engine = engine
+        self.publisher = publisher
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self.publisher)
