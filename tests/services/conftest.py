@@ -19,7 +19,7 @@ from jts_domain.ports import UnitOfWorkFactory
 from jts_domain.services import ServiceContext
 from tests.services.builders import World, build_world
 
-ADAPTERS = ["memory"]
+ADAPTERS = ["memory", "postgres"]
 
 #: Monday 2 March 2026, 09:00 in Asia/Kolkata.
 START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
