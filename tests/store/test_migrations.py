@@ -1,0 +1,102 @@
+"""The migrations build the schema the tables describe, and undo it completely."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from jts_store.engine import create_engine
+from jts_store.tables import METADATA
+from tests.conftest import ROOT, create_database, drop_database, migrate
+
+EXPECTED_TABLES = {
+    "organizations",
+    "employees",
+    "departments",
+    "stores",
+    "shift_templates",
+    "roster_entries",
+    "attendance",
+    "tasks",
+    "task_status_history",
+    "task_templates",
+    "timers",
+    "timer_intervals",
+    "daily_scores",
+    "alerts",
+    "outbox",
+}
+
+
+async def _tables(url: str) -> set[str]:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        rows = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"
+        )
+    finally:
+        await conn.close()
+    return {row["tablename"] for row in rows}
+
+
+@pytest.fixture
+def scratch_url(server_url: str):
+    url = create_database(server_url, prefix="jts_migrations")
+    yield url
+    drop_database(server_url, url)
+
+
+async def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
+    await asyncio.to_thread(migrate, scratch_url)
+    assert await _tables(scratch_url) == EXPECTED_TABLES
+    await asyncio.to_thread(migrate, scratch_url, "base", down=True)
+    assert await _tables(scratch_url) == set()
+    await asyncio.to_thread(migrate, scratch_url)
+    assert await _tables(scratch_url) == EXPECTED_TABLES
+
+
+def _drift(connection: Connection) -> list[object]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, METADATA))
+
+
+async def test_the_migrated_schema_matches_the_tables(database_url: str) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            diff = await connection.run_sync(_drift)
+    finally:
+        await engine.dispose()
+    assert diff == []
+
+
+def _alembic_check(url: str) -> None:
+    """``alembic check`` through migrations/env.py: raises when autogenerate finds changes."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["url"] = url
+    command.check(config)
+
+
+async def test_the_environment_ignores_saq_tables(scratch_url: str) -> None:
+    """saq creates and migrates its own tables; autogenerate must not want to drop them."""
+    await asyncio.to_thread(migrate, scratch_url)
+    engine = create_engine(scratch_url, pool_size=1)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE saq_jobs (key text PRIMARY KEY)"))
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(_alembic_check, scratch_url)
