@@ -108,6 +108,15 @@ def test_a_day_whose_midnight_does_not_exist_starts_when_the_clock_jumps():
     assert business_date(start - US, "America/Santiago") == date(2026, 9, 5)
 
 
+def test_a_gap_straddling_midnight_starts_the_day_at_the_jump():
+    """Toronto, 31 March 1919: at 23:30 EST (-5, 04:30Z) the clocks jumped to 00:30 EDT (-4).
+    Midnight never happened; the 31st starts at 04:30Z (not 04:00Z or 05:00Z, which are
+    midnight read with either offset) and ends at midnight EDT (04:00Z on 1 April): 23.5 h."""
+    start, end = local_day_bounds(date(1919, 3, 31), "America/Toronto")
+    assert (start, end) == (_utc(1919, 3, 31, 4, 30), _utc(1919, 4, 1, 4))
+    assert business_date(start - US, "America/Toronto") == date(1919, 3, 30)
+
+
 def test_business_date_in_kolkata():
     """19:00Z is 00:30 IST (+05:30) on the next date; 18:29Z is still 23:59 the same date."""
     assert business_date(_utc(2026, 3, 1, 19, 0), "Asia/Kolkata") == date(2026, 3, 2)
