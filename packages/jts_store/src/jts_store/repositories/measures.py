@@ -28,6 +28,7 @@ _scores = DailyScoreRow.__table__
 _alerts = AlertRow.__table__
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
+# A recalculation that changes nothing rewrites nothing (no dead rows, no WAL).
 _UPSERT_SCORES = text(
     """
     INSERT INTO daily_scores
@@ -46,6 +47,10 @@ _UPSERT_SCORES = text(
         metrics = excluded.metrics,
         reliability = excluded.reliability,
         calculated_at = excluded.calculated_at
+    WHERE (daily_scores.id, daily_scores.organization_id, daily_scores.score,
+           daily_scores.metrics, daily_scores.reliability, daily_scores.calculated_at)
+        IS DISTINCT FROM (excluded.id, excluded.organization_id, excluded.score,
+                          excluded.metrics, excluded.reliability, excluded.calculated_at)
     """
 ).bindparams(
     bindparam("ids", type_=ARRAY(Uuid())),
