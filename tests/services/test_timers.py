@@ -329,3 +329,29 @@ async def test_reading_timers_of_others_needs_reach(ctx: ServiceContext, world: 
         ErrorCode.VALIDATION_ERROR,
         timer_service.timer_history(ctx, world.caller(world.alice), limit=0),
     )
+
+
+async def test_the_lead_reaches_back_across_midnight(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Carol's 00:10-08:10 shift belongs to tomorrow; its 15-minute lead opens at 23:55
+    today. Clocking in at 23:58 is attendance of tomorrow, a timer started then is hers
+    to start, and the shift-end auto-stop finds that shift and stops it at 08:10."""
+    tomorrow = world.today + timedelta(days=1)
+    carol = await rostered_employee(ctx, world, time(0, 10), time(8, 10), tomorrow)
+    clock.advance(hours=14, minutes=58)  # 09:00 + 14:58 = 23:58 today
+    await clock_in(ctx, world, carol)
+    async with ctx.uow() as uow:
+        assert await uow.attendance.find(world.org.id, carol.id, world.today) is None
+        row = await uow.attendance.find(world.org.id, carol.id, tomorrow)
+    assert row is not None
+    assert row.is_open
+    task = await task_for(ctx, world, carol)
+    timer = await timer_service.start_timer(ctx, world.caller(carol), task.id)
+    assert timer.skipped_checks == frozenset()
+    clock.advance(hours=8, minutes=23)  # 08:21 tomorrow: past 08:10 + 10 min grace
+    result = await attendance_service.auto_stop_timers(ctx, world.system)
+    assert result.failed == {}
+    assert [t.id for t in result.stopped] == [timer.id]
+    assert result.stopped[0].stopped_at == timer.started_at + timedelta(minutes=12, hours=8)
+    assert result.stopped[0].stop_reason is StopReason.SHIFT_END

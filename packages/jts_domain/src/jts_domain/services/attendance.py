@@ -1,10 +1,11 @@
 """Attendance use cases: clock in and out, the daily rows, and stopping timers past shift end.
 
 Clock-in is tied to a business date and a store: the roster shift of the moment (today's,
-or yesterday's overnight shift still running) gives both; without a roster entry the
-employee's home store is used for the geofence and the date is today's; with neither
-the clock-in is a VALIDATION_ERROR. There is one attendance row per employee and date,
-so a second clock-in on a date already clocked out is a VALIDATION_ERROR too.
+yesterday's overnight shift still running, or tomorrow's within its start lead) gives
+both; without a roster entry the employee's home store is used for the geofence and the
+date is today's; with neither the clock-in is a VALIDATION_ERROR. There is one attendance
+row per employee and date, so a second clock-in on a date already clocked out is a
+VALIDATION_ERROR too.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ async def clock_in(
         now = ctx.clock.now()
         if await uow.attendance.find_open(org_id, employee_id) is not None:
             raise invalid("already clocked in", employee_id=str(employee_id))
-        shift = await shift_of_instant(uow, org_id, employee_id, now, settings.timezone)
+        lead = timedelta(minutes=settings.shift_lead_minutes)
+        shift = await shift_of_instant(uow, org_id, employee_id, now, settings.timezone, lead=lead)
         store = await _clock_in_store(uow, employee, shift)
         overridden = _check_geofence(caller, store, latitude, longitude, reason)
         day = shift.entry.business_date if shift else business_date(now, settings.timezone)
@@ -244,7 +246,12 @@ async def _auto_stop(
     async with ctx.uow() as uow:
         timer = await uow.timers.get(caller.organization_id, timer_id)
         shift = await shift_of_instant(
-            uow, timer.organization_id, timer.employee_id, timer.started_at, settings.timezone
+            uow,
+            timer.organization_id,
+            timer.employee_id,
+            timer.started_at,
+            settings.timezone,
+            lead=timedelta(minutes=settings.shift_lead_minutes),
         )
         grace = timedelta(minutes=settings.auto_stop_grace_minutes)
         if not timer.is_active or shift is None or ctx.clock.now() <= shift.window.end + grace:

@@ -43,27 +43,39 @@ async def covering_shift(
     *,
     lead: timedelta = timedelta(0),
 ) -> RosteredShift | None:
-    """The shift (today's, or yesterday's overnight one) whose window holds the instant.
+    """The shift whose window, widened by ``lead`` before its start, holds the instant.
 
-    The window is widened by ``lead`` before its start; its end is inclusive.
+    The candidates are today's shift, yesterday's (an overnight one still running) and,
+    with a lead, tomorrow's (one starting just after midnight). A shift whose own window
+    holds the instant wins over one reached only through its lead; the end is inclusive.
     """
     today = business_date(instant, timezone)
-    for day in (today, today - _DAY):
-        shift = await rostered_shift(uow, organization_id, employee_id, day, timezone)
-        if shift is not None and shift.window.contains(instant, lead=lead):
-            return shift
+    days = (today, today - _DAY, today + _DAY) if lead else (today, today - _DAY)
+    found = [await rostered_shift(uow, organization_id, employee_id, d, timezone) for d in days]
+    rostered = [shift for shift in found if shift is not None]
+    for widen in (timedelta(0), lead):
+        for shift in rostered:
+            if shift.window.contains(instant, lead=widen):
+                return shift
     return None
 
 
 async def shift_of_instant(
-    uow: UnitOfWork, organization_id: UUID, employee_id: UUID, instant: datetime, timezone: str
+    uow: UnitOfWork,
+    organization_id: UUID,
+    employee_id: UUID,
+    instant: datetime,
+    timezone: str,
+    *,
+    lead: timedelta = timedelta(0),
 ) -> RosteredShift | None:
-    """The shift an instant belongs to: one whose window holds it, else that date's shift.
+    """The shift an instant belongs to: one whose window (with ``lead``) holds it, else
+    that date's shift.
 
     Ties a clock-in or a timer start to a shift even when it happened outside the window
     (an early or late clock-in, an overridden start).
     """
-    covering = await covering_shift(uow, organization_id, employee_id, instant, timezone)
+    covering = await covering_shift(uow, organization_id, employee_id, instant, timezone, lead=lead)
     if covering is not None:
         return covering
     day = business_date(instant, timezone)
