@@ -355,3 +355,26 @@ async def test_the_lead_reaches_back_across_midnight(
     assert [t.id for t in result.stopped] == [timer.id]
     assert result.stopped[0].stopped_at == timer.started_at + timedelta(minutes=12, hours=8)
     assert result.stopped[0].stop_reason is StopReason.SHIFT_END
+
+
+async def test_each_start_check_comes_in_its_order(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """With several checks failing at once, the first in PRODUCT.md's order answers:
+    the trigger (INVALID_TRANSITION), attendance, shift, assignee, then the other timer."""
+    manager, bob = world.caller(world.manager), world.caller(world.bob)
+    alices = await task_for(ctx, world, world.alice)
+    cancelled = await task_for(ctx, world, world.alice)
+    await task_service.cancel_task(ctx, manager, cancelled.id, "moot")
+    # Bob: not clocked in, not the assignee, and the task cannot start at all.
+    await expect_error(
+        ErrorCode.INVALID_TRANSITION, timer_service.start_timer(ctx, bob, cancelled.id)
+    )
+    await clock_in(ctx, world, world.bob)
+    bobs = await task_for(ctx, world, world.bob)
+    await timer_service.start_timer(ctx, bob, bobs.id)
+    # Bob: clocked in and on shift, with a timer running, on Alice's task.
+    await expect_error(ErrorCode.NOT_ASSIGNEE, timer_service.start_timer(ctx, bob, alices.id))
+    clock.advance(hours=8, seconds=1)  # 17:00:01: the shift is over
+    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, bob, alices.id))
+    await assert_not_started(ctx, world, alices)
