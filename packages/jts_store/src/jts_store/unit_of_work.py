@@ -56,7 +56,8 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
 
     async def __aenter__(self) -> Self:
-        self._connection = await self._engine.connect()
+        connection = await self._engine.connect()
+        self._connection = await connection.execution_options(isolation_level="READ COMMITTED")
         await self._connection.begin()
         self._db.bind(self._connection)
         self._events = []
