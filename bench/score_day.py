@@ -1,0 +1,357 @@
+"""Benchmark: score one business day of an organization of 10,000 employees.
+
+Bulk-loads (COPY) an organization with 20 tasks and 3 timers (3 intervals each) per
+employee and 30 days of roster and attendance, then times the whole-organization
+``calculate_daily_scores`` use case against the bare score-inputs SQL aggregate, and
+counts the SQL statements each sends.
+
+    uv run python bench/score_day.py [--employees 10000] [--runs 3]
+
+Uses ``JTS_DATABASE_URL``'s server when set, else an embedded server in a temporary
+directory; the benchmark database is created, migrated and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jts_domain import scoring
+from jts_domain.clock import ManualClock
+from jts_domain.model import OrganizationSettings
+from jts_domain.services import Caller, ServiceContext
+from jts_domain.services.scores import calculate_daily_scores
+from jts_domain.shifts import local_day_bounds
+from jts_store.embedded import embedded_server_url
+from jts_store.engine import create_engine, with_database
+from jts_store.queries.scores import SqlScoreQueries
+from jts_store.repositories.organizations import settings_document
+from jts_store.repositories.transaction import TransactionConnection
+from jts_store.unit_of_work import SqlUnitOfWorkFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = date(2026, 3, 2)
+TIMEZONE = "Asia/Kolkata"
+TASKS_PER_EMPLOYEE = 20
+TIMERS_PER_EMPLOYEE = 3
+HISTORY_DAYS = 30
+STATUSES = ["COMPLETED"] * 6 + ["ASSIGNED", "IN_PROGRESS", "PENDING_REVIEW", "CANCELLED"]
+
+
+def plain(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def migrate(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["url"] = url
+    command.upgrade(config, "head")
+
+
+class Organization:
+    """The generated rows, as tuples in the tables' column order."""
+
+    def __init__(self, employees: int, rng: random.Random) -> None:
+        self.id = uuid4()
+        self.rng = rng
+        self.day_start, _ = local_day_bounds(DAY, TIMEZONE)
+        self.department, self.store = uuid4(), uuid4()
+        self.shifts = [uuid4() for _ in range(3)]
+        self.employees = sorted(uuid4() for _ in range(employees))
+
+    def at(self, minutes: float) -> datetime:
+        return self.day_start + timedelta(minutes=minutes)
+
+    def shift_rows(self) -> list[tuple[Any, ...]]:
+        times = [((9, 0), (17, 0)), ((14, 0), (22, 0)), ((22, 0), (6, 0))]
+        return [
+            (sid, self.id, f"Shift {n}", wall_time(*a), wall_time(*b), 30)
+            for n, (sid, (a, b)) in enumerate(zip(self.shifts, times, strict=True))
+        ]
+
+    def employee_rows(self) -> Iterator[tuple[Any, ...]]:
+        for n, eid in enumerate(self.employees):
+            yield (
+                eid,
+                self.id,
+                f"e{n}-{eid.hex[:8]}@bench.test",
+                f"Employee {n}",
+                "EMPLOYEE",
+                self.department,
+                "SALES",
+                self.store,
+                True,
+                self.at(-10_000),
+                None,
+            )
+
+    def roster_rows(self) -> Iterator[tuple[Any, ...]]:
+        for eid in self.employees:
+            shift = self.rng.choice(self.shifts)
+            for back in range(HISTORY_DAYS):
+                yield (uuid4(), self.id, eid, DAY - timedelta(days=back), shift, self.store)
+
+    def attendance_rows(self) -> Iterator[tuple[Any, ...]]:
+        for eid in self.employees:
+            for back in range(HISTORY_DAYS):
+                status = self.rng.choice(["PRESENT", "PRESENT", "PRESENT", "LATE", "ABSENT"])
+                yield (
+                    uuid4(),
+                    self.id,
+                    eid,
+                    DAY - timedelta(days=back),
+                    status,
+                    self.store,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    1,
+                )
+
+    def task_rows(self) -> Iterator[tuple[Any, ...]]:
+        rng = self.rng
+        for eid in self.employees:
+            for _ in range(TASKS_PER_EMPLOYEE):
+                status = rng.choice(STATUSES)
+                due = self.at(rng.uniform(-600, 2000)) if rng.random() < 0.7 else None
+                sla = self.at(rng.uniform(-600, 2000)) if rng.random() < 0.5 else None
+                done = self.at(rng.uniform(0, 1440)) if status == "COMPLETED" else None
+                approved = done if done is not None and rng.random() < 0.3 else None
+                quality = rng.randint(1, 5) if approved is not None else None
+                planned = rng.choice([DAY, DAY, DAY - timedelta(days=1), None])
+                created = self.at(rng.uniform(-3000, 0))
+                yield (
+                    uuid4(),
+                    self.id,
+                    "Task",
+                    "",
+                    "MEDIUM",
+                    status,
+                    eid,
+                    self.department,
+                    self.store,
+                    None,
+                    None,
+                    planned,
+                    due,
+                    sla,
+                    rng.randint(10, 120),
+                    0.0,
+                    False,
+                    quality,
+                    "MANUAL",
+                    None,
+                    None,
+                    None,
+                    created,
+                    created,
+                    done,
+                    approved,
+                    None,
+                    1,
+                )
+
+    def timer_rows(self, task_ids: dict[UUID, list[UUID]]) -> tuple[list[Any], list[Any]]:
+        timers, intervals = [], []
+        for eid in self.employees:
+            for n in range(TIMERS_PER_EMPLOYEE):
+                tid, start = uuid4(), self.at(60 + 300 * n + self.rng.uniform(0, 60))
+                run1, pause, run2 = (timedelta(minutes=self.rng.uniform(5, 90)) for _ in "abc")
+                marks = [start, start + run1, start + run1 + pause, start + run1 + pause + run2]
+                timers.append(
+                    (
+                        tid,
+                        self.id,
+                        eid,
+                        self.rng.choice(task_ids[eid]),
+                        "STOPPED",
+                        start,
+                        marks[3],
+                        False,
+                        "MANUAL",
+                        [],
+                        None,
+                        None,
+                        1,
+                    )
+                )
+                for seq, state in enumerate(["RUNNING", "PAUSED", "RUNNING"]):
+                    intervals.append((tid, seq, state, marks[seq], marks[seq + 1]))
+        return timers, intervals
+
+
+async def load(url: str, org: Organization) -> dict[str, int]:
+    conn = await asyncpg.connect(plain(url))
+    counts: dict[str, int] = {}
+    try:
+        async with conn.transaction():
+            settings = json.dumps(settings_document(OrganizationSettings(timezone=TIMEZONE)))
+            await conn.execute(
+                "INSERT INTO organizations VALUES ($1, 'Bench', $2::jsonb, $3)",
+                org.id,
+                settings,
+                org.at(-20_000),
+            )
+            await conn.execute(
+                "INSERT INTO departments VALUES ($1, $2, 'Sales', NULL)", org.department, org.id
+            )
+            await conn.execute(
+                "INSERT INTO stores VALUES ($1, $2, 'Store', 12.9, 77.6, 100)", org.store, org.id
+            )
+            tasks = list(org.task_rows())
+            by_employee: dict[UUID, list[UUID]] = {}
+            for row in tasks:
+                by_employee.setdefault(row[6], []).append(row[0])
+            timers, intervals = org.timer_rows(by_employee)
+            for table, rows in [
+                ("shift_templates", org.shift_rows()),
+                ("employees", list(org.employee_rows())),
+                ("roster_entries", list(org.roster_rows())),
+                ("attendance", list(org.attendance_rows())),
+                ("tasks", tasks),
+                ("timers", timers),
+                ("timer_intervals", intervals),
+            ]:
+                await conn.copy_records_to_table(table, records=rows)
+                counts[table] = len(rows)
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return counts
+
+
+class StatementCounter:
+    """Counts statements sent on an engine (``before_cursor_execute``) and the time spent
+    between sending each and having its result (``after_cursor_execute``)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._sent = 0.0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
+        event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_: object) -> None:
+        self.count += 1
+        self._sent = time.perf_counter()
+
+    def _after(self, *_: object) -> None:
+        self.seconds += time.perf_counter() - self._sent
+
+
+async def timed(runs: int, call: Callable[[], Awaitable[object]], counter: StatementCounter):
+    """Per run: (wall seconds, statements sent, seconds inside those statements)."""
+    results = []
+    for _ in range(runs):
+        count, in_sql = counter.count, counter.seconds
+        start = time.perf_counter()
+        await call()
+        wall = time.perf_counter() - start
+        results.append((wall, counter.count - count, counter.seconds - in_sql))
+    return results
+
+
+async def bench(url: str, employees: int, runs: int) -> None:
+    org = Organization(employees, random.Random(20261123))
+    start = time.perf_counter()
+    counts = await load(url, org)
+    print(f"loaded {counts} in {time.perf_counter() - start:.1f} s")
+    engine = create_engine(url, pool_size=2)
+    counter = StatementCounter(engine)
+    factory = SqlUnitOfWorkFactory(engine)
+    ctx = ServiceContext(uow=factory, clock=ManualClock(datetime(2026, 3, 2, 17, 30, tzinfo=UTC)))
+    caller = Caller.system(org.id)
+
+    async def service() -> object:
+        return await calculate_daily_scores(ctx, caller, business_date=DAY)
+
+    async def aggregate() -> object:
+        async with engine.connect() as conn:
+            db = TransactionConnection()
+            db.bind(conn)
+            return await SqlScoreQueries(db).score_inputs(org.id, DAY, TIMEZONE)
+
+    try:
+        aggregate_runs = await timed(runs, aggregate, counter)
+        inputs = await aggregate()
+        service_runs = await timed(runs, service, counter)
+    finally:
+        await engine.dispose()
+
+    async def scoring_alone() -> object:
+        weights = OrganizationSettings().score_weights
+        return [scoring.score_day(i, weights) for i in inputs]  # type: ignore[attr-defined]
+
+    report("bare score-inputs aggregate", aggregate_runs)
+    report(
+        "domain scoring alone (jts_domain.scoring.score_day, no I/O)",
+        await timed(runs, scoring_alone, counter),
+    )
+    report("calculate_daily_scores (whole organization)", service_runs)
+    ratio = median(service_runs, 0) / median(aggregate_runs, 0)
+    print(f"ratio (median service / median aggregate): {ratio:.2f}x")
+
+
+def median(results: list[tuple[float, int, float]], field: int) -> float:
+    return statistics.median(r[field] for r in results)
+
+
+def report(name: str, results: list[tuple[float, int, float]]) -> None:
+    runs = ", ".join(f"{wall:.3f}" for wall, _, _ in results)
+    print(
+        f"{name}: median {median(results, 0):.3f} s (runs: {runs}); "
+        f"statements per run: {[n for _, n, _ in results]}; "
+        f"median time inside SQL statements {median(results, 2):.3f} s"
+    )
+
+
+async def with_database_of(server: str, employees: int, runs: int) -> None:
+    name = f"jts_bench_{uuid4().hex[:8]}"
+    admin = await asyncpg.connect(plain(server))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = with_database(server, name)
+    try:
+        await asyncio.to_thread(migrate, url)
+        await bench(url, employees, runs)
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    server = os.environ.get("JTS_DATABASE_URL")
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = server or embedded_server_url(Path(data_dir))
+        asyncio.run(with_database_of(server, args.employees, args.runs))
+
+
+if __name__ == "__main__":
+    main()
