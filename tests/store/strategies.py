@@ -184,6 +184,26 @@ def _timer(
 
 
 @st.composite
+def _roster(
+    draw: st.DrawFn, people: list[Employee], shifts: list[ShiftTemplate], store: Store, day: date
+) -> list[RosterEntry]:
+    """Some people rostered on the day, some the day before (an overnight shift may reach in)."""
+    return [
+        RosterEntry(
+            id=new_id(),
+            organization_id=store.organization_id,
+            employee_id=person.id,
+            business_date=on,
+            shift_template_id=draw(st.sampled_from(shifts)).id,
+            store_id=store.id,
+        )
+        for person in people
+        for on in (day - _ONE_DAY, day)
+        if draw(st.booleans())
+    ]
+
+
+@st.composite
 def small_organizations(draw: st.DrawFn) -> SmallOrganization:
     """An organization with a few employees, shifts, roster entries, tasks and timers."""
     timezone = draw(st.sampled_from(ONE_HOUR_DST_TIMEZONES))
@@ -203,19 +223,7 @@ def small_organizations(draw: st.DrawFn) -> SmallOrganization:
     shifts = draw(st.lists(_shift(org_id), min_size=1, max_size=3))
     actives = draw(st.lists(st.booleans() | st.just(True), min_size=1, max_size=4))
     people = [_employee(organization, department, active) for active in actives]
-    roster = [
-        RosterEntry(
-            id=new_id(),
-            organization_id=org_id,
-            employee_id=person.id,
-            business_date=on,
-            shift_template_id=draw(st.sampled_from(shifts)).id,
-            store_id=store.id,
-        )
-        for person in people
-        for on in (day - timedelta(days=1), day)
-        if draw(st.booleans())
-    ]
+    roster = draw(_roster(people, shifts, store, day))
     tasks = draw(st.lists(_task(org_id, people, day, clock), max_size=10))
     timers: list[Timer] = []
     for person in people if tasks else []:
