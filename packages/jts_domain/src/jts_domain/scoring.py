@@ -1,9 +1,12 @@
 """The daily score: five metrics, weighted over the defined ones only, with its breakdown.
 
-Arithmetic is exact (:class:`fractions.Fraction`) and rounded once per shown number, half
-up: numerators, denominators, values and contributions to 4 decimals, the score to 2. Each
-contribution is computed from the value *as shown*, so a person can redo the sum from the
-breakdown: ``score = round(100 × Σ weight·value ÷ Σ weight, 2)`` over the defined metrics.
+Arithmetic is :mod:`decimal` at 60 significant digits — exact for every sum and product of
+the inputs, and far closer than any rounding boundary for the few divisions (a ratio of
+small integers can only sit *on* a boundary exactly, never within 10⁻⁴⁰ of one) — and
+rounded once per shown number, half up: numerators, denominators, values and
+contributions to 4 decimals, the score to 2. Each contribution is computed from the value
+*as shown*, so a person can redo the sum from the breakdown:
+``score = round(100 × Σ weight·value ÷ Σ weight, 2)`` over the defined metrics.
 The shown contributions add up to the score within their rounding (±0.0003).
 """
 
@@ -12,8 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from jts_domain.errors import invalid
 from jts_domain.model.measures import ScoreInputs, ScoreMetric, ScoreMetricName
@@ -24,6 +26,12 @@ VALUE_PLACES = 4
 SCORE_PLACES = 2
 """Decimal places of the score and of reliability."""
 
+_EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
+_ONE = Decimal(1)
+_ZERO = Decimal(0)
+_QUANTUM = {places: _ONE.scaleb(-places) for places in (VALUE_PLACES, SCORE_PLACES)}
+_SECONDS_PER_MINUTE = Decimal(60)
+
 
 @dataclass(frozen=True)
 class ScoreResult:
@@ -33,29 +41,28 @@ class ScoreResult:
     metrics: tuple[ScoreMetric, ...]
 
 
-def round_half_up(value: Fraction, places: int) -> Decimal:
-    """Round an exact value half up (away from zero) to ``places`` decimals.
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Round half up (away from zero) to ``places`` decimals.
 
-    >>> round_half_up(Fraction(2, 3), 4), round_half_up(Fraction(-1, 8), 2)
+    >>> round_half_up(Decimal(2) / Decimal(3), 4), round_half_up(Decimal("-0.125"), 2)
     (Decimal('0.6667'), Decimal('-0.13'))
     """
-    scaled = abs(value) * 10**places
-    rounded = math.floor(scaled + Fraction(1, 2))
-    return Decimal(-rounded if value < 0 else rounded).scaleb(-places)
+    quantum = _QUANTUM.get(places) or _ONE.scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
 
 
 @dataclass(frozen=True, slots=True)
 class _Ratio:
-    numerator: Fraction
-    denominator: Fraction
+    numerator: Decimal
+    denominator: Decimal
     defined: bool
     cap_at_one: bool = False
 
     def value(self) -> Decimal | None:
         if not self.defined:
             return None
-        ratio = self.numerator / self.denominator
-        return round_half_up(min(ratio, Fraction(1)) if self.cap_at_one else ratio, VALUE_PLACES)
+        ratio = _EXACT.divide(self.numerator, self.denominator)
+        return round_half_up(min(ratio, _ONE) if self.cap_at_one else ratio, VALUE_PLACES)
 
 
 def _check_inputs(inputs: ScoreInputs) -> None:
@@ -80,15 +87,15 @@ def _check_inputs(inputs: ScoreInputs) -> None:
 
 def _ratios(inputs: ScoreInputs) -> dict[ScoreMetricName, _Ratio]:
     def count(numerator: int, denominator: int) -> _Ratio:
-        return _Ratio(Fraction(numerator), Fraction(denominator), denominator > 0)
+        return _Ratio(Decimal(numerator), Decimal(denominator), denominator > 0)
 
-    active_minutes = Fraction(inputs.active_seconds) / 60
+    active_minutes = _EXACT.divide(Decimal(inputs.active_seconds), _SECONDS_PER_MINUTE)
     return {
         ScoreMetricName.COMPLETION: count(inputs.completed_tasks, inputs.relevant_tasks),
         ScoreMetricName.TIMELINESS: count(inputs.completed_on_time, inputs.completed_tasks),
         ScoreMetricName.UTILIZATION: _Ratio(
             active_minutes,
-            Fraction(inputs.capacity_minutes),
+            Decimal(inputs.capacity_minutes),
             inputs.rostered and inputs.capacity_minutes > 0,
             cap_at_one=True,
         ),
@@ -136,14 +143,13 @@ def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
     ratios = _ratios(inputs)
     values = {name: ratio.value() for name, ratio in ratios.items()}
     weight = {name: metric_weight(weights, name) for name in ScoreMetricName}
-    total_weight = sum(
-        (Fraction(weight[name]) for name, value in values.items() if value is not None),
-        Fraction(0),
-    )
-    exact: dict[ScoreMetricName, Fraction] = {}
-    for name, value in values.items():
-        if value is not None and total_weight > 0:
-            exact[name] = 100 * Fraction(weight[name]) * Fraction(value) / total_weight
+    exact: dict[ScoreMetricName, Decimal] = {}
+    with localcontext(_EXACT):
+        total_weight = sum((weight[n] for n, v in values.items() if v is not None), _ZERO)
+        for name, value in values.items():
+            if value is not None and total_weight > 0:
+                exact[name] = 100 * weight[name] * value / total_weight
+        total = sum(exact.values(), _ZERO)
     metrics = tuple(
         ScoreMetric(
             name=name,
@@ -151,11 +157,11 @@ def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
             denominator=round_half_up(ratios[name].denominator, VALUE_PLACES),
             value=values[name],
             weight=weight[name],
-            contribution=round_half_up(exact.get(name, Fraction(0)), VALUE_PLACES),
+            contribution=round_half_up(exact.get(name, _ZERO), VALUE_PLACES),
         )
         for name in ScoreMetricName
     )
-    score = round_half_up(sum(exact.values(), Fraction(0)), SCORE_PLACES) if exact else None
+    score = round_half_up(total, SCORE_PLACES) if exact else None
     return ScoreResult(score=score, metrics=metrics)
 
 
@@ -173,4 +179,4 @@ def reliability(punctual_days: int, rostered_days: int) -> Decimal | None:
         )
     if rostered_days == 0:
         return None
-    return round_half_up(Fraction(100 * punctual_days, rostered_days), SCORE_PLACES)
+    return round_half_up(_EXACT.divide(Decimal(100 * punctual_days), rostered_days), SCORE_PLACES)
