@@ -21,16 +21,19 @@ from jts_domain.clock import ManualClock
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.lifecycle import TASK_TRIGGERS, allowed_task_actions, is_terminal_task_status
 from jts_domain.memory import InMemoryDatabase
-from jts_domain.model import Task, TaskStatus, Timer, TimerState
+from jts_domain.model import StopReason, Task, TaskStatus, Timer, TimerState
 from jts_domain.services import ServiceContext
 from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
+from jts_domain.services.attendance import AutoStopResult
 from jts_domain.timeline import durations
 from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
 
 R = TypeVar("R")
 START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+#: The end of Alice's 09:00-17:00 shift (Asia/Kolkata) on the world's day.
+SHIFT_END = START + timedelta(hours=8)
 TASKS = 3
 #: Errors a use case may answer in a random day; anything else is a bug.
 EXPECTED = {
@@ -77,6 +80,7 @@ class EmployeeDay(RuleBasedStateMachine):
         ]
         self.transitions = dict.fromkeys(self.task_ids, 0)
         self.terminal: set[UUID] = set()
+        self.grace = self.world.org.settings.auto_stop_grace_minutes
         self.clock_in()
 
     def teardown(self) -> None:
@@ -105,12 +109,14 @@ class EmployeeDay(RuleBasedStateMachine):
 
     def attempt(
         self, call: Coroutine[Any, Any, object], *, same_status: UUID | None = None
-    ) -> None:
-        """Run a use case; count the transitions it made (``same_status``: one more)."""
+    ) -> object:
+        """Run a use case and return its result (None when refused); count the transitions
+        it made (``same_status``: one more)."""
         before = self.tasks()
         failure: DomainError | None = None
+        result: object = None
         try:
-            self.run(call)
+            result = self.run(call)
         except DomainError as error:
             failure = error
         if failure is not None:
@@ -120,11 +126,12 @@ class EmployeeDay(RuleBasedStateMachine):
             assert {i: (t.status, t.version) for i, t in after.items()} == {
                 i: (t.status, t.version) for i, t in before.items()
             }
-            return
+            return None
         for task_id, task in self.tasks().items():
             if task.status is not before[task_id].status or task_id == same_status:
                 event(f"reached {task.status}")
                 self.transitions[task_id] += 1
+        return result
 
     # -- rules -------------------------------------------------------------------------
 
@@ -181,12 +188,36 @@ class EmployeeDay(RuleBasedStateMachine):
 
     @rule(minutes=st.integers(1, 90))
     def time_passes(self, minutes: int) -> None:
-        self.clock.advance(minutes=minutes)
+        self.pass_time_to(self.clock.now() + timedelta(minutes=minutes))
 
-    @precondition(lambda self: self.clock.now() > START + timedelta(hours=8))
+    @precondition(lambda self: self.clock.now() < SHIFT_END)
+    @rule(offset=st.integers(-30, 60))
+    def shift_nears_its_end(self, offset: int) -> None:
+        """Jump to around the shift's end, which short steps alone seldom reach."""
+        self.pass_time_to(max(self.clock.now(), SHIFT_END + timedelta(minutes=offset)))
+
+    def pass_time_to(self, instant: datetime) -> None:
+        """Time passes; past the shift's end and its grace the auto-stop job runs, as its
+        five-minute schedule would have made it."""
+        self.clock.set(instant)
+        if self.clock.now() > SHIFT_END + timedelta(minutes=self.grace):
+            self.auto_stop()
+
+    @precondition(lambda self: self.clock.now() > SHIFT_END)
     @rule()
     def auto_stop(self) -> None:
-        self.attempt(attendance_service.auto_stop_timers(self.ctx, self.world.system))
+        result = self.attempt(attendance_service.auto_stop_timers(self.ctx, self.world.system))
+        assert isinstance(result, AutoStopResult)
+        assert result.failed == {}
+        for timer in result.stopped:
+            event("auto-stopped a timer")
+            assert (timer.stop_reason, timer.auto_stopped) == (StopReason.SHIFT_END, True)
+            assert timer.stopped_at is not None
+            assert timer.stopped_at == max(SHIFT_END, timer.intervals[-1].started_at)
+        # Every timer of Alice's starts within today's shift, so once its end and the
+        # grace are past, the auto-stop leaves none running.
+        if self.clock.now() > SHIFT_END + timedelta(minutes=self.grace):
+            assert not any(t.is_active for t in self.timers())
 
     # -- invariants --------------------------------------------------------------------
 
