@@ -19,6 +19,7 @@ from uuid import UUID
 
 from jts_domain import shifts
 from jts_domain.errors import invalid
+from jts_domain.geo import validate_point
 from jts_domain.ids import new_id
 from jts_domain.model import (
     Department,
@@ -137,10 +138,7 @@ async def create_store(
     """Create a store; its geofence radius defaults to the organization's setting."""
     caller.require(Permission.ORG_MANAGE)
     cleaned = clean_name(name)
-    if not -90 <= latitude <= 90:
-        raise invalid("latitude must be between -90 and 90", field="latitude")
-    if not -180 <= longitude <= 180:
-        raise invalid("longitude must be between -180 and 180", field="longitude")
+    validate_point(latitude, longitude)
     if radius_meters is not None and not 0 < radius_meters <= 100_000:
         raise invalid("radius_meters must be above 0 and at most 100 km", field="radius_meters")
     async with ctx.uow() as uow:
