@@ -43,7 +43,6 @@ from jts_domain.services.task_moves import (
     require_task_reach,
     required_text,
 )
-from jts_domain.services.timer_steps import task_timer
 from jts_domain.services.work import pause_work, resume_work, start_work, stop_work
 from jts_domain.shifts import require_aware
 
@@ -184,15 +183,14 @@ async def assign_task(
 ) -> Task:
     """Give the task to an employee (``task.assign`` over both); refused while timed.
 
-    Reassigning a task whose timer is still active is a VALIDATION_ERROR: stop or
-    hold the work first (the lifecycle already refuses IN_PROGRESS and PAUSED tasks).
+    "Not while a timer is active" is the lifecycle's: a task has an active timer only
+    while IN_PROGRESS or PAUSED (:mod:`~jts_domain.services.work`), and ``assign`` is
+    INVALID_TRANSITION from both.
     """
 
     async def step(uow: UnitOfWork, task: Task) -> None:
         await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
         assignee = await _active_employee(uow, caller, employee_id)
-        if await task_timer(uow, task) is not None:
-            raise invalid("the task has an active timer; stop it first", task_id=str(task.id))
         task.assignee_id = assignee.id
         if task.department_id is None:
             task.department_id = assignee.department_id
