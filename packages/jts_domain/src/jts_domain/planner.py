@@ -107,6 +107,16 @@ def _reason(ranked: _Ranked, now: datetime, tz: ZoneInfo) -> str:
     return f"{phrase}, carried over" if c.carried_over else phrase
 
 
+def remaining_whole_minutes(estimated_minutes: int, actual_seconds: float) -> int:
+    """The estimate left to work, rounded up to whole minutes: what a plan (and the load
+    auto-assignment weighs) counts for a task.
+
+    >>> remaining_whole_minutes(30, 601.0), remaining_whole_minutes(30, 3600.0)
+    (20, 0)
+    """
+    return math.ceil(remaining_minutes(estimated_minutes, actual_seconds))
+
+
 def _rank(candidate: PlanCandidate, now: datetime, warning_minutes: int) -> _Ranked:
     remaining = remaining_minutes(candidate.estimated_minutes, candidate.actual_seconds)
     return _Ranked(
@@ -119,7 +129,7 @@ def _rank(candidate: PlanCandidate, now: datetime, warning_minutes: int) -> _Ran
             remaining_minutes=remaining,
             warning_minutes=warning_minutes,
         ),
-        remaining=math.ceil(remaining),
+        remaining=remaining_whole_minutes(candidate.estimated_minutes, candidate.actual_seconds),
     )
 
 

@@ -17,12 +17,11 @@ Decisions where PRODUCT.md is silent:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from jts_domain import assignment, shifts, sla
+from jts_domain import assignment, planner, shifts
 from jts_domain.model import Organization, Permission, Task
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_department_reach
@@ -75,8 +74,7 @@ async def _capacities(
 
 
 def _remaining(task: Task) -> int:
-    """Whole minutes left, rounded up as the planner does."""
-    return math.ceil(sla.remaining_minutes(task.estimated_minutes, task.actual_seconds))
+    return planner.remaining_whole_minutes(task.estimated_minutes, task.actual_seconds)
 
 
 def _assignable(task: Task) -> assignment.AssignableTask:
