@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from jts_domain.errors import invalid
 from jts_domain.model.task import SlaStatus, TaskPriority
 from jts_domain.shifts import zone
-from jts_domain.sla import remaining_minutes, sla_status
+from jts_domain.sla import is_overdue, remaining_minutes, sla_status
 
 _SLA_RANK = {SlaStatus.BREACHED: 0, SlaStatus.AT_RISK: 1, SlaStatus.ON_TIME: 2, None: 3}
 
@@ -121,7 +121,7 @@ def _rank(candidate: PlanCandidate, now: datetime, warning_minutes: int) -> _Ran
     remaining = remaining_minutes(candidate.estimated_minutes, candidate.actual_seconds)
     return _Ranked(
         candidate=candidate,
-        overdue=candidate.due_at is not None and candidate.due_at < now,
+        overdue=is_overdue(candidate.due_at, now),
         sla=sla_status(
             deadline=candidate.sla_deadline,
             completed_at=None,

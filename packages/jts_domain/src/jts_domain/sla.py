@@ -16,6 +16,14 @@ def remaining_minutes(estimated_minutes: int, actual_seconds: float) -> float:
     return max(0.0, estimated_minutes - actual_seconds / 60)
 
 
+def is_overdue(due_at: datetime | None, now: datetime) -> bool:
+    """Whether an open task is past its due time at ``now`` (never without a due time).
+
+    The planner ranks overdue tasks first and the workload counts them; both ask here.
+    """
+    return due_at is not None and due_at < now
+
+
 def sla_status(
     *,
     deadline: datetime | None,

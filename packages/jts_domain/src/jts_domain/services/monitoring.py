@@ -164,7 +164,7 @@ def _assess(
     return assess_workload(
         pending=len(open_tasks),
         urgent=sum(1 for t in open_tasks if t.priority is TaskPriority.URGENT),
-        overdue=sum(1 for t in open_tasks if t.due_at is not None and t.due_at < now),
+        overdue=sum(1 for t in open_tasks if sla.is_overdue(t.due_at, now)),
         thresholds=thresholds,
     )
 
