@@ -28,7 +28,13 @@ from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
 from jts_domain.timeline import durations
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, roster_entry
+from tests.services.builders import (
+    STORE_LATITUDE,
+    STORE_LONGITUDE,
+    World,
+    build_world,
+    roster_entry,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -378,3 +384,33 @@ async def test_each_start_check_comes_in_its_order(
     clock.advance(hours=8, seconds=1)  # 17:00:01: the shift is over
     await expect_error(ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, bob, alices.id))
     await assert_not_started(ctx, world, alices)
+
+
+async def test_another_organizations_ids_are_not_found(ctx: ServiceContext, world: World) -> None:
+    """An admin of another tenant holds every permission, yet our task, timer and people
+    answer NOT_FOUND (never FORBIDDEN), and nothing of ours changes."""
+    await clock_in(ctx, world, world.alice)
+    task = await task_for(ctx, world, world.alice)
+    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    other = await build_world(ctx)
+    admin = other.caller(other.admin)
+    calls: list[Callable[[], Awaitable[object]]] = [
+        lambda: timer_service.start_timer(ctx, admin, task.id, override_reason="audit"),
+        lambda: timer_service.stop_timer(ctx, admin, timer.id),
+        lambda: timer_service.current_timer(ctx, admin, world.alice.id),
+        lambda: timer_service.timer_history(ctx, admin, world.alice.id),
+        lambda: task_service.get_task(ctx, admin, task.id),
+        lambda: task_service.task_history(ctx, admin, task.id),
+        lambda: task_service.pause_task(ctx, admin, task.id),
+        lambda: task_service.hold_task(ctx, admin, task.id, "mine now"),
+        lambda: task_service.cancel_task(ctx, admin, task.id, "mine now"),
+        lambda: task_service.create_task(ctx, admin, title="Theirs", assignee_id=world.alice.id),
+        lambda: attendance_service.get_attendance(ctx, admin, world.today, world.alice.id),
+    ]
+    for call in calls:
+        await expect_error(ErrorCode.NOT_FOUND, call())
+    current = await timer_service.current_timer(ctx, world.caller(world.alice))
+    assert current is not None
+    assert (current.id, current.state, current.version) == (timer.id, timer.state, timer.version)
+    after = await task_service.get_task(ctx, world.caller(world.alice), task.id)
+    assert after.status is TaskStatus.IN_PROGRESS
