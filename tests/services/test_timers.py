@@ -414,3 +414,30 @@ async def test_another_organizations_ids_are_not_found(ctx: ServiceContext, worl
     assert (current.id, current.state, current.version) == (timer.id, timer.state, timer.version)
     after = await task_service.get_task(ctx, world.caller(world.alice), task.id)
     assert after.status is TaskStatus.IN_PROGRESS
+
+
+async def test_an_overridden_start_after_the_shift_is_not_auto_stopped(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """The manager's shift ended at 17:00; at 18:00 they start a timer overriding the shift
+    check. The shift-end auto-stop is for work that ran past its shift, so at 18:30 it
+    leaves this timer alone instead of stopping it at its own start with nothing counted."""
+    async with ctx.uow() as uow:
+        await uow.roster.add(
+            roster_entry(
+                world.org.id, world.manager.id, world.today, world.shift.id, world.store.id
+            )
+        )
+        await uow.commit()
+    await clock_in(ctx, world, world.manager)
+    task = await task_for(ctx, world, world.manager)
+    clock.advance(hours=9)  # 18:00
+    manager = world.caller(world.manager)
+    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="inventory")
+    assert timer.skipped_checks == {StartCheck.SHIFT}
+    clock.advance(minutes=30)
+    result = await attendance_service.auto_stop_timers(ctx, world.system)
+    assert (result.stopped, result.failed) == ([], {})
+    current = await timer_service.current_timer(ctx, manager)
+    assert current is not None
+    assert current.state is TimerState.RUNNING

@@ -222,7 +222,8 @@ async def auto_stop_timers(ctx: ServiceContext, caller: Caller) -> AutoStopResul
     Each is stopped *at* its shift's end (reason SHIFT_END, automatic), its task goes
     ON_HOLD. Timers are handled one unit of work each, so one failure (recorded in the
     result) never stops the others. Timers of employees with no roster entry for the
-    date they started are left alone.
+    date they started, and timers started (with an override) after their shift ended,
+    are left alone: stopping those at the shift's end would erase the work done.
     """
     caller.require(Permission.TIMER_OVERRIDE)
     async with ctx.uow() as uow:
@@ -253,10 +254,12 @@ async def _auto_stop(
             settings.timezone,
             lead=timedelta(minutes=settings.shift_lead_minutes),
         )
-        grace = timedelta(minutes=settings.auto_stop_grace_minutes)
-        if not timer.is_active or shift is None or ctx.clock.now() <= shift.window.end + grace:
+        if not timer.is_active or shift is None:
             return None
-        at = max(shift.window.end, timer.intervals[-1].started_at)
+        end, grace = shift.window.end, timedelta(minutes=settings.auto_stop_grace_minutes)
+        if timer.started_at > end or ctx.clock.now() <= end + grace:
+            return None
+        at = max(end, timer.intervals[-1].started_at)
         reason = StopReason.SHIFT_END
         stopped = await halt_timer(uow, timer, actor=caller.actor, at=at, reason=reason, auto=True)
         await uow.commit()
