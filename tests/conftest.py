@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -58,13 +59,22 @@ def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
         command.upgrade(config, revision)
 
 
+def throwaway_server_url(prefix: str) -> str:
+    """A new embedded server in a folder of its own, stopped and deleted at exit.
+
+    Its folder is not under pytest's temporary directory, which pytest rotates (and so
+    may delete under a running server when several runs share a machine).
+    """
+    return embedded_server_url(Path(tempfile.mkdtemp(prefix=prefix)), delete_on_exit=True)
+
+
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def server_url() -> str:
     """The PostgreSQL server of this run (its maintenance database)."""
     configured = os.environ.get("JTS_DATABASE_URL")
     if configured:
         return configured
-    return embedded_server_url(tmp_path_factory.mktemp("embedded-postgres"))
+    return throwaway_server_url("jts-test-postgres-")
 
 
 def create_database(server: str, prefix: str = "jts_test") -> str:

