@@ -190,6 +190,7 @@ class Organization:
                         self.rng.choice(task_ids[eid]),
                         "STOPPED",
                         start,
+                        DAY,  # business date: the local date of every start (01:00-12:00)
                         marks[3],
                         False,
                         "MANUAL",

@@ -711,6 +711,7 @@ def _create_work() -> None:
         sa.Column("task_id", sa.Uuid(), nullable=False),
         sa.Column("state", sa.Text(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("business_date", sa.Date(), nullable=False),
         sa.Column("stopped_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("auto_stopped", sa.Boolean(), nullable=False),
         sa.Column("stop_reason", sa.Text(), nullable=True),
@@ -764,6 +765,12 @@ def _create_work() -> None:
     op.create_index("ix_timers_employee_id_state", "timers", ["employee_id", "state"], unique=False)
     op.create_index(
         "ix_timers_organization_id_state", "timers", ["organization_id", "state"], unique=False
+    )
+    op.create_index(
+        "ix_timers_organization_id_business_date",
+        "timers",
+        ["organization_id", "business_date"],
+        unique=False,
     )
     op.create_index(op.f("ix_timers_override_by"), "timers", ["override_by"], unique=False)
     op.create_index(

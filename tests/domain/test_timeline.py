@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import TimerInterval, TimerState
 from jts_domain.timeline import (
     Durations,
-    active_seconds_within,
     durations,
-    running_time_within,
+    ended_running_time,
     switch_interval,
 )
 from tests.domain.strategies import instants, running_timers, spans, stopped_timers, timer_states
@@ -121,44 +120,31 @@ def test_starting_a_timer_opens_its_first_interval():
     ]
 
 
-@given(running_timers(), instants, spans, spans)
-def test_clipping_never_exceeds_the_window_nor_the_active_time(timer, start, width, extra):
-    intervals, _ = timer
-    end = start + width
-    until = intervals[-1].started_at + extra
-    clipped = running_time_within(intervals, start, end, until)
-
-    assert timedelta(0) <= clipped <= width
-    assert clipped <= durations(intervals, until).active
-    assert active_seconds_within(intervals, start, end, until) == clipped.total_seconds()
+@given(stopped_timers())
+def test_a_stopped_timers_ended_running_time_is_its_active_time(timer):
+    intervals, _, stopped_at = timer
+    assert ended_running_time(intervals) == durations(intervals, stopped_at).active
 
 
 @given(running_timers(), spans)
-def test_a_window_covering_the_whole_timer_clips_nothing(timer, extra):
-    intervals, started_at = timer
-    until = intervals[-1].started_at + extra
-    clipped = running_time_within(intervals, started_at, until + timedelta(microseconds=1), until)
-    assert clipped == durations(intervals, until).active
+def test_an_open_interval_counts_only_once_it_ends(timer, extra):
+    """Reading later never changes the result while the last interval is open."""
+    intervals, _ = timer
+    open_interval = intervals[-1]
+    until = open_interval.started_at + extra
+    counted = ended_running_time(intervals)
 
-
-@given(stopped_timers(), instants, spans, spans)
-def test_clipping_adds_up_over_adjacent_windows(timer, start, first, second):
-    """[a, b) and [b, c) together clip exactly what [a, c) does: no instant counted twice."""
-    intervals, _, stopped_at = timer
-    middle, end = start + first, start + first + second
-    assume(start < middle < end)
-    whole = running_time_within(intervals, start, end, stopped_at)
-    parts = running_time_within(intervals, start, middle, stopped_at) + running_time_within(
-        intervals, middle, end, stopped_at
-    )
-    assert parts == whole
+    assert counted == ended_running_time(intervals[:-1])
+    assert counted <= durations(intervals, until).active
+    if open_interval.state is TimerState.RUNNING:
+        assert durations(intervals, until).active - counted == extra
 
 
 def test_a_worked_timer_example():
     """09:00 start, pause 09:25-09:30, break 10:00-10:15, running again until 10:40 stop.
 
     active = 25 + 30 + 25 = 80 min, pause = 5 min, break = 15 min; 80 + 5 + 15 = 100 min
-    = 10:40 - 09:00. Clipped to [09:00, 10:00) the active time is 25 + 30 = 55 min.
+    = 10:40 - 09:00, and all 80 active minutes have ended.
     """
     intervals: list[TimerInterval] = []
     for state, minute in [
@@ -174,12 +160,12 @@ def test_a_worked_timer_example():
     result = durations(intervals, until=T0 + _minutes(500))
     assert result == Durations(active=_minutes(80), pause=_minutes(5), break_=_minutes(15))
     assert result.total == _minutes(100)
-    assert active_seconds_within(intervals, T0, T0 + _minutes(60), T0 + _minutes(500)) == 55 * 60
+    assert ended_running_time(intervals) == _minutes(80)
 
 
 def test_a_running_timer_counts_until_now():
     """Running since 09:00, paused at 09:10, running again at 09:12; at 09:20.5 active is
-    10 + 8.5 = 18.5 min and pause 2 min; clipped to [09:05, 09:15) it is 5 + 3 = 8 min."""
+    10 + 8.5 = 18.5 min and pause 2 min; only the 10 min before the pause have ended."""
     intervals: list[TimerInterval] = []
     for state, minute in [
         (TimerState.RUNNING, 0),
@@ -195,4 +181,4 @@ def test_a_running_timer_counts_until_now():
         _minutes(2),
         _minutes(0),
     )
-    assert active_seconds_within(intervals, T0 + _minutes(5), T0 + _minutes(15), now) == 8 * 60
+    assert ended_running_time(intervals) == _minutes(10)

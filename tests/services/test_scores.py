@@ -55,6 +55,7 @@ def _timer(world: World, task: Task, *intervals: tuple[TimerState, datetime, dat
         task_id=task.id,
         state=TimerState.STOPPED,
         started_at=intervals[0][1],
+        business_date=world.today,
         stopped_at=intervals[-1][2],
         intervals=[TimerInterval(state=s, started_at=a, ended_at=b) for s, a, b in intervals],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date, time, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +17,8 @@ from jts_domain.model import (
     EventName,
     JobCategory,
     Role,
+    ScoreMetric,
+    ScoreMetricName,
     ShiftTemplate,
     StartCheck,
     StopReason,
@@ -27,6 +30,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
+from jts_domain.services.scores import ScoreRun, calculate_daily_scores
 from jts_domain.timeline import durations
 from tests.services.builders import (
     STORE_LATITUDE,
@@ -441,3 +445,33 @@ async def test_an_overridden_start_after_the_shift_is_not_auto_stopped(
     current = await timer_service.current_timer(ctx, manager)
     assert current is not None
     assert current.state is TimerState.RUNNING
+
+
+async def test_an_overnight_shifts_work_counts_on_the_date_it_starts(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Carol works 22:00-06:00 (Asia/Kolkata, no break) starting today. She runs a timer
+    from 22:00 to 03:00 tomorrow: all 300 minutes belong to today's shift, so today's
+    utilization is 300/480 = 0.625 and tomorrow (not rostered, no time) has none."""
+    carol = await rostered_employee(ctx, world, time(22, 0), time(6, 0), world.today)
+    clock.advance(hours=13)  # 22:00 IST today
+    await clock_in(ctx, world, carol)
+    timer = await timer_service.start_timer(
+        ctx, world.caller(carol), (await task_for(ctx, world, carol)).id
+    )
+    assert timer.business_date == world.today
+    clock.advance(hours=5)  # 03:00 IST tomorrow
+    await timer_service.stop_timer(ctx, world.caller(carol))
+
+    today = await calculate_daily_scores(ctx, world.system, business_date=world.today)
+    tomorrow = await calculate_daily_scores(
+        ctx, world.system, business_date=world.today + timedelta(days=1)
+    )
+
+    def utilization(run: ScoreRun) -> ScoreMetric:
+        score = next(s for s in run.scores if s.employee_id == carol.id)
+        return next(m for m in score.metrics if m.name is ScoreMetricName.UTILIZATION)
+
+    assert (utilization(today).numerator, utilization(today).denominator) == (300, 480)
+    assert utilization(today).value == Decimal("0.625")
+    assert utilization(tomorrow).value is None

@@ -30,7 +30,7 @@ from jts_domain.model import (
     TimerState,
 )
 from jts_domain.ports import UnitOfWork
-from jts_domain.shifts import local_day_bounds
+from jts_domain.shifts import business_date, local_day_bounds
 from tests.domain.strategies import ONE_HOUR_DST_TIMEZONES
 
 DAYS = [
@@ -84,8 +84,10 @@ class SmallOrganization:
 class _Clock:
     """Whole-second instants around the start of the local day."""
 
-    def __init__(self, day_start: datetime) -> None:
-        self.day_start = day_start
+    def __init__(self, day: date, timezone: str) -> None:
+        self.day = day
+        self.timezone = timezone
+        self.day_start = local_day_bounds(day, timezone)[0]
 
     def instants(self) -> st.SearchStrategy[datetime]:
         return st.integers(-30 * 3600, 54 * 3600).map(
@@ -149,6 +151,14 @@ def _task(
     )
 
 
+def _timer_business_date(started_at: datetime, clock: _Clock) -> st.SearchStrategy[date]:
+    """The local date of the start, or the day under test or the one before it (as a
+    start in an overnight shift, or just before a shift, would be dated)."""
+    return st.sampled_from(
+        [business_date(started_at, clock.timezone), clock.day, clock.day - _ONE_DAY]
+    )
+
+
 @st.composite
 def _timer(
     draw: st.DrawFn, employee: Employee, tasks: list[Task], clock: _Clock, *, may_run: bool
@@ -178,6 +188,7 @@ def _timer(
         task_id=draw(st.sampled_from([t.id for t in tasks])),
         state=intervals[-1].state if running else TimerState.STOPPED,
         started_at=started_at,
+        business_date=draw(_timer_business_date(started_at, clock)),
         stopped_at=None if running else at,
         intervals=intervals,
     )
@@ -208,7 +219,7 @@ def small_organizations(draw: st.DrawFn) -> SmallOrganization:
     """An organization with a few employees, shifts, roster entries, tasks and timers."""
     timezone = draw(st.sampled_from(ONE_HOUR_DST_TIMEZONES))
     day = draw(st.sampled_from(DAYS))
-    clock = _Clock(local_day_bounds(day, timezone)[0])
+    clock = _Clock(day, timezone)
     organization = Organization(
         id=new_id(),
         name="Generated",

@@ -77,6 +77,7 @@ def _timer(world: World, task_id: object) -> Timer:
         task_id=task_id,  # type: ignore[arg-type]
         state=TimerState.RUNNING,
         started_at=now,
+        business_date=world.today,
         intervals=[TimerInterval(state=TimerState.RUNNING, started_at=now)],
     )
 

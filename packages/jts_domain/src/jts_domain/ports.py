@@ -303,10 +303,12 @@ class ScoreQueries(Protocol):
         the due time, or with none. SLA tasks: the employee's tasks with an SLA deadline
         that fell on the date, or completed on the date with a deadline; met when
         completed at or before it. Approved tasks: approved on the date with a quality
-        rating. Active seconds: the ended RUNNING intervals of the employee's timers,
-        clipped to the date's local day (a still-open interval has no end yet and counts
-        once it ends, so the inputs never depend on when they are read). Capacity: the
-        rostered shift's minutes less its unpaid break. Cancelled tasks count nowhere.
+        rating. Active seconds: the ended RUNNING intervals, whole and unclipped, of the
+        employee's timers whose ``business_date`` is the date (the date of the shift the
+        timer started in, so an overnight shift's work counts on the date it starts on;
+        a still-open interval has no end yet and counts once it ends, so the inputs never
+        depend on when they are read). Capacity: the rostered shift's minutes less its
+        unpaid break. Cancelled tasks count nowhere.
         """
         ...
 

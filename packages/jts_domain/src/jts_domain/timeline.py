@@ -115,23 +115,17 @@ def switch_interval(
     return result
 
 
-def running_time_within(
-    intervals: Sequence[TimerInterval], start: datetime, end: datetime, until: datetime
-) -> timedelta:
-    """RUNNING time clipped to ``[start, end)``; an open interval counts until ``until``."""
-    total = _ZERO
-    for interval in intervals:
-        if interval.state is not TimerState.RUNNING:
-            continue
-        stop = interval.ended_at if interval.ended_at is not None else until
-        overlap = min(stop, end) - max(interval.started_at, start)
-        if overlap > _ZERO:
-            total += overlap
-    return total
+def ended_running_time(intervals: Sequence[TimerInterval]) -> timedelta:
+    """RUNNING time of the intervals that have ended: the time a day's utilization counts.
 
-
-def active_seconds_within(
-    intervals: Sequence[TimerInterval], start: datetime, end: datetime, until: datetime
-) -> float:
-    """RUNNING time clipped to ``[start, end)``, in seconds (see :func:`running_time_within`)."""
-    return running_time_within(intervals, start, end, until).total_seconds()
+    A still-open interval has no end yet and counts once it ends, so the result never
+    depends on when it is read.
+    """
+    return sum(
+        (
+            interval_length(i, i.ended_at)
+            for i in intervals
+            if i.state is TimerState.RUNNING and i.ended_at is not None
+        ),
+        _ZERO,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from jts_domain import shifts, timeline
@@ -12,8 +12,6 @@ from jts_domain.model import (
     ScoreInputs,
     Task,
     TaskStatus,
-    TimerInterval,
-    TimerState,
 )
 
 
@@ -82,7 +80,7 @@ class MemoryScoreQueries:
             completed_on_time=len(on_time),
             rostered=rostered,
             capacity_minutes=capacity,
-            active_seconds=self._active_seconds(employee.id, day, timezone),
+            active_seconds=self._active_seconds(employee.id, day),
             sla_tasks=len(with_sla),
             sla_met=len(sla_met),
             approved_tasks=len(approved),
@@ -97,16 +95,10 @@ class MemoryScoreQueries:
         window = shifts.shift_window(day, shift.start_time, shift.end_time, timezone)
         return True, shifts.capacity_minutes(window, shift.break_minutes)
 
-    def _active_seconds(self, employee_id: UUID, day: date, timezone: str) -> float:
-        start, end = shifts.local_day_bounds(day, timezone)
-        total = 0.0
+    def _active_seconds(self, employee_id: UUID, day: date) -> float:
+        """Ended RUNNING time of the employee's timers that count toward the date."""
+        total = timedelta(0)
         for timer in self._t.timers.values():
-            if timer.employee_id != employee_id:
-                continue
-            ended: list[TimerInterval] = [
-                i
-                for i in timer.intervals
-                if i.ended_at is not None and i.state is TimerState.RUNNING
-            ]
-            total += timeline.active_seconds_within(ended, start, end, end)
-        return total
+            if timer.employee_id == employee_id and timer.business_date == day:
+                total += timeline.ended_running_time(timer.intervals)
+        return total.total_seconds()

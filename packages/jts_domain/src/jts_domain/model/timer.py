@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -48,7 +48,13 @@ class TimerInterval:
 
 @dataclass(slots=True, kw_only=True)
 class Timer:
-    """Time spent by one employee on one task, as an ordered list of intervals."""
+    """Time spent by one employee on one task, as an ordered list of intervals.
+
+    ``business_date`` is the date its time counts toward (a day's utilization), decided
+    once when it starts: the date of the roster shift covering the start, so an overnight
+    shift's work stays on the date the shift starts on (see
+    :func:`jts_domain.services.shift_lookup.timer_business_date`).
+    """
 
     id: UUID
     organization_id: UUID
@@ -56,6 +62,7 @@ class Timer:
     task_id: UUID
     state: TimerState
     started_at: datetime
+    business_date: date
     stopped_at: datetime | None = None
     intervals: list[TimerInterval] = field(default_factory=list)
     auto_stopped: bool = False

@@ -80,3 +80,16 @@ async def shift_of_instant(
         return covering
     day = business_date(instant, timezone)
     return await rostered_shift(uow, organization_id, employee_id, day, timezone)
+
+
+def timer_business_date(shift: RosteredShift | None, started_at: datetime, timezone: str) -> date:
+    """The business date a timer's time counts toward, decided when it starts.
+
+    The date of the shift covering the start (found with the start lead, so a start just
+    before a shift counts toward that shift), else the local date of the start (an
+    overridden start outside any shift). A 22:00-06:00 shift's time all counts toward the
+    date it starts on, as PRODUCT.md dates a shift that crosses midnight.
+    """
+    if shift is not None:
+        return shift.entry.business_date
+    return business_date(started_at, timezone)

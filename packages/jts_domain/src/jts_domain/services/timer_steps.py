@@ -6,7 +6,8 @@ timer never changes without its task following (and the other way round).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode
@@ -24,9 +25,18 @@ from jts_domain.model import (
 )
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.context import Caller
-from jts_domain.services.shift_lookup import covering_shift
+from jts_domain.services.shift_lookup import covering_shift, timer_business_date
 from jts_domain.services.task_moves import not_assignee, optional_text, require_assignee
 from jts_domain.timeline import durations, switch_interval
+
+
+@dataclass(frozen=True, slots=True)
+class StartClearance:
+    """What the start checks decided: the checks an override skipped, and the business
+    date the new timer's time counts toward."""
+
+    skipped: frozenset[StartCheck]
+    business_date: date
 
 
 async def start_checks(
@@ -37,8 +47,9 @@ async def start_checks(
     settings: OrganizationSettings,
     now: datetime,
     override_reason: str | None,
-) -> frozenset[StartCheck]:
-    """Run the start checks in PRODUCT.md's order; return the checks an override skipped.
+) -> StartClearance:
+    """Run the start checks in PRODUCT.md's order; return the checks an override skipped
+    and the timer's business date (:func:`~jts_domain.services.shift_lookup.timer_business_date`).
 
     Attendance (ATTENDANCE_REQUIRED), a shift covering now from ``shift_lead_minutes``
     before its start (NO_ACTIVE_SHIFT), the assignee (NOT_ASSIGNEE), no other active
@@ -55,7 +66,8 @@ async def start_checks(
         _fail_unless(override, ErrorCode.ATTENDANCE_REQUIRED, "clock in before starting work")
         skipped.add(StartCheck.ATTENDANCE)
     lead = timedelta(minutes=settings.shift_lead_minutes)
-    if await covering_shift(uow, org_id, employee_id, now, settings.timezone, lead=lead) is None:
+    shift = await covering_shift(uow, org_id, employee_id, now, settings.timezone, lead=lead)
+    if shift is None:
         _fail_unless(override, ErrorCode.NO_ACTIVE_SHIFT, "no rostered shift covers this time")
         skipped.add(StartCheck.SHIFT)
     require_assignee(caller, task)
@@ -65,7 +77,8 @@ async def start_checks(
             "another timer of this employee is not stopped",
             {"employee_id": str(employee_id)},
         )
-    return frozenset(skipped)
+    day = timer_business_date(shift, now, settings.timezone)
+    return StartClearance(skipped=frozenset(skipped), business_date=day)
 
 
 def _may_override(caller: Caller, override_reason: str | None) -> bool:
@@ -87,12 +100,14 @@ async def open_timer(
     task: Task,
     at: datetime,
     *,
-    skipped: frozenset[StartCheck],
+    clearance: StartClearance,
     override_reason: str | None,
 ) -> Timer:
-    """Create a RUNNING timer for the caller on the task (the store guards one per person)."""
+    """Create a RUNNING timer for the caller on the task (the store guards one per person),
+    counting toward the business date the start checks decided."""
     employee_id = require_assignee(caller, task)
     state = timer_transition(None, "start")
+    skipped = clearance.skipped
     timer = Timer(
         id=new_id(),
         organization_id=task.organization_id,
@@ -100,6 +115,7 @@ async def open_timer(
         task_id=task.id,
         state=state,
         started_at=at,
+        business_date=clearance.business_date,
         intervals=switch_interval([], state, at),
         skipped_checks=skipped,
         override_by=employee_id if skipped else None,

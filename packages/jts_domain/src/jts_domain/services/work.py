@@ -41,11 +41,11 @@ async def start_work(
 ) -> Timer:
     """``start`` (or ``resume`` without a timer): the start checks, a new timer, the move."""
     check_move(task, trigger)
-    skipped = await start_checks(
+    clearance = await start_checks(
         uow, caller, task, settings=settings, now=now, override_reason=override_reason
     )
     timer = await open_timer(
-        uow, caller, task, now, skipped=skipped, override_reason=override_reason
+        uow, caller, task, now, clearance=clearance, override_reason=override_reason
     )
     await move_task(uow, task, trigger, actor=caller.actor, at=now)
     return timer

@@ -1,9 +1,10 @@
 """The day's score inputs of a whole organization, in one SQL statement.
 
 Tasks, timer intervals and the roster are each aggregated per employee in a CTE, then
-joined to the active staff. Capacity is the one part computed in Python: shift windows
-depend on the timezone's daylight-saving rules, which :mod:`jts_domain.shifts` defines, and
-an organization has only a handful of distinct shifts.
+joined to the active staff; a timer's running time counts, whole, toward the business date
+the domain gave it when it started. Capacity is the one part computed in Python: shift
+windows depend on the timezone's daylight-saving rules, which :mod:`jts_domain.shifts`
+defines, and an organization has only a handful of distinct shifts.
 """
 
 from __future__ import annotations
@@ -59,15 +60,13 @@ task_counts AS (
 ),
 running AS (
     SELECT timers.employee_id,
-           sum(extract(epoch FROM least(i.ended_at, :day_end)
-                                  - greatest(i.started_at, :day_start))) AS active_seconds
-    FROM timer_intervals AS i
-    JOIN timers ON timers.id = i.timer_id
+           sum(extract(epoch FROM i.ended_at - i.started_at)) AS active_seconds
+    FROM timers
+    JOIN timer_intervals AS i ON i.timer_id = timers.id
     WHERE timers.organization_id = :organization_id
+      AND timers.business_date = :day
       AND i.state = 'RUNNING'
       AND i.ended_at IS NOT NULL
-      AND i.ended_at > :day_start
-      AND i.started_at < :day_end
     GROUP BY timers.employee_id
 ),
 rostered AS (
@@ -99,8 +98,6 @@ ORDER BY e.id
         bindparam("organization_id", type_=Uuid()),
         bindparam("day", type_=Date()),
         bindparam("tz", type_=Text()),
-        bindparam("day_start", type_=DateTime(timezone=True)),
-        bindparam("day_end", type_=DateTime(timezone=True)),
         bindparam("near_start", type_=DateTime(timezone=True)),
         bindparam("near_end", type_=DateTime(timezone=True)),
     )
@@ -138,8 +135,6 @@ class SqlScoreQueries:
             "organization_id": organization_id,
             "day": business_date,
             "tz": timezone,
-            "day_start": day_start,
-            "day_end": day_end,
             "near_start": day_start - _NEAR,
             "near_end": day_end + _NEAR,
         }

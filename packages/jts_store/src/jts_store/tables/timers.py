@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import CheckConstraint, Index, Text, text
@@ -17,7 +17,10 @@ ONE_ACTIVE_TIMER_INDEX = "ux_timers_one_active_per_employee"
 
 
 class TimerRow(Base):
-    """Time spent by one employee on one task; ``version`` guards against lost updates."""
+    """Time spent by one employee on one task; ``version`` guards against lost updates.
+
+    ``business_date`` is the date its time counts toward, decided by the domain at start.
+    """
 
     __tablename__ = "timers"
     __table_args__ = (
@@ -35,6 +38,7 @@ class TimerRow(Base):
         ),
         Index("ix_timers_employee_id_state", "employee_id", "state"),
         Index("ix_timers_organization_id_state", "organization_id", "state"),
+        Index("ix_timers_organization_id_business_date", "organization_id", "business_date"),
         Index("ix_timers_task_id_started_at", "task_id", "started_at"),
     )
 
@@ -44,6 +48,7 @@ class TimerRow(Base):
     task_id: Mapped[UUID] = mapped_column(reference("tasks.id"))
     state: Mapped[str]
     started_at: Mapped[datetime]
+    business_date: Mapped[date]
     stopped_at: Mapped[datetime | None]
     auto_stopped: Mapped[bool]
     stop_reason: Mapped[str | None]
