@@ -1,0 +1,1 @@
+"""The GraphQL API of JTS: a Litestar app serving a Strawberry schema."""
