@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from uuid import UUID
 
@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import SlaStatus, TaskPriority
-from jts_domain.planner import PlanCandidate, plan_day
+from jts_domain.planner import PlanCandidate, plan_date, plan_day
+from jts_domain.shifts import business_date
 from jts_domain.sla import sla_status
-from tests.domain.strategies import PLAN_NOW, candidate_lists
+from tests.domain.strategies import PLAN_NOW, candidate_lists, instants, timezones
 
 capacities = st.integers(0, 900)
 warnings = st.sampled_from([0, 30, 60, 120])
@@ -196,3 +197,16 @@ def test_a_task_listed_twice_is_a_validation_error():
     with pytest.raises(DomainError) as caught:
         plan_day(twice, now=PLAN_NOW, capacity_minutes=60, warning_minutes=60)
     assert caught.value.code is ErrorCode.VALIDATION_ERROR
+
+
+@given(st.none() | st.dates(), st.none() | instants, instants, timezones)
+def test_the_plan_date_is_planned_else_due_else_created(
+    planned: date | None, due_at: datetime | None, created_at: datetime, timezone: str
+) -> None:
+    day = plan_date(planned, due_at, created_at, timezone)
+    if planned is not None:
+        assert day == planned
+    elif due_at is not None:
+        assert day == business_date(due_at, timezone)
+    else:
+        assert day == business_date(created_at, timezone)

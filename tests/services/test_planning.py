@@ -339,3 +339,30 @@ async def test_auto_assign_needs_the_permission_and_the_tenant(
     assert await _code(auto_assign(ctx, outsider, **day)) is ErrorCode.NOT_FOUND
     foreign_manager = world.caller(other.manager)
     assert await _code(auto_assign(ctx, foreign_manager, **day)) is ErrorCode.NOT_FOUND
+
+
+async def test_tasks_without_a_planned_date_are_planned_by_due_time_then_creation(
+    ctx: ServiceContext, world: World
+) -> None:
+    """No planned date: a task due yesterday and an undated task created yesterday are
+    both still Alice's work today, carried over; a task due today is today's; a task due
+    tomorrow (created today) waits for tomorrow's planner."""
+    today, alice = world.today, world.alice
+    yesterday = NOW - timedelta(days=1)
+    due_yesterday = task_record(world, yesterday, assignee=alice, due_at=yesterday)
+    undated = task_record(world, yesterday, assignee=alice)
+    due_today = task_record(world, yesterday, assignee=alice, due_at=NOW + timedelta(hours=2))
+    due_tomorrow = task_record(world, NOW, assignee=alice, due_at=NOW + timedelta(days=1))
+    await store_tasks(ctx, due_yesterday, undated, due_today, due_tomorrow)
+
+    async def carried(day: date) -> dict[UUID, bool]:
+        plan = await view_planner(ctx, world.caller(alice), employee_id=alice.id, business_date=day)
+        return {i.task.id: i.carried_over for i in plan.items}
+
+    assert await carried(today) == {due_yesterday.id: True, undated.id: True, due_today.id: False}
+    assert await carried(today + timedelta(days=1)) == {
+        due_yesterday.id: True,
+        undated.id: True,
+        due_today.id: True,
+        due_tomorrow.id: False,
+    }

@@ -11,16 +11,36 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from jts_domain.errors import invalid
 from jts_domain.model.task import SlaStatus, TaskPriority
-from jts_domain.shifts import zone
+from jts_domain.shifts import business_date, zone
 from jts_domain.sla import is_overdue, remaining_minutes, sla_status
 
 _SLA_RANK = {SlaStatus.BREACHED: 0, SlaStatus.AT_RISK: 1, SlaStatus.ON_TIME: 2, None: 3}
+
+
+def plan_date(
+    planned_date: date | None, due_at: datetime | None, created_at: datetime, timezone: str
+) -> date:
+    """The business date a task belongs to in planners: its planned date, else the local
+    date of its due time, else the local date it was created on.
+
+    An open task assigned to an employee shows in their planner on every date from its plan
+    date on, carried over on the later ones; so a task with only a due time, or with no
+    date at all, is never left out of the planner.
+
+    >>> from datetime import UTC
+    >>> plan_date(None, datetime(2026, 3, 1, 20, 0, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC),
+    ...           "Asia/Kolkata")
+    datetime.date(2026, 3, 2)
+    """
+    if planned_date is not None:
+        return planned_date
+    return business_date(due_at if due_at is not None else created_at, timezone)
 
 
 @dataclass(frozen=True)

@@ -191,8 +191,9 @@ class TaskRepository(Protocol):
     ) -> list[Task]:
         """The employee's planner candidates for a business date, in one query.
 
-        Open tasks assigned to the employee that are planned before the date (carried
-        over) or planned or due on it (due dates read in ``timezone``).
+        Open tasks assigned to the employee whose plan date
+        (:func:`jts_domain.planner.plan_date`: planned date, else local due date, else
+        local creation date, read in ``timezone``) is on or before the date.
         """
         ...
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from jts_domain import shifts
+from jts_domain import planner
 from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.memory.tables import (
     Tables,
@@ -316,12 +316,11 @@ class MemoryTasks:
         self, organization_id: UUID, employee_id: UUID, business_date: date, timezone: str
     ) -> list[Task]:
         def wanted(t: Task) -> bool:
-            if t.assignee_id != employee_id or t.status not in OPEN_TASK_STATUSES:
-                return False
-            if t.planned_date is not None and t.planned_date <= business_date:
-                return True
             return (
-                t.due_at is not None and shifts.business_date(t.due_at, timezone) == business_date
+                t.assignee_id == employee_id
+                and t.status in OPEN_TASK_STATUSES
+                and planner.plan_date(t.planned_date, t.due_at, t.created_at, timezone)
+                <= business_date
             )
 
         rows = [t for t in self._org_tasks(organization_id) if wanted(t)]

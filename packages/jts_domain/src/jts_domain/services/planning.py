@@ -191,7 +191,7 @@ async def _plan(uow: UnitOfWork, day: _Day, now: datetime, generated: list[Task]
     if window is not None and day.shift is not None:
         capacity = shifts.capacity_minutes(window, day.shift.break_minutes)
     plan = planner.plan_day(
-        [_candidate(task, day.business_date) for task in tasks],
+        [_candidate(task, day.business_date, day.timezone) for task in tasks],
         now=now,
         capacity_minutes=capacity,
         warning_minutes=day.organization.settings.sla_warning_minutes,
@@ -210,7 +210,7 @@ async def _plan(uow: UnitOfWork, day: _Day, now: datetime, generated: list[Task]
     )
 
 
-def _candidate(task: Task, business_date: date) -> planner.PlanCandidate:
+def _candidate(task: Task, business_date: date, timezone: str) -> planner.PlanCandidate:
     return planner.PlanCandidate(
         task_id=task.id,
         priority=task.priority,
@@ -219,7 +219,8 @@ def _candidate(task: Task, business_date: date) -> planner.PlanCandidate:
         created_at=task.created_at,
         estimated_minutes=task.estimated_minutes,
         actual_seconds=task.actual_seconds,
-        carried_over=task.planned_date is not None and task.planned_date < business_date,
+        carried_over=planner.plan_date(task.planned_date, task.due_at, task.created_at, timezone)
+        < business_date,
     )
 
 

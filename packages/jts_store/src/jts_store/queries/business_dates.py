@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, cast, func
-
-from jts_domain import shifts
-
-_MARGIN = timedelta(days=1)
+from sqlalchemy import ColumnElement, Date, Table, cast, func
 
 
-def falls_on(column: ColumnElement[Any], business_date: date, timezone: str) -> ColumnElement[bool]:
-    """``column``'s local date in ``timezone`` is ``business_date`` (NULL never is).
+def local_date(column: ColumnElement[Any], timezone: str) -> ColumnElement[date]:
+    """``column``'s date in ``timezone``, as :func:`jts_domain.shifts.business_date` gives it."""
+    return cast(func.timezone(timezone, column), Date)
 
-    First a plain UTC range around the local day (which an index can use and which
-    discards most rows cheaply), then the exact local date as ``AT TIME ZONE`` reads it —
-    the same date :func:`jts_domain.shifts.business_date` gives.
-    """
-    start, end = shifts.local_day_bounds(business_date, timezone)
-    return and_(
-        column >= start - _MARGIN,
-        column < end + _MARGIN,
-        cast(func.timezone(timezone, column), Date) == business_date,
+
+def plan_date(tasks: Table, timezone: str) -> ColumnElement[date]:
+    """A task's plan date (:func:`jts_domain.planner.plan_date`): planned date, else the
+    local date of its due time, else the local date it was created on."""
+    return func.coalesce(
+        tasks.c.planned_date,
+        local_date(tasks.c.due_at, timezone),
+        local_date(tasks.c.created_at, timezone),
     )

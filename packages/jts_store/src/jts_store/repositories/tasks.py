@@ -23,7 +23,7 @@ from jts_domain.model import (
     TaskStatus,
 )
 from jts_domain.ports import TaskFilter
-from jts_store.queries.business_dates import falls_on
+from jts_store.queries.business_dates import plan_date
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskRow, TaskStatusHistoryRow
 
@@ -206,10 +206,7 @@ class SqlTasks:
             _tasks.c.organization_id == organization_id,
             _tasks.c.assignee_id == employee_id,
             _tasks.c.status.in_(_OPEN),
-            or_(
-                _tasks.c.planned_date <= business_date,
-                falls_on(_tasks.c.due_at, business_date, timezone),
-            ),
+            plan_date(_tasks, timezone) <= business_date,
         )
         return await self._tasks(statement.order_by(_tasks.c.created_at, _tasks.c.id))
 
