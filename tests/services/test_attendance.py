@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from jts_domain.clock import ManualClock
-from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.errors import ErrorCode
 from jts_domain.ids import new_id
 from jts_domain.model import (
     AttendanceStatus,
@@ -25,30 +25,14 @@ from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
 from jts_domain.timeline import durations
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, roster_entry
+from tests.services.builders import STORE_LATITUDE, World, roster_entry
+from tests.services.steps import clock_in, expect_error
 
 pytestmark = pytest.mark.asyncio
 
 Events = Callable[..., Awaitable[list[DomainEvent]]]
 #: About 1.1 km north of the store.
 FAR_LATITUDE = STORE_LATITUDE + 0.01
-
-
-async def clock_in(ctx: ServiceContext, world: World, employee: Employee, **kw: object):
-    return await attendance_service.clock_in(
-        ctx,
-        world.caller(employee),
-        latitude=kw.pop("latitude", STORE_LATITUDE),  # type: ignore[arg-type]
-        longitude=STORE_LONGITUDE,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-async def expect_error(code: ErrorCode, call: Awaitable[object]) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        await call
-    assert caught.value.code is code, caught.value
-    return caught.value
 
 
 async def row_of(ctx: ServiceContext, world: World, employee: Employee):

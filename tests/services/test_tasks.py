@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from jts_domain.clock import ManualClock
-from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.errors import ErrorCode
 from jts_domain.ids import new_id
 from jts_domain.lifecycle import TASK_TRIGGERS, allowed_task_actions, task_transition
 from jts_domain.model import (
@@ -25,20 +25,14 @@ from jts_domain.model import (
 )
 from jts_domain.ports import TaskFilter
 from jts_domain.services import ServiceContext
-from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
+from tests.services.builders import World, build_world
+from tests.services.steps import clock_in, expect_error
 
 pytestmark = pytest.mark.asyncio
 
 TaskAction = Callable[[ServiceContext, World, UUID], Awaitable[Task]]
-
-
-async def clock_in(ctx: ServiceContext, world: World, employee: Employee) -> None:
-    await attendance_service.clock_in(
-        ctx, world.caller(employee), latitude=STORE_LATITUDE, longitude=STORE_LONGITUDE
-    )
 
 
 async def new_task(
@@ -129,13 +123,6 @@ async def task_in(
         task = await ACTIONS[trigger](ctx, world, task.id)
     assert task.status is status
     return task
-
-
-async def expect_error(code: ErrorCode, call: Awaitable[object]) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        await call
-    assert caught.value.code is code, caught.value
-    return caught.value
 
 
 @pytest.mark.parametrize("trigger", TASK_TRIGGERS)

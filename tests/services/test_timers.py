@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from jts_domain.clock import ManualClock
-from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.errors import ErrorCode
 from jts_domain.ids import new_id
 from jts_domain.model import (
     DomainEvent,
@@ -33,22 +33,15 @@ from jts_domain.services import timers as timer_service
 from jts_domain.services.scores import ScoreRun, calculate_daily_scores
 from jts_domain.timeline import durations
 from tests.services.builders import (
-    STORE_LATITUDE,
-    STORE_LONGITUDE,
     World,
     build_world,
     roster_entry,
 )
+from tests.services.steps import clock_in, expect_error
 
 pytestmark = pytest.mark.asyncio
 
 Events = Callable[..., Awaitable[list[DomainEvent]]]
-
-
-async def clock_in(ctx: ServiceContext, world: World, employee: Employee) -> None:
-    await attendance_service.clock_in(
-        ctx, world.caller(employee), latitude=STORE_LATITUDE, longitude=STORE_LONGITUDE
-    )
 
 
 async def task_for(ctx: ServiceContext, world: World, employee: Employee) -> Task:
@@ -85,13 +78,6 @@ async def rostered_employee(
         await uow.roster.add(roster_entry(world.org.id, carol.id, day, shift.id, world.store.id))
         await uow.commit()
     return carol
-
-
-async def expect_error(code: ErrorCode, call: Awaitable[object]) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        await call
-    assert caught.value.code is code, caught.value
-    return caught.value
 
 
 async def assert_not_started(ctx: ServiceContext, world: World, task: Task) -> None:
