@@ -138,7 +138,7 @@ async def test_every_trigger_from_every_status(
         moved = await ACTIONS[trigger](ctx, world, task.id)
         expected = task_transition(status, trigger, requires_review=task.requires_review)
         assert moved.status is expected
-        history = await task_service.task_history(ctx, world.caller(world.alice), task.id)
+        history = await task_service.task_history(ctx, world.caller(world.manager), task.id)
         assert (history[-1].from_status, history[-1].to_status) == (status, expected)
     else:
         error = await expect_error(
@@ -147,7 +147,7 @@ async def test_every_trigger_from_every_status(
         assert error.details["allowed"] == list(allowed)
         assert error.details["state"] == status.value
         assert error.details["trigger"] == trigger
-        after = await task_service.get_task(ctx, world.caller(world.alice), task.id)
+        after = await task_service.get_task(ctx, world.caller(world.manager), task.id)
         assert (after.status, after.version) == (task.status, task.version)
 
 

@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "timer_intervals",
     "daily_scores",
     "alerts",
+    "audit_log",
     "outbox",
 }
 

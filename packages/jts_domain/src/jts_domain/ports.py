@@ -20,6 +20,7 @@ from jts_domain.model import (
     Alert,
     AlertKind,
     Attendance,
+    AuditEntry,
     DailyScore,
     Department,
     DomainEvent,
@@ -143,13 +144,34 @@ class AttendanceRepository(Protocol):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TaskReach:
+    """The tasks a caller may see: those of ``department_ids``, those without a department
+    when ``departmentless``, and those assigned to or created by ``employee_id``."""
+
+    department_ids: frozenset[UUID] = frozenset()
+    departmentless: bool = False
+    employee_id: UUID | None = None
+
+    def covers(self, task: Task) -> bool:
+        """Whether the task is within reach."""
+        if task.department_id is None:
+            in_department = self.departmentless
+        else:
+            in_department = task.department_id in self.department_ids
+        return in_department or (
+            self.employee_id is not None and self.employee_id in (task.assignee_id, task.created_by)
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskFilter:
-    """Filters of a task listing; None means any."""
+    """Filters of a task listing; None means any (``reach`` None: the whole organization)."""
 
     assignee_id: UUID | None = None
     department_id: UUID | None = None
     statuses: frozenset[TaskStatus] | None = None
     planned_date: date | None = None
+    reach: TaskReach | None = None
 
 
 class TaskRepository(Protocol):
@@ -278,16 +300,33 @@ class AlertRepository(Protocol):
         self,
         organization_id: UUID,
         *,
+        employee_ids: frozenset[UUID] | None = None,
         after: tuple[datetime, UUID] | None = None,
         limit: int = 50,
     ) -> list[Alert]:
-        """Newest first."""
+        """Newest first, by ``(created_at, id)``; only the given employees' when given."""
         ...
 
     async def kinds_for_tasks(
         self, organization_id: UUID, task_ids: Sequence[UUID]
     ) -> set[tuple[UUID, AlertKind]]:
         """Which (task, kind) alerts already exist among the given tasks."""
+        ...
+
+
+class AuditLogRepository(Protocol):
+    """The audit log: append-only."""
+
+    async def add(self, entry: AuditEntry) -> None: ...
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[AuditEntry]:
+        """Newest first, by ``(at, id)``, strictly before the cursor when given."""
         ...
 
 
@@ -334,6 +373,7 @@ class UnitOfWork(Protocol):
     task_templates: TaskTemplateRepository
     scores: DailyScoreRepository
     alerts: AlertRepository
+    audit: AuditLogRepository
     score_queries: ScoreQueries
 
     async def __aenter__(self) -> Self: ...

@@ -12,6 +12,7 @@ from jts_domain.ports import EventPublisher
 from jts_store.errors import domain_errors
 from jts_store.outbox import write_events
 from jts_store.queries.scores import SqlScoreQueries
+from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
 from jts_store.repositories.organizations import (
     SqlDepartments,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.task_templates = SqlTaskTemplates(db)
         self.scores = SqlDailyScores(db)
         self.alerts = SqlAlerts(db)
+        self.audit = SqlAuditLog(db)
         self.score_queries = SqlScoreQueries(db)
 
     async def __aenter__(self) -> Self:

@@ -19,7 +19,13 @@ from jts_domain.memory.repositories import (
 )
 from jts_domain.memory.score_queries import MemoryScoreQueries
 from jts_domain.memory.tables import Tables
-from jts_domain.memory.timers import MemoryAlerts, MemoryScores, MemoryTaskTemplates, MemoryTimers
+from jts_domain.memory.timers import (
+    MemoryAlerts,
+    MemoryAuditLog,
+    MemoryScores,
+    MemoryTaskTemplates,
+    MemoryTimers,
+)
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher
 
@@ -83,6 +89,7 @@ class InMemoryUnitOfWork:
         self.task_templates = MemoryTaskTemplates(tables)
         self.scores = MemoryScores(tables)
         self.alerts = MemoryAlerts(tables)
+        self.audit = MemoryAuditLog(tables)
         self.score_queries = MemoryScoreQueries(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None

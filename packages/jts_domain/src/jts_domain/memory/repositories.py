@@ -285,6 +285,7 @@ class MemoryTasks:
             and (f.department_id is None or t.department_id == f.department_id)
             and (f.statuses is None or t.status in f.statuses)
             and (f.planned_date is None or t.planned_date == f.planned_date)
+            and (f.reach is None or f.reach.covers(t))
         ]
         return page(rows, lambda t: (t.created_at, t.id), after, limit)
 

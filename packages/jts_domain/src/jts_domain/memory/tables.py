@@ -18,6 +18,7 @@ from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.model import (
     Alert,
     Attendance,
+    AuditEntry,
     DailyScore,
     Department,
     DomainEvent,
@@ -114,6 +115,7 @@ class Tables:
     task_templates: dict[UUID, TaskTemplate] = field(default_factory=dict)
     scores: dict[tuple[UUID, date], DailyScore] = field(default_factory=dict)
     alerts: dict[UUID, Alert] = field(default_factory=dict)
+    audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
 
     def snapshot(self) -> dict[str, Any]:

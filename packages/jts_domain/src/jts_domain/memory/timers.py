@@ -16,7 +16,7 @@ from jts_domain.memory.tables import (
     of_org,
     page,
 )
-from jts_domain.model import Alert, AlertKind, DailyScore, TaskTemplate, Timer
+from jts_domain.model import Alert, AlertKind, AuditEntry, DailyScore, TaskTemplate, Timer
 
 
 class MemoryTimers:
@@ -156,10 +156,16 @@ class MemoryAlerts:
         self,
         organization_id: UUID,
         *,
+        employee_ids: frozenset[UUID] | None = None,
         after: tuple[datetime, UUID] | None = None,
         limit: int = 50,
     ) -> list[Alert]:
-        rows = [a for a in self._t.alerts.values() if a.organization_id == organization_id]
+        rows = [
+            a
+            for a in self._t.alerts.values()
+            if a.organization_id == organization_id
+            and (employee_ids is None or a.employee_id in employee_ids)
+        ]
         return page(rows, lambda a: (a.created_at, a.id), after, limit, newest_first=True)
 
     async def kinds_for_tasks(
@@ -171,3 +177,23 @@ class MemoryAlerts:
             for a in self._t.alerts.values()
             if a.organization_id == organization_id and a.task_id in wanted
         }
+
+
+class MemoryAuditLog:
+    """The audit log, append-only."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._t.audit[entry.id] = entry
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[AuditEntry]:
+        rows = [e for e in self._t.audit.values() if e.organization_id == organization_id]
+        return page(rows, lambda e: (e.at, e.id), after, limit, newest_first=True)

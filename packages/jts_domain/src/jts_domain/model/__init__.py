@@ -1,5 +1,6 @@
 """The entities and value objects of JTS (plain dataclasses and enums)."""
 
+from jts_domain.model.audit import AuditEntry
 from jts_domain.model.measures import (
     Alert,
     AlertKind,
@@ -59,6 +60,7 @@ __all__ = [
     "AlertKind",
     "Attendance",
     "AttendanceStatus",
+    "AuditEntry",
     "DailyScore",
     "Department",
     "DomainEvent",

@@ -29,6 +29,7 @@ from jts_domain.model import (
 )
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_employee_reach
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.shift_lookup import RosteredShift, shift_of_instant
 from jts_domain.services.task_moves import optional_text
@@ -78,6 +79,19 @@ async def clock_in(
         if overridden:
             row.override_by, row.override_reason = employee_id, reason
         await (uow.attendance.add(row) if new else uow.attendance.update(row))
+        summary = f"{row.status.value} at store {store.id}"
+        if overridden:
+            summary += f"; geofence override: {reason}"
+        await record_change(
+            uow,
+            org_id,
+            caller.actor,
+            now,
+            action="attendance.clock_in",
+            entity_type="attendance",
+            entity_id=row.id,
+            summary=summary,
+        )
         await uow.commit()
     return row
 
@@ -162,6 +176,16 @@ async def clock_out(ctx: ServiceContext, caller: Caller) -> Attendance:
             await halt_timer(uow, timer, actor=caller.actor, at=now, reason=reason, auto=True)
         row.clock_out_at = now
         await uow.attendance.update(row)
+        await record_change(
+            uow,
+            org_id,
+            caller.actor,
+            now,
+            action="attendance.clock_out",
+            entity_type="attendance",
+            entity_id=row.id,
+            summary="clocked out" + ("" if timer is None else f"; timer {timer.id} stopped"),
+        )
         await uow.commit()
     return row
 

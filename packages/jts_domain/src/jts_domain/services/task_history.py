@@ -8,6 +8,7 @@ from __future__ import annotations
 from jts_domain.ids import new_id
 from jts_domain.model import Actor, StatusChange, Task
 from jts_domain.ports import UnitOfWork
+from jts_domain.services.audit import record_change
 
 
 async def record_creation(uow: UnitOfWork, task: Task, actor: Actor) -> StatusChange:
@@ -24,4 +25,15 @@ async def record_creation(uow: UnitOfWork, task: Task, actor: Actor) -> StatusCh
         seconds_in_previous=0.0,
     )
     await uow.tasks.add_history(change)
+    await record_change(
+        uow,
+        task.organization_id,
+        actor,
+        task.created_at,
+        action="task.create",
+        entity_type="task",
+        entity_id=task.id,
+        summary=f"{task.title!r} created {task.status.value}"
+        + (f", assignee {task.assignee_id}" if task.assignee_id is not None else ""),
+    )
     return change

@@ -24,6 +24,7 @@ from jts_domain.model import (
 )
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import manages_department
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller
 
 #: The longest free-text note (decline, hold, reject, cancel, override reasons).
@@ -68,9 +69,30 @@ async def move_task(
         task.completed_at = at
     await uow.tasks.update(task)
     await uow.tasks.add_history(change)
+    await record_change(
+        uow,
+        task.organization_id,
+        actor,
+        at,
+        action=f"task.{trigger}",
+        entity_type="task",
+        entity_id=task.id,
+        summary=_move_summary(change, task),
+    )
     if target is TaskStatus.COMPLETED:
         uow.emit(_completed_event(task, at))
     return change
+
+
+def _move_summary(change: StatusChange, task: Task) -> str:
+    """``from → to``, then whom the task is now assigned to and the note, when any."""
+    before = "none" if change.from_status is None else change.from_status.value
+    parts = [f"{before} → {change.to_status.value}"]
+    if change.to_status is TaskStatus.ASSIGNED and task.assignee_id is not None:
+        parts.append(f"assignee {task.assignee_id}")
+    if change.note:
+        parts.append(change.note)
+    return "; ".join(parts)
 
 
 def _completed_event(task: Task, at: datetime) -> DomainEvent:

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from uuid import UUID
 
-from jts_domain.errors import invalid
+from jts_domain.errors import DomainError, ErrorCode, invalid
 from jts_domain.ids import new_id
 from jts_domain.model import (
     Employee,
@@ -34,6 +34,7 @@ from jts_domain.model import (
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_employee_reach
 from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.services.listings import task_reach
 from jts_domain.services.task_history import record_creation
 from jts_domain.services.task_moves import (
     check_move,
@@ -153,16 +154,27 @@ async def _active_employee(uow: UnitOfWork, caller: Caller, employee_id: UUID) -
     return employee
 
 
+async def _visible_task(uow: UnitOfWork, caller: Caller, task_id: UUID) -> Task:
+    """A task of the caller's organization (NOT_FOUND otherwise) within their reach
+    (:func:`~jts_domain.services.listings.task_reach`; FORBIDDEN otherwise)."""
+    task = await uow.tasks.get(caller.organization_id, task_id)
+    reach = await task_reach(uow, caller)
+    if reach is not None and not reach.covers(task):
+        raise DomainError(ErrorCode.FORBIDDEN, "this task is outside the caller's reach")
+    return task
+
+
 async def get_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
-    """A task of the caller's organization (NOT_FOUND otherwise)."""
+    """A task the caller may see: an admin any of the organization's, a manager those of
+    their departments, without a department or their own, an employee their own."""
     async with ctx.uow() as uow:
-        return await uow.tasks.get(caller.organization_id, task_id)
+        return await _visible_task(uow, caller, task_id)
 
 
 async def task_history(ctx: ServiceContext, caller: Caller, task_id: UUID) -> list[StatusChange]:
-    """The task's status changes, oldest first (its creation included)."""
+    """The status changes of a task the caller may see, oldest first (creation included)."""
     async with ctx.uow() as uow:
-        await uow.tasks.get(caller.organization_id, task_id)
+        await _visible_task(uow, caller, task_id)
         return await uow.tasks.history(caller.organization_id, task_id)
 
 

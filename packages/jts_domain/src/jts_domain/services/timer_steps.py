@@ -24,6 +24,7 @@ from jts_domain.model import (
     Timer,
 )
 from jts_domain.ports import UnitOfWork
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller
 from jts_domain.services.shift_lookup import covering_shift, timer_business_date
 from jts_domain.services.task_moves import not_assignee, optional_text, require_assignee
@@ -123,6 +124,20 @@ async def open_timer(
     )
     await uow.timers.add(timer)
     uow.emit(timer_event(EventName.TIMER_STATE_CHANGED, timer, at))
+    summary = f"timer on task {task.id}"
+    if skipped:
+        checks = ", ".join(sorted(c.value for c in skipped))
+        summary += f"; override of {checks}: {timer.override_reason}"
+    await record_change(
+        uow,
+        task.organization_id,
+        caller.actor,
+        at,
+        action="timer.start",
+        entity_type="timer",
+        entity_id=timer.id,
+        summary=summary,
+    )
     return timer
 
 

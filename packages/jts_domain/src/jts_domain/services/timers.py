@@ -18,6 +18,7 @@ from jts_domain.lifecycle import timer_transition
 from jts_domain.model import Permission, StopReason, TaskStatus, Timer
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_employee_reach
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.timer_steps import change_timer
 from jts_domain.services.work import halt_timer, pause_work, resume_work, start_work
@@ -85,7 +86,18 @@ async def _timer_only(
 ) -> Timer:
     async with ctx.uow() as uow:
         timer = await _own_timer(uow, caller, timer_id)
-        timer = await change_timer(uow, timer, trigger, ctx.clock.now())
+        now = ctx.clock.now()
+        timer = await change_timer(uow, timer, trigger, now)
+        await record_change(
+            uow,
+            caller.organization_id,
+            caller.actor,
+            now,
+            action=f"timer.{trigger}",
+            entity_type="timer",
+            entity_id=timer.id,
+            summary=f"timer {timer.state.value}",
+        )
         await uow.commit()
     return timer
 

@@ -203,10 +203,13 @@ class SqlAlerts:
         self,
         organization_id: UUID,
         *,
+        employee_ids: frozenset[UUID] | None = None,
         after: tuple[datetime, UUID] | None = None,
         limit: int = 50,
     ) -> list[Alert]:
         statement = select(_alerts).where(_alerts.c.organization_id == organization_id)
+        if employee_ids is not None:
+            statement = statement.where(_alerts.c.employee_id.in_(sorted(employee_ids)))
         if after is not None:
             statement = statement.where(tuple_(_alerts.c.created_at, _alerts.c.id) < tuple_(*after))
         order = (_alerts.c.created_at.desc(), _alerts.c.id.desc())

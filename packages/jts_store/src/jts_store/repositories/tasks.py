@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, insert, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, insert, or_, select, tuple_
 
 from jts_domain.errors import not_found
 from jts_domain.model import (
@@ -22,7 +22,7 @@ from jts_domain.model import (
     TaskSource,
     TaskStatus,
 )
-from jts_domain.ports import TaskFilter
+from jts_domain.ports import TaskFilter, TaskReach
 from jts_store.queries.business_dates import plan_date
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskRow, TaskStatusHistoryRow
@@ -172,6 +172,8 @@ class SqlTasks:
             statement = statement.where(_tasks.c.status.in_(sorted(s.value for s in f.statuses)))
         if f.planned_date is not None:
             statement = statement.where(_tasks.c.planned_date == f.planned_date)
+        if f.reach is not None:
+            statement = statement.where(_within(f.reach))
         if after is not None:
             statement = statement.where(tuple_(_tasks.c.created_at, _tasks.c.id) > tuple_(*after))
         order = (_tasks.c.created_at, _tasks.c.id)
@@ -221,3 +223,18 @@ class SqlTasks:
         )
         row = (await self._db.execute(statement.limit(1))).first()
         return None if row is None else task_from_row(row)
+
+
+def _within(reach: TaskReach) -> ColumnElement[bool]:
+    """SQL for :meth:`jts_domain.ports.TaskReach.covers`."""
+    department = _tasks.c.department_id
+    in_department = department.in_(sorted(reach.department_ids))
+    if reach.departmentless:
+        in_department = or_(in_department, department.is_(None))
+    if reach.employee_id is None:
+        return in_department
+    return or_(
+        in_department,
+        _tasks.c.assignee_id == reach.employee_id,
+        _tasks.c.created_by == reach.employee_id,
+    )

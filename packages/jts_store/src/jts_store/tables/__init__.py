@@ -1,5 +1,6 @@
 """JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
 
+from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
@@ -12,6 +13,7 @@ __all__ = [
     "ONE_ACTIVE_TIMER_INDEX",
     "AlertRow",
     "AttendanceRow",
+    "AuditEntryRow",
     "Base",
     "DailyScoreRow",
     "DepartmentRow",

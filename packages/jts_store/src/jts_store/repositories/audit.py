@@ -1,0 +1,65 @@
+"""The audit log in PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, insert, select, tuple_
+
+from jts_domain.model import Actor, ActorType, AuditEntry
+from jts_store.repositories.transaction import TransactionConnection
+from jts_store.tables import AuditEntryRow
+
+_audit = AuditEntryRow.__table__
+
+
+def _entry(row: Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        organization_id=row.organization_id,
+        at=row.at,
+        actor=Actor(type=ActorType(row.actor_type), id=row.actor_id, name=row.actor_name),
+        action=row.action,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        summary=row.summary,
+    )
+
+
+class SqlAuditLog:
+    """The audit log: one insert per change, pages read newest first through an index."""
+
+    def __init__(self, db: TransactionConnection) -> None:
+        self._db = db
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self._db.execute(
+            insert(_audit).values(
+                id=entry.id,
+                organization_id=entry.organization_id,
+                at=entry.at,
+                actor_type=entry.actor.type.value,
+                actor_id=entry.actor.id,
+                actor_name=entry.actor.name,
+                action=entry.action,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                summary=entry.summary,
+            )
+        )
+
+    async def recent(
+        self,
+        organization_id: UUID,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[AuditEntry]:
+        statement = select(_audit).where(_audit.c.organization_id == organization_id)
+        if after is not None:
+            statement = statement.where(tuple_(_audit.c.at, _audit.c.id) < tuple_(*after))
+        order = (_audit.c.at.desc(), _audit.c.id.desc())
+        rows = await self._db.execute(statement.order_by(*order).limit(max(limit, 0)))
+        return [_entry(row) for row in rows]
