@@ -54,6 +54,26 @@ class EventPublisher(Protocol):
         ...
 
 
+class PasswordHasher(Protocol):
+    """Turns passwords into stored hashes and checks them (the API supplies argon2).
+
+    Both methods are async so that an adapter can run the deliberately slow hash away
+    from the event loop.
+    """
+
+    async def hash(self, password: str) -> str:
+        """A salted hash of the password, safe to store."""
+        ...
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether the password matches the hash.
+
+        With no hash (an unknown e-mail) it spends the same effort and answers False, so
+        the answer time does not tell which e-mail addresses exist.
+        """
+        ...
+
+
 class OrganizationRepository(Protocol):
     """Tenants."""
 
@@ -72,6 +92,28 @@ class EmployeeRepository(Protocol):
         self, organization_id: UUID, *, department_id: UUID | None = None
     ) -> list[Employee]:
         """Active employees, by id; of one department when given."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credentials:
+    """An employee and their stored password hash (None when no password was set)."""
+
+    employee: Employee
+    password_hash: str | None
+
+
+class CredentialRepository(Protocol):
+    """Password hashes of employees, kept apart from the :class:`Employee` record."""
+
+    async def set_password_hash(
+        self, organization_id: UUID, employee_id: UUID, password_hash: str
+    ) -> None:
+        """Store the employee's hash; NOT_FOUND when the employee is not of the organization."""
+        ...
+
+    async def find_by_email(self, email: str) -> Credentials | None:
+        """The credentials of the e-mail address (compared lower-case), across tenants."""
         ...
 
 
@@ -363,6 +405,7 @@ class UnitOfWork(Protocol):
 
     organizations: OrganizationRepository
     employees: EmployeeRepository
+    credentials: CredentialRepository
     departments: DepartmentRepository
     stores: StoreRepository
     shift_templates: ShiftTemplateRepository

@@ -15,6 +15,7 @@ from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
 from jts_store.repositories.organizations import (
+    SqlCredentials,
     SqlDepartments,
     SqlEmployees,
     SqlOrganizations,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         db = self._db
         self.organizations = SqlOrganizations(db)
         self.employees = SqlEmployees(db)
+        self.credentials = SqlCredentials(db)
         self.departments = SqlDepartments(db)
         self.stores = SqlStores(db)
         self.shift_templates = SqlShiftTemplates(db)

@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from jts_domain.memory.repositories import (
     MemoryAttendance,
+    MemoryCredentials,
     MemoryDepartments,
     MemoryEmployees,
     MemoryOrganizations,
@@ -79,6 +80,7 @@ class InMemoryUnitOfWork:
         tables = database.tables
         self.organizations = MemoryOrganizations(tables)
         self.employees = MemoryEmployees(tables)
+        self.credentials = MemoryCredentials(tables)
         self.departments = MemoryDepartments(tables)
         self.stores = MemoryStores(tables)
         self.shift_templates = MemoryShiftTemplates(tables)

@@ -30,7 +30,7 @@ from jts_domain.model import (
     Task,
     TaskStatus,
 )
-from jts_domain.ports import TaskFilter
+from jts_domain.ports import Credentials, TaskFilter
 
 
 class MemoryOrganizations:
@@ -84,6 +84,27 @@ class MemoryEmployees:
             for e in of_org(self._t.employees, organization_id)
             if e.active and (department_id is None or e.department_id == department_id)
         ]
+
+
+class MemoryCredentials:
+    """Password hashes, keyed by employee id."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def set_password_hash(
+        self, organization_id: UUID, employee_id: UUID, password_hash: str
+    ) -> None:
+        get_owned(self._t.employees, organization_id, employee_id, "employee")
+        self._t.password_hashes[employee_id] = password_hash
+
+    async def find_by_email(self, email: str) -> Credentials | None:
+        employee = await MemoryEmployees(self._t).find_by_email(email)
+        if employee is None:
+            return None
+        return Credentials(
+            employee=employee, password_hash=self._t.password_hashes.get(employee.id)
+        )
 
 
 class MemoryDepartments:

@@ -104,6 +104,7 @@ class Tables:
 
     organizations: dict[UUID, Organization] = field(default_factory=dict)
     employees: dict[UUID, Employee] = field(default_factory=dict)
+    password_hashes: dict[UUID, str] = field(default_factory=dict)
     departments: dict[UUID, Department] = field(default_factory=dict)
     stores: dict[UUID, Store] = field(default_factory=dict)
     shift_templates: dict[UUID, ShiftTemplate] = field(default_factory=dict)

@@ -79,8 +79,13 @@ async def register_organization(
     timezone: str = "Asia/Kolkata",
     admin_email: str,
     admin_name: str,
+    password_hash: str | None = None,
 ) -> tuple[Organization, Employee]:
-    """Create a tenant and its first ADMIN; e-mail addresses are unique across tenants."""
+    """Create a tenant and its first ADMIN; e-mail addresses are unique across tenants.
+
+    ``password_hash`` (see :func:`jts_domain.services.accounts.register`) is stored with
+    the admin in the same transaction.
+    """
     name = clean_name(organization_name, "organization_name")
     tz = clean_timezone(timezone)
     email = clean_email(admin_email)
@@ -101,6 +106,8 @@ async def register_organization(
         await _require_free_email(uow, email)
         await uow.organizations.add(organization)
         await uow.employees.add(admin)
+        if password_hash is not None:
+            await uow.credentials.set_password_hash(organization.id, admin.id, password_hash)
         await uow.commit()
     return organization, admin
 
@@ -198,8 +205,13 @@ async def create_employee(
     department_id: UUID | None = None,
     job_category: JobCategory | None = None,
     store_id: UUID | None = None,
+    password_hash: str | None = None,
 ) -> Employee:
-    """Add a person to the caller's organization (credentials are the API's concern)."""
+    """Add a person to the caller's organization.
+
+    ``password_hash`` (see :func:`jts_domain.services.accounts.create_account`) is stored
+    with the employee in the same transaction.
+    """
     caller.require(Permission.EMPLOYEE_MANAGE)
     employee = Employee(
         id=new_id(),
@@ -219,6 +231,10 @@ async def create_employee(
             await uow.stores.get(caller.organization_id, store_id)
         await _require_free_email(uow, employee.email)
         await uow.employees.add(employee)
+        if password_hash is not None:
+            await uow.credentials.set_password_hash(
+                caller.organization_id, employee.id, password_hash
+            )
         await uow.commit()
     return employee
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, func, insert, select, update
 
 from jts_domain.errors import not_found
 from jts_domain.model import (
@@ -20,6 +20,7 @@ from jts_domain.model import (
     Store,
     WorkloadThresholds,
 )
+from jts_domain.ports import Credentials
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 
@@ -163,6 +164,33 @@ class SqlEmployees:
             statement = statement.where(_employees.c.department_id == department_id)
         rows = await self._db.execute(statement.order_by(_employees.c.id))
         return [_employee(row) for row in rows]
+
+
+class SqlCredentials:
+    """Password hashes, in the ``employees.password_hash`` column."""
+
+    def __init__(self, db: TransactionConnection) -> None:
+        self._db = db
+
+    async def set_password_hash(
+        self, organization_id: UUID, employee_id: UUID, password_hash: str
+    ) -> None:
+        statement = (
+            update(_employees)
+            .where(_employees.c.id == employee_id, _employees.c.organization_id == organization_id)
+            .values(password_hash=password_hash)
+        )
+        if (await self._db.execute(statement)).rowcount != 1:
+            raise not_found("employee", employee_id)
+
+    async def find_by_email(self, email: str) -> Credentials | None:
+        statement = select(*_EMPLOYEE_COLUMNS, _employees.c.password_hash).where(
+            func.lower(_employees.c.email) == func.lower(email)
+        )
+        row = (await self._db.execute(statement)).one_or_none()
+        if row is None:
+            return None
+        return Credentials(employee=_employee(row), password_hash=row.password_hash)
 
 
 def _department(row: Row[Any]) -> Department:

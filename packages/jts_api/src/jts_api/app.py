@@ -1,0 +1,142 @@
+"""The Litestar application: GraphQL at ``/graphql``, plus ``/health`` and ``/metrics``."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from argon2 import PasswordHasher
+from litestar import Litestar, Request
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.exceptions import LitestarDeprecationWarning
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.litestar import make_graphql_controller
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
+
+from jts_api.auth.passwords import Argon2PasswordHasher
+from jts_api.auth.tokens import TokenCodec
+from jts_api.context import GraphQLContext, context_getter
+from jts_api.errors import count_errors, shape_result
+from jts_api.ops.health import health_endpoint
+from jts_api.ops.logging import configure_logging
+from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from jts_api.ops.request_context import RequestContextMiddleware, current_request_id
+from jts_api.rate_limit import RateLimiter
+from jts_api.runtime import ApiRuntime
+from jts_api.schema import build_schema
+from jts_api.settings import ApiSettings
+from jts_domain.clock import SystemClock
+from jts_domain.ports import Clock
+from jts_domain.services import ServiceContext
+from jts_store.embedded import database_url
+from jts_store.engine import create_engine
+from jts_store.unit_of_work import SqlUnitOfWorkFactory
+
+GRAPHQL_PATH = "/graphql"
+MAX_REQUEST_BYTES = 1024 * 1024
+logger = structlog.get_logger("jts.app")
+
+
+def _graphql_controller(settings: ApiSettings) -> type:
+    base: Any = make_graphql_controller(
+        build_schema(settings),
+        path=GRAPHQL_PATH,
+        graphql_ide=None if settings.is_production else "graphiql",
+        allow_queries_via_get=False,
+        context_getter=context_getter,
+        allowed_origins=settings.allowed_origins,
+    )
+
+    class GraphQLController(base):  # type: ignore[misc,valid-type]
+        """Websockets authenticate with ``{"authorization": "Bearer <token>"}`` in
+        ``connection_init``; a missing or bad token closes the socket (4403)."""
+
+        async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object]:
+            params = context.connection_params or {}
+            authorization = params.get("authorization") or params.get("Authorization")
+            await context.authenticate(str(authorization) if authorization else None)
+            if context.caller is None:
+                raise ConnectionRejectionError
+            return await super().on_ws_connect(context)  # type: ignore[no-any-return]
+
+        async def process_result(
+            self, request: Request[Any, Any, Any], result: ExecutionResult
+        ) -> GraphQLHTTPResponse:
+            runtime: ApiRuntime = request.app.state.runtime
+            count_errors(shape_result(result, current_request_id()), runtime.metrics)
+            return await super().process_result(request, result)  # type: ignore[no-any-return]
+
+    return GraphQLController
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    clock: Clock | None = None,
+    job_queue: object | None = None,
+) -> Litestar:
+    """The API app. Without ``engine`` it makes one from the settings (the embedded
+    server when no database URL is set); ``clock`` defaults to the system clock; the
+    engine is disposed when the app shuts down."""
+    settings = settings or ApiSettings()
+    configure_logging(settings.log_level)
+    clock = clock or SystemClock()
+    if engine is None:
+        url = database_url(settings.database_url, settings.data_dir)
+        engine = create_engine(url, pool_size=settings.pool_size, echo=settings.echo_sql)
+    if settings.secret_key is None:
+        logger.warning("JTS_SECRET_KEY is unset: tokens are signed with a key of this process")
+    runtime = ApiRuntime(
+        settings=settings,
+        # Live events (subscriptions) get a publisher here when they arrive.
+        services=ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock),
+        engine=engine,
+        passwords=Argon2PasswordHasher(
+            PasswordHasher(
+                time_cost=settings.argon2_time_cost,
+                memory_cost=settings.argon2_memory_kib,
+                parallelism=settings.argon2_parallelism,
+            )
+        ),
+        tokens=TokenCodec(
+            settings.signing_key(), clock, timedelta(minutes=settings.token_expiry_minutes)
+        ),
+        rate_limiter=RateLimiter(
+            clock, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+        ),
+        metrics=Metrics(),
+        job_queue=job_queue,
+    )
+
+    with warnings.catch_warnings():
+        # Strawberry's controller declares its dependencies the way Litestar 2.25
+        # deprecates (for 3.0); nothing to fix on our side.
+        warnings.filterwarnings(
+            "ignore", r".*Inferred dependency field", LitestarDeprecationWarning
+        )
+        return _litestar(settings, runtime)
+
+
+def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
+    async def dispose_engine() -> None:
+        logger.info("shutting down: closing database connections")
+        await runtime.engine.dispose()
+
+    return Litestar(
+        route_handlers=[_graphql_controller(settings), health_endpoint, metrics_endpoint],
+        middleware=[RequestContextMiddleware(), MetricsMiddleware(runtime.metrics)],
+        state=State({"runtime": runtime}),
+        cors_config=CORSConfig(allow_origins=settings.allowed_origins)
+        if settings.allowed_origins
+        else None,
+        request_max_body_size=MAX_REQUEST_BYTES,
+        on_shutdown=[dispose_engine],
+        openapi_config=None,
+    )

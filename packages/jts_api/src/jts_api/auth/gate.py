@@ -1,0 +1,76 @@
+"""The authentication gate: every root field but the public ones needs a caller.
+
+Checked once per operation, before anything resolves, so a resolver that forgets to ask
+for the caller still cannot run for an anonymous request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.language import DocumentNode, FragmentDefinitionNode
+from strawberry.extensions import SchemaExtension
+
+from jts_domain.errors import ErrorCode
+
+#: Root fields anybody may ask for: signing up, signing in, and introspection (which
+#: production switches off altogether).
+PUBLIC_ROOT_FIELDS = frozenset({"register", "login", "__typename", "__schema", "__type"})
+
+
+def _root_field_names(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> Iterator[str]:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection.name.value
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _root_field_names(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _root_field_names(fragment.selection_set, fragments)
+
+
+def root_field_names(document: DocumentNode, operation_name: str | None) -> set[str]:
+    """The root field names the chosen operation of a document asks for."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        o
+        for o in operations
+        if operation_name is None or (o.name is not None and o.name.value == operation_name)
+    ]
+    names: set[str] = set()
+    for operation in chosen[:1]:
+        names.update(_root_field_names(operation.selection_set, fragments))
+    return names
+
+
+class AuthenticationGate(SchemaExtension):
+    """Answers UNAUTHENTICATED, without executing, when an anonymous operation asks for
+    anything but the public root fields."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        document = execution.graphql_document
+        if getattr(context, "caller", None) is None and document is not None:
+            asked = root_field_names(document, execution.operation_name)
+            if not asked <= PUBLIC_ROOT_FIELDS:
+                problem = getattr(context, "auth_problem", None)
+                message = problem or "sign in first: send Authorization: Bearer <token>"
+                error = GraphQLError(message, extensions={"code": ErrorCode.UNAUTHENTICATED.value})
+                execution.result = ExecutionResult(data=None, errors=[error])
+        yield

@@ -1,0 +1,105 @@
+"""The per-request GraphQL context: services, the authenticated caller, the request id.
+
+Resolvers take ``info: Info`` and use ``info.context``:
+
+* ``services`` — the :class:`~jts_domain.services.ServiceContext` to call use cases with;
+* ``require_caller()`` — the authenticated :class:`~jts_domain.services.Caller`, or
+  UNAUTHENTICATED (``caller`` is the same, or None, for the public fields);
+* ``runtime`` — settings, password hasher, token codec, job queue;
+* ``loaders`` — this request's DataLoaders;
+* ``request_id`` — logged with every line and returned in ``X-Request-ID``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import strawberry
+from litestar.datastructures import State
+from litestar.types import Scope
+from strawberry.litestar.controller import BaseContext
+
+from jts_api.auth.tokens import InvalidTokenError, bearer_token
+from jts_api.dataloaders import DataLoaders
+from jts_api.ops.request_context import current_request_id
+from jts_api.runtime import ApiRuntime
+from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.services import Caller, ServiceContext
+from jts_domain.services.accounts import identify
+
+_SIGN_IN_FIRST = "sign in first: send Authorization: Bearer <token>"
+
+
+class GraphQLContext(BaseContext, kw_only=True):
+    """What every resolver of one request (or one websocket connection) can reach."""
+
+    runtime: ApiRuntime
+    request_id: str
+    client_address: str | None = None
+    caller: Caller | None = None
+    #: Why a presented token was refused (None when none was presented or it was fine).
+    auth_problem: str | None = None
+    #: The websocket ``connection_init`` payload, set by Strawberry.
+    connection_params: dict[str, Any] | None = None
+    loader_cache: DataLoaders | None = None
+
+    @property
+    def loaders(self) -> DataLoaders:
+        """This request's DataLoaders (made on first use)."""
+        if self.loader_cache is None:
+            self.loader_cache = DataLoaders(self)
+        return self.loader_cache
+
+    @property
+    def services(self) -> ServiceContext:
+        """The service context use cases are called with."""
+        return self.runtime.services
+
+    def require_caller(self) -> Caller:
+        """The authenticated caller; UNAUTHENTICATED when there is none."""
+        if self.caller is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, self.auth_problem or _SIGN_IN_FIRST)
+        return self.caller
+
+    async def authenticate(self, authorization: str | None) -> None:
+        """Set the caller from an ``Authorization`` value (header or websocket payload)."""
+        self.caller, self.auth_problem = None, None
+        if not authorization:
+            return
+        token = bearer_token(authorization)
+        if token is None:
+            self.auth_problem = "the Authorization value must be 'Bearer <token>'"
+            return
+        try:
+            claims = self.runtime.tokens.verify(token)
+            self.caller = await identify(self.services, claims.organization_id, claims.employee_id)
+        except InvalidTokenError:
+            self.auth_problem = "the token is invalid or has expired; sign in again"
+        except DomainError as error:
+            if error.code is not ErrorCode.UNAUTHENTICATED:
+                raise
+            self.auth_problem = error.message
+
+
+Info: TypeAlias = strawberry.Info[GraphQLContext, None]
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def context_getter(scope: Scope, state: State) -> GraphQLContext:
+    """Litestar dependency making each request's context (websockets authenticate later,
+    from their ``connection_init`` payload)."""
+    client = scope.get("client")
+    context = GraphQLContext(
+        runtime=state.runtime,
+        request_id=current_request_id(),
+        client_address=client[0] if client else None,
+    )
+    if scope["type"] == "http":
+        await context.authenticate(_header(scope, b"authorization"))
+    return context

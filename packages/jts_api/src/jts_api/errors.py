@@ -1,0 +1,117 @@
+"""The one place errors become GraphQL errors with ``extensions.code``.
+
+* A :class:`~jts_domain.errors.DomainError` (the expected failures) answers its message
+  and its code from PRODUCT.md's set; its details, when any, go to
+  ``extensions.details`` (for instance the triggers an INVALID_TRANSITION allows).
+* An error raised before execution — a syntax error, a document that fails validation
+  (unknown field, wrong argument type, depth/alias/token limits), or a variable that
+  does not coerce to its type — answers VALIDATION_ERROR with GraphQL's own message.
+* An error that already carries a code (the authentication gate, the rate limiter) is
+  left as it is.
+* Anything else is a fault of ours: it is logged with its stack trace and the request
+  id, and answered with a generic message naming the request id, in
+  ``extensions.requestId``, and *no* code — PRODUCT.md's set has no code for a fault, so
+  a client tells "something went wrong on the server" from an expected error by the
+  missing code. No stack trace or exception text ever reaches the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from jts_api.ops.metrics import Metrics
+from jts_api.ops.request_context import current_request_id
+from jts_domain.errors import DomainError, ErrorCode
+
+logger = structlog.get_logger("jts.graphql")
+
+INTERNAL_MESSAGE = "something went wrong on our side; quote request id {request_id} to support"
+
+
+def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+def domain_error_extensions(error: DomainError) -> dict[str, Any]:
+    """``extensions`` of a domain error: its code, and its details when it has any."""
+    extensions: dict[str, Any] = {"code": error.code.value}
+    if error.details:
+        extensions["details"] = {key: _plain(value) for key, value in error.details.items()}
+    return extensions
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return str(value)
+
+
+def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    """The error as the client sees it (see the module docstring)."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return _with(error, original.message, domain_error_extensions(original))
+    if error.extensions and ("code" in error.extensions or "requestId" in error.extensions):
+        return error  # already shaped
+    if error.path is None:
+        return _with(error, error.message, {"code": ErrorCode.VALIDATION_ERROR.value})
+    logger.error(
+        "unexpected error",
+        path=list(error.path),
+        error=repr(original or error),
+        exc_info=original or error,
+    )
+    message = INTERNAL_MESSAGE.format(request_id=request_id)
+    return _with(error, message, {"requestId": request_id})
+
+
+def shape_result(result: object, request_id: str) -> list[GraphQLError]:
+    """Shape the errors of a result in place; the shaped errors.
+
+    Safe to call twice: shaped errors are left alone.
+    """
+    errors: list[GraphQLError] | None = getattr(result, "errors", None)
+    if not errors:
+        return []
+    shaped = [shape_error(error, request_id) for error in errors]
+    result.errors = shaped  # type: ignore[attr-defined]
+    return shaped
+
+
+def count_errors(errors: list[GraphQLError], metrics: Metrics) -> None:
+    """Count answered errors by code (NONE for the unexpected ones)."""
+    for error in errors:
+        code = (error.extensions or {}).get("code", "NONE")
+        metrics.graphql_errors.labels(str(code)).inc()
+
+
+class ErrorShaping(SchemaExtension):
+    """Shapes every error of an operation's result once it is complete.
+
+    Errors raised by the parsing extensions themselves (a syntax error found by the
+    parser cache, too many tokens) end the operation before this hook sees them; the
+    HTTP controller shapes those with :func:`shape_result` as its results go out.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None) or current_request_id()
+        shape_result(self.execution_context.result, str(request_id))

@@ -1,0 +1,1 @@
+"""GraphQL output and input types shared by the feature modules."""

@@ -1,0 +1,1 @@
+"""Operations: logs, request ids, metrics and the health check."""

@@ -1,0 +1,71 @@
+"""The API's settings, read once per process from ``JTS_`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from jts_store.settings import StoreSettings
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class Environment(StrEnum):
+    """Development serves GraphiQL and introspection; production serves neither."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ApiSettings(StoreSettings):
+    """Where the database is (``JTS_DATABASE_URL``/``JTS_DATA_DIR``, from the store) and
+    how the API behaves.
+
+    ``JTS_SECRET_KEY`` signs the tokens; production refuses to start without one of at
+    least 32 characters. Development without one makes a random key per process (tokens
+    then die with the process; ``jts dev`` keeps one in the data directory instead).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="JTS_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    secret_key: SecretStr | None = None
+    token_expiry_minutes: int = Field(default=12 * 60, gt=0)
+    #: Argon2id cost of new password hashes (a stored hash keeps the cost it was made
+    #: with, so lowering these never locks anybody out).
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=64 * 1024, ge=8 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    #: Mutations each user (or, before signing in, each client address) may make per
+    #: minute on average, and how many in a burst.
+    rate_limit_per_minute: float = Field(default=120, gt=0)
+    rate_limit_burst: int = Field(default=30, gt=0)
+    #: Limits on a GraphQL document.
+    max_query_depth: int = Field(default=12, gt=0)
+    max_aliases: int = Field(default=30, gt=0)
+    max_tokens: int = Field(default=5_000, gt=0)
+    #: Origins allowed to open the subscription websocket from a browser.
+    allowed_origins: list[str] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> ApiSettings:
+        key = None if self.secret_key is None else self.secret_key.get_secret_value()
+        if self.env is Environment.PRODUCTION and (key is None or len(key) < MIN_SECRET_KEY_LENGTH):
+            msg = f"JTS_SECRET_KEY of at least {MIN_SECRET_KEY_LENGTH} characters is required"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """Whether introspection and GraphiQL are off."""
+        return self.env is Environment.PRODUCTION
+
+    def signing_key(self) -> str:
+        """The configured secret, or a random one for this development process."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return secrets.token_urlsafe(48)

@@ -1,0 +1,120 @@
+"""Accounts: registering a tenant with a password, signing in, and who a token names.
+
+Hashing is not done here: the use cases receive a :class:`~jts_domain.ports.PasswordHasher`
+(the API supplies argon2). The domain decides the password rule and what a failed sign-in
+says: an unknown e-mail, a wrong password and an inactive account all answer the same
+UNAUTHENTICATED message, after the same hashing effort.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from jts_domain.errors import DomainError, ErrorCode, invalid
+from jts_domain.model import Employee, JobCategory, Organization, Permission, Role
+from jts_domain.ports import PasswordHasher
+from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.services.organization import create_employee, register_organization
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+
+_BAD_CREDENTIALS = "the e-mail address or the password is incorrect"
+
+
+def check_password(password: str) -> str:
+    """The password, or VALIDATION_ERROR when its length is outside the allowed range."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise invalid(
+            f"password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+            field="password",
+        )
+    return password
+
+
+async def register(
+    ctx: ServiceContext,
+    hasher: PasswordHasher,
+    *,
+    organization_name: str,
+    timezone: str = "Asia/Kolkata",
+    email: str,
+    password: str,
+    name: str,
+) -> tuple[Organization, Employee]:
+    """Create a tenant and its first ADMIN, who signs in with ``email`` and ``password``."""
+    password_hash = await hasher.hash(check_password(password))
+    return await register_organization(
+        ctx,
+        organization_name=organization_name,
+        timezone=timezone,
+        admin_email=email,
+        admin_name=name,
+        password_hash=password_hash,
+    )
+
+
+async def create_account(
+    ctx: ServiceContext,
+    caller: Caller,
+    hasher: PasswordHasher,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.EMPLOYEE,
+    department_id: UUID | None = None,
+    job_category: JobCategory | None = None,
+    store_id: UUID | None = None,
+) -> Employee:
+    """Add a person who signs in with ``email`` and ``password`` (``employee.manage``)."""
+    caller.require(Permission.EMPLOYEE_MANAGE)
+    password_hash = await hasher.hash(check_password(password))
+    return await create_employee(
+        ctx,
+        caller,
+        email=email,
+        name=name,
+        role=role,
+        department_id=department_id,
+        job_category=job_category,
+        store_id=store_id,
+        password_hash=password_hash,
+    )
+
+
+async def authenticate(
+    ctx: ServiceContext, hasher: PasswordHasher, *, email: str, password: str
+) -> Employee:
+    """The active employee whose e-mail and password these are; UNAUTHENTICATED otherwise."""
+    async with ctx.uow() as uow:
+        found = await uow.credentials.find_by_email(email.strip().lower())
+    stored = None if found is None else found.password_hash
+    # An over-long password is hashed cut short (bounded effort) and then refused anyway.
+    matches = await hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
+    too_long = len(password) > MAX_PASSWORD_LENGTH
+    if found is None or not matches or too_long or not found.employee.active:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, _BAD_CREDENTIALS)
+    return found.employee
+
+
+async def identify(ctx: ServiceContext, organization_id: UUID, employee_id: UUID) -> Caller:
+    """The caller a verified token names; UNAUTHENTICATED when the account is gone or inactive."""
+    async with ctx.uow() as uow:
+        try:
+            employee = await uow.employees.get(organization_id, employee_id)
+        except DomainError as error:
+            if error.code is not ErrorCode.NOT_FOUND:
+                raise
+            employee = None
+    if employee is None or not employee.active:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "the account no longer exists or is inactive")
+    return Caller.of(employee)
+
+
+async def current_employee(ctx: ServiceContext, caller: Caller) -> Employee:
+    """The calling employee's record; VALIDATION_ERROR for the system caller."""
+    if caller.employee_id is None:
+        raise invalid("only an employee has an account")
+    async with ctx.uow() as uow:
+        return await uow.employees.get(caller.organization_id, caller.employee_id)

@@ -1,0 +1,77 @@
+"""The API under test: the real app, served by uvicorn on a free port, over HTTP only.
+
+Fixtures and helpers for every API test:
+
+* ``api`` (session) — the running server: ``api.url``, ``api.graphql_url``,
+  ``api.ws_url`` (graphql-transport-ws), ``api.clock`` (the server's
+  :class:`~jts_domain.clock.ManualClock`; tests move it forward, never back);
+* ``gql`` — ``gql(query, variables=None, token=None) -> GraphQLResult`` posts to
+  ``/graphql`` (``result.data``, ``result.errors``, ``result.codes``,
+  ``result.status_code``, ``result.headers``);
+* ``account`` — a freshly registered organization's admin (``account.token``,
+  ``account.employee_id``, ``account.email``, ``account.password``);
+* ``register(gql)`` / ``login(gql, email, password)`` — the same, by hand;
+* ``serve_app(app)`` — a context manager serving any other app (another configuration)
+  on its own port, for tests that need a second instance.
+
+Every test registers its own organization, so tests share the database and the server
+without seeing each other's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from jts_api.app import create_app
+from jts_api.settings import ApiSettings
+from jts_domain.clock import ManualClock
+from tests.api.harness import Account, ApiServer, Gql, make_gql, register, serve_app
+
+#: Monday 2 March 2026, 09:00 in Asia/Kolkata: where the server's clock starts.
+API_START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+
+TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
+
+
+def api_settings(database_url: str, **overrides: object) -> ApiSettings:
+    """Settings for a test app on the run's database (generous limits unless overridden)."""
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "secret_key": TEST_SECRET_KEY,
+        "env": "development",
+        "rate_limit_per_minute": 10_000,
+        "rate_limit_burst": 10_000,
+        "pool_size": 5,
+        # real argon2id, at a cost that keeps the suite quick
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 8 * 1024,
+        "argon2_parallelism": 1,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return ApiSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def api(database_url: str) -> Iterator[ApiServer]:
+    """The API served for the whole run, on the run's database, with a manual clock."""
+    clock = ManualClock(API_START)
+    app = create_app(api_settings(database_url), clock=clock)
+    with serve_app(app, clock=clock) as server:
+        yield server
+
+
+@pytest.fixture
+def gql(api: ApiServer) -> Iterator[Gql]:
+    """Posts GraphQL to the session's server."""
+    with make_gql(api) as client:
+        yield client
+
+
+@pytest.fixture
+def account(gql: Gql) -> Account:
+    """A new organization's admin, signed in."""
+    return register(gql)
