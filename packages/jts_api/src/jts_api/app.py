@@ -139,4 +139,7 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         request_max_body_size=MAX_REQUEST_BYTES,
         on_shutdown=[dispose_engine],
         openapi_config=None,
+        # Logs go through structlog (jts_api.ops.logging); Litestar's default config would
+        # put a handler on the root logger at INFO for every library in the process.
+        logging_config=None,
     )

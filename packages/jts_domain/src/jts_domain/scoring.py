@@ -144,12 +144,17 @@ def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
     values = {name: ratio.value() for name, ratio in ratios.items()}
     weight = {name: metric_weight(weights, name) for name in ScoreMetricName}
     exact: dict[ScoreMetricName, Decimal] = {}
+    score: Decimal | None = None
     with localcontext(_EXACT):
-        total_weight = sum((weight[n] for n, v in values.items() if v is not None), _ZERO)
-        for name, value in values.items():
-            if value is not None and total_weight > 0:
+        defined = {n: v for n, v in values.items() if v is not None}
+        total_weight = sum((weight[n] for n in defined), _ZERO)
+        if total_weight > 0:
+            for name, value in defined.items():
                 exact[name] = 100 * weight[name] * value / total_weight
-        total = sum(exact.values(), _ZERO)
+            # One division of an exact sum: a score that lands on a half cent rounds up,
+            # where summing the divided contributions could fall a hair below it.
+            total = 100 * sum((weight[n] * v for n, v in defined.items()), _ZERO) / total_weight
+            score = round_half_up(total, SCORE_PLACES)
     metrics = tuple(
         ScoreMetric(
             name=name,
@@ -161,7 +166,6 @@ def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
         )
         for name in ScoreMetricName
     )
-    score = round_half_up(total, SCORE_PLACES) if exact else None
     return ScoreResult(score=score, metrics=metrics)
 
 
