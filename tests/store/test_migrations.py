@@ -31,6 +31,8 @@ EXPECTED_TABLES = {
     "daily_scores",
     "alerts",
     "outbox",
+    "job_executions",
+    "job_controls",
 }
 
 

@@ -12,6 +12,7 @@ from jts_domain.ports import EventPublisher
 from jts_store.errors import domain_errors
 from jts_store.outbox import write_events
 from jts_store.queries.scores import SqlScoreQueries
+from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
 from jts_store.repositories.organizations import (
     SqlDepartments,
@@ -54,6 +55,8 @@ class SqlUnitOfWork:
         self.scores = SqlDailyScores(db)
         self.alerts = SqlAlerts(db)
         self.score_queries = SqlScoreQueries(db)
+        self.job_executions = SqlJobExecutions(db)
+        self.job_controls = SqlJobControls(db)
 
     async def __aenter__(self) -> Self:
         connection = await self._engine.connect()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryDepartments,
@@ -84,6 +85,8 @@ class InMemoryUnitOfWork:
         self.scores = MemoryScores(tables)
         self.alerts = MemoryAlerts(tables)
         self.score_queries = MemoryScoreQueries(tables)
+        self.job_executions = MemoryJobExecutions(tables)
+        self.job_controls = MemoryJobControls(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

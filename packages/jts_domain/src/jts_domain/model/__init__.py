@@ -1,5 +1,6 @@
 """The entities and value objects of JTS (plain dataclasses and enums)."""
 
+from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger
 from jts_domain.model.measures import (
     Alert,
     AlertKind,
@@ -66,6 +67,10 @@ __all__ = [
     "Environment",
     "EventName",
     "JobCategory",
+    "JobControl",
+    "JobExecution",
+    "JobRunTotals",
+    "JobTrigger",
     "Organization",
     "OrganizationSettings",
     "Permission",

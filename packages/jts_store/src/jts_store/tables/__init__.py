@@ -1,6 +1,7 @@
 """JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
 
 from jts_store.tables.base import METADATA, Base
+from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
@@ -16,6 +17,8 @@ __all__ = [
     "DailyScoreRow",
     "DepartmentRow",
     "EmployeeRow",
+    "JobControlRow",
+    "JobExecutionRow",
     "OrganizationRow",
     "OutboxRow",
     "RosterEntryRow",
