@@ -41,6 +41,7 @@ def settings(tmp_path: Path) -> WorkerSettings:
         job_retry_delay_s=0.05,
         job_retry_backoff_max_s=0.2,
         backups_dir=tmp_path / "backups",
+        shutdown_grace_period_s=1,
     )
 
 

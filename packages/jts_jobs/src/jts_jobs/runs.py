@@ -5,12 +5,13 @@ the organization and job (one run at a time across workers; a busy lock is retri
 later), records the run's start — which returns nothing when the slot already ran or the
 job is paused for a scheduled run — calls the job, and records how it ended.
 
-What is retried (saq's retries with exponential backoff) is a transient failure: a lost
-or refused database connection, an ``OSError`` (disk, network), a timeout, a busy job
-lock, and a ``DomainError(CONFLICT)`` (a concurrent change won). Between attempts the run
-stays unfinished with the attempt's error; the last attempt records the failure. Any
-other error — a ``DomainError`` about the data, or a bug — would fail again the same
-way: it is recorded at once and not retried.
+What is retried (saq's retries, with the exponential backoff of
+:meth:`RunExecutor._back_off`) is a transient failure: a lost or refused database
+connection, an ``OSError`` (disk, network), a timeout, a busy job lock, and a
+``DomainError(CONFLICT)`` (a concurrent change won). Between attempts the run stays
+unfinished with the attempt's error; the last attempt records the failure. Any other
+error — a ``DomainError`` about the data, or a bug — would fail again the same way: it is
+recorded at once and not retried.
 """
 
 from __future__ import annotations
@@ -71,11 +72,27 @@ class RunExecutor:
         """Run the job a saq job describes (see the module docstring)."""
         run = RunRequest.from_kwargs(kwargs)
         key = lock_key(f"{run.organization_id}/{run.job.value}")
-        async with try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken:
-            if not taken:
-                msg = f"{run.job.value} is running for {run.organization_id} already"
-                raise JobBusyError(msg)
-            return await self._locked(saq_ctx, run)
+        try:
+            async with try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken:
+                if not taken:
+                    msg = f"{run.job.value} is running for {run.organization_id} already"
+                    raise JobBusyError(msg)
+                return await self._locked(saq_ctx, run)
+        except Exception as error:
+            if _transient(error):
+                self._back_off(saq_ctx)
+            raise
+
+    def _back_off(self, saq_ctx: dict[str, Any]) -> None:
+        """Set the delay before saq's next attempt: ``retry_delay × 2^(attempts − 1)``,
+        at most the configured maximum (no jitter, so the delay is what the log says)."""
+        job = saq_ctx.get("job")
+        if job is None:
+            return
+        settings = self.settings
+        delay = settings.job_retry_delay_s * 2 ** max(job.attempts - 1, 0)
+        job.retry_delay = min(delay, settings.job_retry_backoff_max_s)
+        job.retry_backoff = False
 
     async def _locked(self, saq_ctx: dict[str, Any], run: RunRequest) -> dict[str, Any]:
         caller = Caller.system(run.organization_id, "scheduler")
