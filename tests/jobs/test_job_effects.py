@@ -12,7 +12,8 @@ from jts_domain.schedule import JobName
 from jts_domain.services import ServiceContext
 from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
-from jts_domain.services.scheduled_jobs import finish_run, start_run, trigger_job
+from jts_domain.services.job_runs import finish_run, start_run
+from jts_domain.services.scheduled_jobs import trigger_job
 from jts_jobs.worker import JobsRuntime
 from tests.jobs.conftest import executions, tick_and_drain
 from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World

@@ -19,17 +19,19 @@ from jts_domain.memory import RecordingJobQueue
 from jts_domain.model import JobTrigger
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
-from jts_domain.services.scheduled_jobs import (
+from jts_domain.services.job_runs import (
     cleanup_job_history,
     due_runs,
     execution_id_for,
     finish_run,
+    start_run,
+)
+from jts_domain.services.scheduled_jobs import (
     job_executions,
     job_statistics,
     pause_job,
     resume_job,
     scheduled_jobs,
-    start_run,
     trigger_job,
 )
 from tests.services.builders import World

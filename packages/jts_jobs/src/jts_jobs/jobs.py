@@ -18,9 +18,9 @@ from uuid import UUID
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
+from jts_domain.services.job_runs import cleanup_job_history, run_dates
 from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
 from jts_domain.services.planning import generate_daily_planners
-from jts_domain.services.scheduled_jobs import cleanup_job_history, run_dates
 from jts_domain.services.scores import calculate_daily_scores
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import JobExecution
 from jts_domain.services import Caller, ServiceContext
-from jts_domain.services.scheduled_jobs import finish_run, record_attempt_error, start_run
+from jts_domain.services.job_runs import finish_run, record_attempt_error, start_run
 from jts_jobs.jobs import JOB_FUNCTIONS, JobOutcome, JobRun
 from jts_jobs.queue import RunRequest
 from jts_jobs.settings import WorkerSettings

@@ -1,6 +1,6 @@
 """The scheduler tick: queue every organization's due runs, one saq job per slot.
 
-Each tick asks the domain what is due (:func:`jts_domain.services.scheduled_jobs.due_runs`)
+Each tick asks the domain what is due (:func:`jts_domain.services.job_runs.due_runs`)
 and queues it under a key made of job, organization and slot, so ticks of several workers
 queue a slot once. Only one worker ticks at a time (an advisory lock); the others skip.
 """
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.errors import DomainError
 from jts_domain.services import Caller, ServiceContext
-from jts_domain.services.scheduled_jobs import due_runs, scheduled_organizations
+from jts_domain.services.job_runs import due_runs, scheduled_organizations
 from jts_jobs.queue import RunRequest, enqueue_run
 from jts_jobs.settings import WorkerSettings
 from jts_store.advisory_locks import SCHEDULER_KEYSPACE, try_advisory_lock
