@@ -262,6 +262,21 @@ async def test_the_scores_are_due_when_a_shift_ends(
     assert scores.business_dates == (world.today,)
 
 
+async def test_a_late_start_scores_yesterday_and_today_in_one_run(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """No worker from 09:00 on 2 March to 17:02 on 3 March: the missed 23:00 run of
+    2 March and the 17:00 shift end of 3 March become one run over both dates."""
+    clock.advance(days=1, hours=8, minutes=2)
+
+    runs = {r.job: r for r in await due_runs(ctx, world.system, worker_started_at=clock.now())}
+
+    scores = runs[JobName.CALCULATE_DAILY_SCORES]
+    assert scores.slot == datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
+    assert scores.business_dates == (world.today, date(2026, 3, 3))
+    assert scores.trigger is JobTrigger.CATCH_UP
+
+
 async def test_cleanup_drops_runs_older_than_90_days(
     ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:

@@ -12,6 +12,8 @@ Decisions where PRODUCT.md is silent:
   ends: the end of every shift template of the organization is a slot of its own, for
   the business date that shift belongs to (an overnight shift's date is the one it starts
   on). Templates nobody is rostered on still count (the run then has little to score).
+  When its 23:00 slot and shift ends are due together (after downtime), the one run
+  scores every date among them, so yesterday is not left unscored by today's shift end.
 * A scheduled run of a paused job does not start; a manual one does.
 * Execution rows are kept 90 days (:func:`cleanup_job_history`).
 """
@@ -120,7 +122,7 @@ async def due_runs(
                     slot=slot,
                     trigger=trigger,
                     execution_id=execution_id_for(org_id, job, slot),
-                    business_dates=tuple(sorted(slots[slot])),
+                    business_dates=tuple(sorted(set().union(*slots.values()))),
                 )
             )
     return runs
