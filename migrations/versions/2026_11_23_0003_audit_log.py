@@ -1,7 +1,7 @@
 """The audit log: who changed what, when.
 
 Revision ID: 0003_audit_log
-Revises: 0001_schema
+Revises: 0002_jobs
 Create Date: 2026-11-23 11:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_audit_log"
-down_revision: str | None = "0001_schema"
+down_revision: str | None = "0002_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -32,6 +32,8 @@ EXPECTED_TABLES = {
     "alerts",
     "audit_log",
     "outbox",
+    "job_executions",
+    "job_controls",
 }
 
 
@@ -63,9 +65,15 @@ async def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
     assert await _tables(scratch_url) == EXPECTED_TABLES
 
 
+def _not_saq(name: str | None, type_: str, parent_names: object) -> bool:
+    """saq's queue tables (made by the job tests' worker) are not Alembic's, as in env.py."""
+    return not (type_ == "table" and name is not None and name.startswith("saq_"))
+
+
 def _drift(connection: Connection) -> list[object]:
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection,
+        opts={"compare_type": True, "compare_server_default": True, "include_name": _not_saq},
     )
     return list(compare_metadata(context, METADATA))
 

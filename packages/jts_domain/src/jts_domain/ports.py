@@ -25,6 +25,9 @@ from jts_domain.model import (
     Department,
     DomainEvent,
     Employee,
+    JobControl,
+    JobExecution,
+    JobRunTotals,
     Organization,
     RosterEntry,
     ScoreInputs,
@@ -36,6 +39,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.schedule import JobName
 
 
 class Clock(Protocol):
@@ -395,6 +399,81 @@ class ScoreQueries(Protocol):
         ...
 
 
+class JobExecutionRepository(Protocol):
+    """The execution log of scheduled jobs: one row per run.
+
+    At most one row exists per organization, job and slot (manual runs have no slot), so
+    a scheduled slot runs at most once however many workers try.
+    """
+
+    async def start(self, execution: JobExecution) -> JobExecution | None:
+        """Record a run that starts, or take up again an unfinished one with the same id.
+
+        A new row is stored as given. An unfinished row of the same id (an earlier
+        attempt that failed or was cut short) gets ``attempts + 1`` and the new
+        ``started_at``, and is returned. None when that run already finished, or when
+        another run holds the same organization, job and slot.
+        """
+        ...
+
+    async def finish(self, execution: JobExecution) -> None:
+        """Store the outcome of a run: finished time, success, message, error and result."""
+        ...
+
+    async def record_attempt_error(
+        self, organization_id: UUID, execution_id: UUID, error: str
+    ) -> None:
+        """Keep the error of an attempt that will be retried (the run stays unfinished)."""
+        ...
+
+    async def get(self, organization_id: UUID, execution_id: UUID) -> JobExecution: ...
+
+    async def page(
+        self,
+        organization_id: UUID,
+        job: JobName | None,
+        *,
+        after: tuple[datetime, UUID] | None = None,
+        limit: int = 50,
+    ) -> list[JobExecution]:
+        """Runs, of one job or all, newest first by (started_at, id), strictly after the cursor."""
+        ...
+
+    async def last_per_job(self, organization_id: UUID) -> dict[JobName, JobExecution]:
+        """Each job's most recently started run."""
+        ...
+
+    async def last_slots(self, organization_id: UUID) -> dict[JobName, datetime]:
+        """Each job's latest slot that has a run (finished or not)."""
+        ...
+
+    async def totals(self, organization_id: UUID, since: datetime | None) -> list[JobRunTotals]:
+        """Per job, over finished runs started at or after ``since`` (all when None):
+        runs, successes, mean and 95th-percentile duration; computed set-based, by job."""
+        ...
+
+    async def delete_started_before(self, organization_id: UUID, before: datetime) -> int:
+        """Delete the runs started before ``before``; return how many."""
+        ...
+
+
+class JobControlRepository(Protocol):
+    """Per organization and job: paused or not (a job without a row is not paused)."""
+
+    async def list_all(self, organization_id: UUID) -> dict[JobName, JobControl]: ...
+    async def save(self, control: JobControl) -> None:
+        """Insert or replace the control of the organization and job."""
+        ...
+
+
+class JobQueue(Protocol):
+    """Where a manual run of a job is queued for a worker (outside any unit of work)."""
+
+    async def enqueue(self, job: JobName, organization_id: UUID, requested_by: UUID | None) -> UUID:
+        """Queue a run of ``job`` for the organization now; the id its execution row gets."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
@@ -418,6 +497,8 @@ class UnitOfWork(Protocol):
     alerts: AlertRepository
     audit: AuditLogRepository
     score_queries: ScoreQueries
+    job_executions: JobExecutionRepository
+    job_controls: JobControlRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -13,6 +13,7 @@ from jts_store.errors import domain_errors
 from jts_store.outbox import write_events
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
+from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
 from jts_store.repositories.organizations import (
     SqlCredentials,
@@ -58,6 +59,8 @@ class SqlUnitOfWork:
         self.alerts = SqlAlerts(db)
         self.audit = SqlAuditLog(db)
         self.score_queries = SqlScoreQueries(db)
+        self.job_executions = SqlJobExecutions(db)
+        self.job_controls = SqlJobControls(db)
 
     async def __aenter__(self) -> Self:
         connection = await self._engine.connect()

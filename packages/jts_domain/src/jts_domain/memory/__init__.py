@@ -8,5 +8,6 @@ database::
 """
 
 from jts_domain.memory.database import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
+from jts_domain.memory.jobs import RecordingJobQueue
 
-__all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "RecordingPublisher"]
+__all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "RecordingJobQueue", "RecordingPublisher"]

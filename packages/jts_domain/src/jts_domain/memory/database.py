@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -93,6 +94,8 @@ class InMemoryUnitOfWork:
         self.alerts = MemoryAlerts(tables)
         self.audit = MemoryAuditLog(tables)
         self.score_queries = MemoryScoreQueries(tables)
+        self.job_executions = MemoryJobExecutions(tables)
+        self.job_controls = MemoryJobControls(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

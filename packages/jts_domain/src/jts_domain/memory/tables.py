@@ -23,6 +23,8 @@ from jts_domain.model import (
     Department,
     DomainEvent,
     Employee,
+    JobControl,
+    JobExecution,
     Organization,
     RosterEntry,
     ShiftTemplate,
@@ -117,6 +119,8 @@ class Tables:
     scores: dict[tuple[UUID, date], DailyScore] = field(default_factory=dict)
     alerts: dict[UUID, Alert] = field(default_factory=dict)
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
+    job_executions: dict[UUID, JobExecution] = field(default_factory=dict)
+    job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
 
     def snapshot(self) -> dict[str, Any]:

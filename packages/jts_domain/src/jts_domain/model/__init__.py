@@ -1,6 +1,7 @@
 """The entities and value objects of JTS (plain dataclasses and enums)."""
 
 from jts_domain.model.audit import AuditEntry
+from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger
 from jts_domain.model.measures import (
     Alert,
     AlertKind,
@@ -68,6 +69,10 @@ __all__ = [
     "Environment",
     "EventName",
     "JobCategory",
+    "JobControl",
+    "JobExecution",
+    "JobRunTotals",
+    "JobTrigger",
     "Organization",
     "OrganizationSettings",
     "Permission",

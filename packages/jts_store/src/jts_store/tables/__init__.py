@@ -2,6 +2,7 @@
 
 from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
+from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
@@ -18,6 +19,8 @@ __all__ = [
     "DailyScoreRow",
     "DepartmentRow",
     "EmployeeRow",
+    "JobControlRow",
+    "JobExecutionRow",
     "OrganizationRow",
     "OutboxRow",
     "RosterEntryRow",

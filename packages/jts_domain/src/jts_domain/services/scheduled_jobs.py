@@ -1,0 +1,258 @@
+"""Scheduled jobs for the admin API: list, history, statistics, pause, resume, trigger.
+
+The worker's side — what is due, recording runs — is :mod:`job_runs`. Decisions where
+PRODUCT.md is silent:
+
+* Reading needs ``scheduled_job.read`` (admins, managers); pausing, resuming and
+  triggering need ``scheduled_job.execute`` (admins). Employees get FORBIDDEN.
+* Pause stops the schedule only: a paused job queues no slot, and the slots that fell
+  while it was paused are not caught up on resume. A manual trigger still runs (it is
+  an explicit request of someone allowed to run jobs). A paused job has no next run.
+* History is newest first (by start, then id) with opaque cursors; ``first`` is 1–100.
+* Statistics cover finished runs; the success rate is in percent with two decimals,
+  durations in seconds with three.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
+
+from jts_domain import schedule, shifts
+from jts_domain.errors import invalid
+from jts_domain.model import (
+    JobControl,
+    JobExecution,
+    Organization,
+    Permission,
+)
+from jts_domain.ports import JobQueue
+from jts_domain.schedule import JOBS, JobName
+from jts_domain.services.context import Caller, ServiceContext
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduledJob:
+    """A job as an organization sees it: schedule, timezone, next run and last run."""
+
+    name: JobName
+    schedule: str
+    description: str
+    timezone: str
+    next_run_at: datetime | None
+    paused: bool
+    paused_by: UUID | None
+    paused_at: datetime | None
+    last_execution: JobExecution | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecutionPage:
+    """A page of the execution log, newest first, with its connection cursor."""
+
+    executions: tuple[JobExecution, ...]
+    cursors: tuple[str, ...]
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobStatistics:
+    """A job's finished runs: how many, how many succeeded, and how long they took."""
+
+    job: JobName
+    runs: int
+    succeeded: int
+    failed: int
+    success_rate: Decimal | None
+    mean_seconds: Decimal | None
+    p95_seconds: Decimal | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TriggeredRun:
+    """A manual run that was queued: the id its execution row will have."""
+
+    execution_id: UUID
+    job: JobName
+    organization_id: UUID
+    requested_by: UUID | None
+    requested_at: datetime
+
+
+def job_name(value: str | JobName) -> JobName:
+    """The job called ``value``; VALIDATION_ERROR for a name that is not a job."""
+    try:
+        return JobName(value)
+    except ValueError:
+        raise invalid(f"unknown job {value!r}", job=str(value)) from None
+
+
+def _view(
+    organization: Organization,
+    job: JobName,
+    control: JobControl | None,
+    last: JobExecution | None,
+    now: datetime,
+) -> ScheduledJob:
+    definition = JOBS[job]
+    tz = organization.settings.timezone
+    paused = control is not None and control.paused
+    return ScheduledJob(
+        name=job,
+        schedule=definition.schedule.describe(),
+        description=definition.description,
+        timezone=tz,
+        next_run_at=None if paused else schedule.next_slot(definition.schedule, tz, now),
+        paused=paused,
+        paused_by=control.changed_by if control is not None and paused else None,
+        paused_at=control.changed_at if control is not None and paused else None,
+        last_execution=last,
+    )
+
+
+async def scheduled_jobs(ctx: ServiceContext, caller: Caller) -> list[ScheduledJob]:
+    """Every job with its schedule, the organization's timezone, next run, pause and last run."""
+    caller.require(Permission.SCHEDULED_JOB_READ)
+    org_id = caller.organization_id
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(org_id)
+        controls = await uow.job_controls.list_all(org_id)
+        last = await uow.job_executions.last_per_job(org_id)
+    now = ctx.clock.now()
+    return [_view(organization, job, controls.get(job), last.get(job), now) for job in JOBS]
+
+
+def _cursor(execution: JobExecution) -> str:
+    raw = f"{execution.started_at.isoformat()}|{execution.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        started, _, execution_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
+        return shifts.require_aware(datetime.fromisoformat(started)), UUID(execution_id)
+    except (ValueError, binascii.Error):
+        raise invalid("this cursor is not one this list gave", after=cursor) from None
+
+
+async def job_executions(
+    ctx: ServiceContext,
+    caller: Caller,
+    job: str | JobName | None = None,
+    first: int = 20,
+    after: str | None = None,
+) -> ExecutionPage:
+    """A page of the execution log (one job's, or every job's), newest first.
+
+    ``first`` is 1–100; ``after`` is the ``end_cursor`` of the previous page.
+    """
+    caller.require(Permission.SCHEDULED_JOB_READ)
+    name = None if job is None else job_name(job)
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise invalid(f"first must be between 1 and {MAX_PAGE_SIZE}", first=first)
+    position = None if after is None else _parse_cursor(after)
+    async with ctx.uow() as uow:
+        rows = await uow.job_executions.page(
+            caller.organization_id, name, after=position, limit=first + 1
+        )
+    page = rows[:first]
+    cursors = tuple(_cursor(e) for e in page)
+    return ExecutionPage(
+        executions=tuple(page),
+        cursors=cursors,
+        has_next_page=len(rows) > first,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
+def _seconds(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+async def job_statistics(
+    ctx: ServiceContext, caller: Caller, *, since: datetime | None = None
+) -> list[JobStatistics]:
+    """Per job (all eight, in the table's order): finished runs since ``since`` (all by
+    default), success rate in percent, mean and 95th-percentile duration in seconds."""
+    caller.require(Permission.SCHEDULED_JOB_READ)
+    if since is not None:
+        shifts.require_aware(since, "since")
+    async with ctx.uow() as uow:
+        totals = {t.job: t for t in await uow.job_executions.totals(caller.organization_id, since)}
+    result = []
+    for job in JOBS:
+        t = totals.get(job)
+        runs, succeeded = (t.runs, t.succeeded) if t is not None else (0, 0)
+        rate = None
+        if runs:
+            rate = (Decimal(100 * succeeded) / runs).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        result.append(
+            JobStatistics(
+                job=job,
+                runs=runs,
+                succeeded=succeeded,
+                failed=runs - succeeded,
+                success_rate=rate,
+                mean_seconds=_seconds(t.mean_seconds if t else None),
+                p95_seconds=_seconds(t.p95_seconds if t else None),
+            )
+        )
+    return result
+
+
+async def _set_paused(
+    ctx: ServiceContext, caller: Caller, job: str | JobName, paused: bool
+) -> ScheduledJob:
+    caller.require(Permission.SCHEDULED_JOB_EXECUTE)
+    name = job_name(job)
+    org_id, now = caller.organization_id, ctx.clock.now()
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(org_id)
+        control = JobControl(
+            organization_id=org_id,
+            job=name,
+            paused=paused,
+            changed_by=caller.employee_id,
+            changed_at=now,
+        )
+        await uow.job_controls.save(control)
+        last = (await uow.job_executions.last_per_job(org_id)).get(name)
+        await uow.commit()
+    return _view(organization, name, control, last, now)
+
+
+async def pause_job(ctx: ServiceContext, caller: Caller, job: str | JobName) -> ScheduledJob:
+    """Stop the job's schedule for the caller's organization (manual triggers still run)."""
+    return await _set_paused(ctx, caller, job, paused=True)
+
+
+async def resume_job(ctx: ServiceContext, caller: Caller, job: str | JobName) -> ScheduledJob:
+    """Start the job's schedule again, from the next slot (paused slots are not caught up)."""
+    return await _set_paused(ctx, caller, job, paused=False)
+
+
+async def trigger_job(
+    ctx: ServiceContext, caller: Caller, job: str | JobName, queue: JobQueue
+) -> TriggeredRun:
+    """Queue a run of the job now for the caller's organization (even when paused)."""
+    caller.require(Permission.SCHEDULED_JOB_EXECUTE)
+    name = job_name(job)
+    async with ctx.uow() as uow:
+        await uow.organizations.get(caller.organization_id)
+    execution_id = await queue.enqueue(name, caller.organization_id, caller.employee_id)
+    return TriggeredRun(
+        execution_id=execution_id,
+        job=name,
+        organization_id=caller.organization_id,
+        requested_by=caller.employee_id,
+        requested_at=ctx.clock.now(),
+    )

@@ -1,0 +1,144 @@
+"""The eight jobs: each calls one domain service and says what it did.
+
+A job gets the service context and the run (organization, dates, clock) and returns a
+:class:`JobOutcome`: a one-line message, a JSON result, and the items that failed (a
+run with failed items still finishes the others; it is recorded as unsuccessful).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from jts_domain.schedule import JobName
+from jts_domain.services import Caller, ServiceContext
+from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
+from jts_domain.services.job_runs import cleanup_job_history, run_dates
+from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
+from jts_domain.services.planning import generate_daily_planners
+from jts_domain.services.scores import calculate_daily_scores
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobOutcome:
+    """What a run did: a message, a JSON result and the failed items (id → error)."""
+
+    message: str
+    result: dict[str, Any] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobRun:
+    """What a job function is given."""
+
+    ctx: ServiceContext
+    organization_id: UUID
+    business_dates: tuple[date, ...]
+    database_url: str
+    backups_dir: Path
+
+    @property
+    def caller(self) -> Caller:
+        """The system caller of the organization."""
+        return Caller.system(self.organization_id, "scheduler")
+
+    async def dates(self) -> tuple[date, ...]:
+        """The run's business dates: its slot's, or today's for a manual run."""
+        return await run_dates(self.ctx, self.caller, self.business_dates)
+
+
+async def _attendance(run: JobRun) -> JobOutcome:
+    created = {
+        d.isoformat(): await create_daily_attendance(run.ctx, run.caller, d)
+        for d in await run.dates()
+    }
+    return JobOutcome(
+        message=f"{sum(created.values())} attendance rows created", result={"created": created}
+    )
+
+
+async def _planners(run: JobRun) -> JobOutcome:
+    result: dict[str, Any] = {}
+    failures: dict[str, str] = {}
+    for day in await run.dates():
+        planned = await generate_daily_planners(run.ctx, run.organization_id, day)
+        result[day.isoformat()] = {
+            "rostered": planned.rostered,
+            "generated": planned.generated,
+            "tasks_created": planned.tasks_created,
+        }
+        failures.update({str(f.employee_id): f"{f.code}: {f.message}" for f in planned.failures})
+    total = sum(r["generated"] for r in result.values())
+    return JobOutcome(message=f"{total} planners generated", result=result, failures=failures)
+
+
+async def _sla(run: JobRun) -> JobOutcome:
+    seen = await sla_monitor(run.ctx, run.organization_id)
+    result = {
+        "checked": seen.checked,
+        "changed": seen.changed,
+        "statuses": {status.value: n for status, n in seen.statuses.items()},
+        "alerts": len(seen.alerts),
+        "notified_assignees": len(seen.notifications),
+    }
+    return JobOutcome(
+        message=f"{seen.checked} tasks checked, {len(seen.alerts)} alerts", result=result
+    )
+
+
+async def _auto_stop(run: JobRun) -> JobOutcome:
+    done = await auto_stop_timers(run.ctx, run.caller)
+    stopped = [str(t.id) for t in done.stopped]
+    failures = {str(timer_id): error for timer_id, error in done.failed.items()}
+    return JobOutcome(
+        message=f"{len(stopped)} timers stopped", result={"stopped": stopped}, failures=failures
+    )
+
+
+async def _summaries(run: JobRun) -> JobOutcome:
+    summaries = await refresh_pending_summaries(run.ctx, run.organization_id)
+    levels = Counter(e.assessment.level.value for e in summaries.employees)
+    return JobOutcome(
+        message=f"{len(summaries.employees)} workloads assessed",
+        result={"employees": len(summaries.employees), "levels": dict(sorted(levels.items()))},
+    )
+
+
+async def _scores(run: JobRun) -> JobOutcome:
+    result: dict[str, Any] = {}
+    for day in await run.dates():
+        scored = await calculate_daily_scores(run.ctx, run.caller, business_date=day)
+        result[day.isoformat()] = {"scored": scored.scored, "unscored": scored.unscored}
+    total = sum(r["scored"] for r in result.values())
+    return JobOutcome(message=f"{total} daily scores calculated", result=result)
+
+
+async def _backup(run: JobRun) -> JobOutcome:
+    # Imported here: jts_store.backup is written alongside, and only this job needs it.
+    from jts_store.backup import create_backup  # type: ignore[import-not-found,unused-ignore]
+
+    archive = await create_backup(run.database_url, run.backups_dir, run.ctx.clock.now())
+    return JobOutcome(message=f"backup written to {archive}", result={"archive": str(archive)})
+
+
+async def _cleanup(run: JobRun) -> JobOutcome:
+    deleted = await cleanup_job_history(run.ctx, run.caller)
+    return JobOutcome(message=f"{deleted} old executions deleted", result={"deleted": deleted})
+
+
+JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
+    JobName.CREATE_DAILY_ATTENDANCE: _attendance,
+    JobName.GENERATE_DAILY_PLANNERS: _planners,
+    JobName.SLA_MONITOR: _sla,
+    JobName.AUTO_STOP_TIMERS: _auto_stop,
+    JobName.REFRESH_PENDING_SUMMARIES: _summaries,
+    JobName.CALCULATE_DAILY_SCORES: _scores,
+    JobName.NIGHTLY_BACKUP: _backup,
+    JobName.CLEANUP_JOB_HISTORY: _cleanup,
+}

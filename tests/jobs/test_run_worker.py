@@ -1,0 +1,49 @@
+"""``run_worker`` — what ``jts worker`` runs — ticks at once, runs what is due, and stops."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from click.testing import CliRunner
+
+from jts_cli.main import cli
+from jts_domain.clock import ManualClock
+from jts_domain.schedule import JobName
+from jts_domain.services import ServiceContext
+from jts_jobs.settings import WorkerSettings
+from jts_jobs.worker import run_worker
+from tests.jobs.conftest import executions
+from tests.services.builders import World
+
+
+async def test_the_worker_runs_due_slots_and_stops_when_told(
+    ctx: ServiceContext,
+    world: World,
+    clock: ManualClock,
+    settings: WorkerSettings,
+    database_url: str,
+) -> None:
+    clock.advance(minutes=6)
+    stop = asyncio.Event()
+    configured = settings.model_copy(update={"database_url": database_url, "tick_seconds": 0.2})
+    worker = asyncio.create_task(run_worker(configured, clock=clock, stop=stop))
+    try:
+        for _ in range(200):
+            runs = await executions(ctx, world.org.id, JobName.REFRESH_PENDING_SUMMARIES)
+            if runs and runs[0].finished:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, timeout=30)
+
+    [run] = runs
+    assert run.success
+    assert run.slot == world.org.created_at + timedelta(minutes=5)
+
+
+def test_the_cli_has_a_worker_command() -> None:
+    result = CliRunner().invoke(cli, ["worker", "--help"])
+    assert result.exit_code == 0
+    assert "Run the job worker" in result.output
