@@ -383,17 +383,59 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
         "much_older": "jts-backup-2025-01-01.tar.gz",
         "not_ours": "jts-backup-2020-01-01.tar.gz.keep",
         "notes": "README.txt",
+        "killed_run": f".jts-backup-{today - timedelta(days=2)}.tar.gz.k1ll3d.tmp",
+        "maybe_running": f".jts-backup-{today - timedelta(days=1)}.tar.gz.xyz123.tmp",
     }
     for name in names.values():
         (tmp_path / name).write_bytes(b"dummy")
+    killed_staging = tmp_path / f".jts-backup-{today - timedelta(days=3)}.tar.gz.abc.staging"
+    (killed_staging / "tables").mkdir(parents=True)
     made = await create_backup(source, tmp_path, NIGHT)
-    assert _names(tmp_path) == {made.name, names["kept"], names["not_ours"], names["notes"]}
+    assert _names(tmp_path) == {
+        made.name,
+        names["kept"],
+        names["not_ours"],
+        names["notes"],
+        names["maybe_running"],
+    }
 
 
 async def test_now_must_be_aware(source: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await create_backup(source, tmp_path, datetime(2026, 3, 2, 23, 30))  # noqa: DTZ001
     assert _names(tmp_path) == set()
+
+
+async def test_writes_during_a_backup_fall_after_its_snapshot(
+    busy_target: str, empty_target: str, tmp_path: Path
+) -> None:
+    """The dump and the exports read one snapshot: the restored database matches the
+    exports although rows were added and changed all through the backup."""
+    stop = asyncio.Event()
+
+    async def keep_writing() -> int:
+        conn = await _connect(busy_target)
+        writes = 0
+        try:
+            while not stop.is_set():
+                writes += 1
+                await conn.execute("UPDATE organizations SET name = $1", f"Org {writes}")
+                await conn.execute(
+                    "INSERT INTO outbox (organization_id, name, payload, occurred_at) "
+                    "SELECT id, 'task.completed', '{}', now() FROM organizations"
+                )
+        finally:
+            await conn.close()
+        return writes
+
+    writer = asyncio.create_task(keep_writing())
+    await asyncio.sleep(0.05)
+    made = await create_backup(busy_target, tmp_path, NIGHT)
+    stop.set()
+    writes = await writer
+    manifest = await restore_backup(made, empty_target)
+    assert 1 < manifest.tables["outbox"].rows < (await _fingerprints(busy_target))["outbox"][0]
+    assert writes > 2
 
 
 # --- refusals -------------------------------------------------------------------------
@@ -436,6 +478,18 @@ async def test_a_database_in_use_is_refused_unless_replaced(
     assert await _fingerprints(busy_target) == before
     await restore_backup(archive, busy_target, replace=True)
     assert await _fingerprints(busy_target) == await _fingerprints(source)
+
+
+async def test_objects_of_extensions_do_not_make_a_database_busy(
+    archive: Path, source: str, empty_target: str
+) -> None:
+    conn = await _connect(empty_target)
+    try:
+        await conn.execute("CREATE EXTENSION pg_stat_statements")
+    finally:
+        await conn.close()
+    await restore_backup(archive, empty_target)
+    assert await _fingerprints(empty_target) == await _fingerprints(source)
 
 
 async def test_a_restored_database_unlike_its_manifest_is_reported(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tarfile
 import tempfile
 from datetime import date, timedelta
@@ -14,7 +15,11 @@ from jts_store.backup.manifest import DUMP_FILE, MANIFEST_FILE
 #: Archives whose date is more than this many days before today are removed.
 RETENTION_DAYS = 30
 
+#: A run killed half-way leaves its temporary files; they are removed this many days on.
+LEFTOVER_DAYS = 2
+
 _ARCHIVE_NAME = re.compile(r"^jts-backup-(\d{4}-\d{2}-\d{2})\.tar\.gz$")
+_LEFTOVER_NAME = re.compile(r"^\.jts-backup-(\d{4}-\d{2}-\d{2})\.tar\.gz\..+\.(tmp|staging)$")
 
 
 def archive_name(day: date) -> str:
@@ -22,9 +27,16 @@ def archive_name(day: date) -> str:
     return f"jts-backup-{day.isoformat()}.tar.gz"
 
 
-def archive_day(path: Path) -> date | None:
+def staging_folder(target: Path) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder beside ``target`` to stage its files in, deleted on exit."""
+    return tempfile.TemporaryDirectory(
+        prefix=f".{target.name}.", suffix=".staging", dir=target.parent
+    )
+
+
+def archive_day(path: Path, pattern: re.Pattern[str] = _ARCHIVE_NAME) -> date | None:
     """The date in an archive's name, or None when the name is not an archive's."""
-    match = _ARCHIVE_NAME.match(path.name)
+    match = pattern.match(path.name)
     if match is None:
         return None
     try:
@@ -76,13 +88,24 @@ def _sync_folder(folder: Path) -> None:
 def remove_expired(backups_dir: Path, today: date, keep_days: int = RETENTION_DAYS) -> list[Path]:
     """Delete the archives dated more than ``keep_days`` before ``today``; those deleted.
 
-    Only files named like an archive are considered; anything else is left alone.
+    Also deleted: what runs killed half-way left behind (temporary archives and staging
+    folders) dated :data:`LEFTOVER_DAYS` or more before today, when no run can still be
+    writing them. Anything not named like an archive or a leftover is left alone.
     """
     oldest_kept = today - timedelta(days=keep_days)
+    newest_leftover = today - timedelta(days=LEFTOVER_DAYS)
     removed = []
     for path in sorted(backups_dir.iterdir()):
         day = archive_day(path)
+        leftover_day = archive_day(path, _LEFTOVER_NAME)
         if day is not None and day < oldest_kept and path.is_file():
             path.unlink()
-            removed.append(path)
+        elif leftover_day is not None and leftover_day <= newest_leftover:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        else:
+            continue
+        removed.append(path)
     return removed

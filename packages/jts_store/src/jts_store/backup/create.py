@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from jts_store.backup.archive import archive_name, remove_expired, write_archive
+from jts_store.backup.archive import archive_name, remove_expired, staging_folder, write_archive
 from jts_store.backup.exports import EXCLUDED_COLUMNS, export_table, exported_tables
 from jts_store.backup.manifest import (
     DUMP_FILE,
@@ -38,6 +37,9 @@ async def create_backup(
 ) -> Path:
     """Back the database up into ``backups_dir/jts-backup-<now's date>.tar.gz``; its path.
 
+    The date is ``now``'s in its own timezone: pass a local time to name archives after
+    the local night.
+
     The dump and the JSON exports are read from one snapshot, so they agree even while
     the application writes. The same date twice replaces the archive atomically. Then
     archives dated more than 30 days before ``now`` are removed (only after a success,
@@ -48,7 +50,7 @@ async def create_backup(
     programs = PostgresPrograms.locate(pg_bin_dir)
     await asyncio.to_thread(backups_dir.mkdir, parents=True, exist_ok=True)
     target = backups_dir / archive_name(now.date())
-    with tempfile.TemporaryDirectory(prefix=".jts-backup-", dir=backups_dir) as staging_dir:
+    with staging_folder(target) as staging_dir:
         staging = Path(staging_dir)
         (staging / "tables").mkdir()
         manifest = await _dump_and_export(database_url, staging, now, programs)

@@ -25,6 +25,7 @@ _USER_RELATIONS = text(
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
       AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
     ORDER BY 1
     """
 )
@@ -36,10 +37,11 @@ async def restore_backup(
     """Restore an archive into an empty database; the archive's manifest.
 
     First every file of the archive is checked against its manifest (nothing is touched
-    when one does not match). A database holding any table is refused, unless
-    ``replace`` is set: then its ``public`` schema is dropped and recreated (tables
-    outside ``public`` are refused even then). ``pg_restore`` runs in one transaction
-    (a failure leaves nothing half-restored), objects owned by the restoring user.
+    when one does not match). A database holding any table, view or sequence (other
+    than an extension's) is refused, unless ``replace`` is set: then its ``public``
+    schema is dropped and recreated (relations outside ``public`` are refused even
+    then). ``pg_restore`` runs in one transaction (a failure leaves nothing
+    half-restored), objects owned by the restoring user.
     Finally every table's row count and checksum is recomputed from the restored
     database and compared with the manifest: a difference is a :class:`BackupError`,
     and the restored data is left in place for inspection.
