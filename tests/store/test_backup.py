@@ -400,6 +400,22 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
     }
 
 
+async def test_a_table_not_yet_migrated_is_left_out(
+    busy_target: str, empty_target: str, tmp_path: Path
+) -> None:
+    """New code backing up before its migration ran: the backup still happens."""
+    conn = await _connect(busy_target)
+    try:
+        await conn.execute("DROP TABLE alerts")
+    finally:
+        await conn.close()
+    made = await create_backup(busy_target, tmp_path, NIGHT)
+    manifest = await restore_backup(made, empty_target)
+    assert "alerts" not in manifest.tables
+    assert manifest.tables["tasks"].rows == 2
+    assert await _fingerprints(empty_target) == await _fingerprints(busy_target)
+
+
 async def test_now_must_be_aware(source: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await create_backup(source, tmp_path, datetime(2026, 3, 2, 23, 30))  # noqa: DTZ001

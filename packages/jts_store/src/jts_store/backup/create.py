@@ -92,7 +92,10 @@ async def _dump_and_export(
 async def _dump(
     programs: PostgresPrograms, database_url: str, snapshot: str, path: Path
 ) -> DumpEntry:
-    """A custom-format dump of the snapshot, uncompressed (the archive compresses it)."""
+    """A custom-format dump of the snapshot, uncompressed (the archive compresses it).
+
+    A table locked by a schema change for over five minutes fails the dump, not hangs it.
+    """
     await programs.run(
         "pg_dump",
         [
@@ -100,6 +103,7 @@ async def _dump(
             "--compress=0",
             f"--snapshot={snapshot}",
             "--no-password",
+            "--lock-wait-timeout=5min",
             f"--file={path}",
             f"--dbname={conninfo_dbname(database_name(database_url))}",
         ],
@@ -116,7 +120,7 @@ def _file_digest(path: Path) -> DumpEntry:
 
 async def _export_tables(connection: AsyncConnection, staging: Path) -> dict[str, TableEntry]:
     tables = {}
-    for name in exported_tables():
+    for name in await exported_tables(connection):
         with (staging / table_file(name)).open("wb") as out:
             tables[name] = await export_table(
                 connection, name, EXCLUDED_COLUMNS.get(name, []), out.write

@@ -45,6 +45,9 @@ async def restore_backup(
     Finally every table's row count and checksum is recomputed from the restored
     database and compared with the manifest: a difference is a :class:`BackupError`,
     and the restored data is left in place for inspection.
+
+    The dump is copied to the system's temporary folder first (``TMPDIR``): it needs
+    room for it. Stop the application while restoring.
     """
     programs = PostgresPrograms.locate(pg_bin_dir)
     with tempfile.TemporaryDirectory(prefix="jts-restore-") as work:
