@@ -286,6 +286,10 @@ def _truncated_copy(archive: Path, folder: Path) -> Path:
     return copy
 
 
+def _dump_of(archive: Path) -> bytes:
+    return next(v for k, v in _members(archive).items() if k.endswith("/database.dump"))
+
+
 def _members(archive: Path) -> dict[str, bytes]:
     """The archive's files, by their name inside its folder."""
     with tarfile.open(archive, "r:gz") as tar:
@@ -306,6 +310,7 @@ async def test_an_archive_holds_a_dump_exports_and_their_manifest(
     manifest = json.loads(members[folder + "manifest.json"])
     dump = members[folder + "database.dump"]
     assert dump.startswith(b"PGDMP"), "pg_dump's custom format"
+    assert b"CREATE TABLE public.alerts" in dump
     assert manifest["dump"] == {
         "file": "database.dump",
         "size": len(dump),
@@ -408,9 +413,7 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
     }
 
 
-async def test_a_table_not_yet_migrated_is_left_out(
-    busy_target: str, empty_target: str, tmp_path: Path
-) -> None:
+async def test_a_table_not_yet_migrated_is_left_out(busy_target: str, tmp_path: Path) -> None:
     """New code backing up before its migration ran: the backup still happens."""
     conn = await _connect(busy_target)
     try:
@@ -418,10 +421,10 @@ async def test_a_table_not_yet_migrated_is_left_out(
     finally:
         await conn.close()
     made = await create_backup(busy_target, tmp_path, NIGHT)
-    manifest = await restore_backup(made, empty_target)
+    manifest = verify_backup(made)
     assert "alerts" not in manifest.tables
     assert manifest.tables["tasks"].rows == 2
-    assert await _fingerprints(empty_target) == await _fingerprints(busy_target)
+    assert b"CREATE TABLE public.alerts" not in _dump_of(made)
 
 
 async def test_now_must_be_aware(source: str, tmp_path: Path) -> None:
