@@ -18,9 +18,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from jts_domain.clock import ManualClock
 from jts_domain.ids import new_id
@@ -39,7 +41,7 @@ from jts_store.backup import (
     verify_backup,
 )
 from jts_store.backup.programs import libpq_environment
-from jts_store.engine import create_engine
+from jts_store.engine import create_engine, with_database
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
 from tests.conftest import create_database, drop_database, migrate
 from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
@@ -180,19 +182,17 @@ def other_empty_target(server_url: str) -> Iterator[str]:
 
 async def _copy_of(server_url: str, source: str) -> str:
     """A new database copied from ``source`` (no one may be connected to it)."""
-    url = await asyncio.to_thread(create_database, server_url, "jts_restore")
-    name = url.rpartition("/")[2].partition("?")[0]
+    name = f"jts_restore_{uuid4().hex[:12]}"
     conn = await asyncpg.connect(_plain(server_url))
     try:
-        await conn.execute(f'DROP DATABASE "{name}"')
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_name(source)}"')
     finally:
         await conn.close()
-    return url
+    return with_database(server_url, name)
 
 
 def _name(url: str) -> str:
-    return url.rpartition("/")[2].partition("?")[0]
+    return str(make_url(url).database)
 
 
 @pytest.fixture
@@ -316,9 +316,17 @@ async def test_an_archive_holds_a_dump_exports_and_their_manifest(
         "size": len(dump),
         "sha256": hashlib.sha256(dump).hexdigest(),
     }
-    assert manifest["database"] == _name(source)
-    assert manifest["server_version"].startswith("18")
-    assert manifest["schema_revision"] == "0001_schema"
+    conn = await _connect(source)
+    try:
+        facts = await conn.fetchrow(
+            "SELECT current_database(), current_setting('server_version'), "
+            "(SELECT version_num FROM alembic_version)"
+        )
+    finally:
+        await conn.close()
+    assert (manifest["database"], manifest["server_version"], manifest["schema_revision"]) == (
+        tuple(facts)
+    )
     assert manifest["created_at"] == NIGHT.isoformat()
     assert manifest["format_version"] == 1
     counts = {t: c for t, (c, _) in (await _fingerprints(source)).items()}
