@@ -271,6 +271,11 @@ def _read(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
     return stream.read()
 
 
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
+
+
 def _names(folder: Path) -> set[str]:
     return {path.name for path in folder.iterdir()}
 
@@ -411,7 +416,8 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
         (tmp_path / name).write_bytes(b"dummy")
     killed_staging = tmp_path / f".jts-backup-{today - timedelta(days=3)}.tar.gz.abc.staging"
     (killed_staging / "tables").mkdir(parents=True)
-    made = await create_backup(source, tmp_path, NIGHT)
+    asyncpg_url = source.replace("postgresql://", "postgresql+asyncpg://", 1)
+    made = await create_backup(asyncpg_url, tmp_path, NIGHT)
     assert _names(tmp_path) == {
         made.name,
         names["kept"],
@@ -499,10 +505,14 @@ async def test_a_corrupted_dump_is_refused_before_the_target_is_touched(
 async def test_a_truncated_archive_is_refused(
     archive: Path, tmp_path: Path, empty_target: str
 ) -> None:
+    """The manifest comes first, so an operator can still see what the archive was."""
     truncated = _truncated_copy(archive, tmp_path)
+    assert read_manifest(truncated) == read_manifest(archive)
     with pytest.raises(BackupError, match="not a readable backup archive"):
         await restore_backup(truncated, empty_target)
     assert await _fingerprints(empty_target) == {}
+    with pytest.raises(BackupError, match="not a readable backup archive"):
+        read_manifest(_write(tmp_path / "notes.tar.gz", b"not an archive"))
 
 
 async def test_a_database_in_use_is_refused_unless_replaced(
