@@ -2,9 +2,7 @@
 checked; one archive per night, 30 days kept; a damaged archive or a database in use is
 refused without touching the target.
 
-The checks here do not reuse the backup's own code: row fingerprints come from
-PostgreSQL's text form of whole rows, and the export checksums are recomputed from the
-restored database through asyncpg, following the documented canonical form.
+The checks (``tests.store.backup_checks``) do not reuse the backup's own code.
 """
 
 from __future__ import annotations
@@ -18,19 +16,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
-from jts_domain.clock import ManualClock
-from jts_domain.ids import new_id
-from jts_domain.model import JobCategory, TaskTemplate
-from jts_domain.services import ServiceContext
-from jts_domain.services import attendance as attendance_service
-from jts_domain.services import tasks as task_service
-from jts_domain.services import timers as timer_service
-from jts_domain.services.monitoring import sla_monitor
-from jts_domain.services.scores import calculate_daily_scores
 from jts_store.backup import (
     BackupError,
     create_backup,
@@ -39,102 +30,23 @@ from jts_store.backup import (
     verify_backup,
 )
 from jts_store.backup.programs import libpq_environment
-from jts_store.engine import create_engine
-from jts_store.unit_of_work import SqlUnitOfWorkFactory
-from tests.conftest import ROOT, create_database, drop_database, migrate
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
-from tests.services.conftest import START
+from jts_store.engine import with_database
+from tests.conftest import create_database, drop_database, migrate
+from tests.store.backup_checks import (
+    archive_members,
+    dump_of,
+    export_checksum,
+    file_mode,
+    fingerprints,
+    folder_names,
+    read_member,
+    truncated_copy,
+    write_file,
+)
+from tests.store.working_day import PASSWORD_HASH, connect, fill_working_day, plain_url
 
 #: 23:30 in Asia/Kolkata on the world's Monday, when the nightly backup runs.
 NIGHT = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
-
-# --- databases ------------------------------------------------------------------------
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def _connect(url: str) -> asyncpg.Connection:
-    conn = await asyncpg.connect(_plain(url))
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-    return conn
-
-
-async def _fill(url: str) -> World:
-    """A working day: attendance, tasks through their lifecycle with timers (paused and
-    resumed), a review, an SLA alert, a task template, daily scores, outbox events, and a
-    password hash on Alice."""
-    engine = create_engine(url, pool_size=2)
-    clock = ManualClock(START)
-    ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock)
-    try:
-        world = await build_world(ctx)
-        alice, manager = world.caller(world.alice), world.caller(world.manager)
-        async with ctx.uow() as uow:
-            await uow.task_templates.add(
-                TaskTemplate(
-                    id=new_id(),
-                    organization_id=world.org.id,
-                    department_id=world.department.id,
-                    shift_template_id=world.shift.id,
-                    job_category=JobCategory.SALES,
-                    title="Open the till",
-                    estimated_minutes=15,
-                )
-            )
-            await uow.commit()
-        await attendance_service.clock_in(
-            ctx, alice, latitude=STORE_LATITUDE, longitude=STORE_LONGITUDE
-        )
-        counted = await task_service.create_task(
-            ctx,
-            manager,
-            title="Count the stock — aisle 4 ✓",
-            description='Line one\nLine "two"',
-            assignee_id=world.alice.id,
-            estimated_minutes=60,
-            requires_review=True,
-        )
-        await task_service.create_task(
-            ctx,
-            manager,
-            title="Fix the shelf",
-            assignee_id=world.bob.id,
-            estimated_minutes=120,
-            sla_deadline=clock.now() + timedelta(minutes=30),
-        )
-        await timer_service.start_timer(ctx, alice, counted.id)
-        clock.advance(minutes=25)
-        await timer_service.pause_timer(ctx, alice)
-        clock.advance(minutes=5)
-        await timer_service.resume_timer(ctx, alice)
-        clock.advance(minutes=40)
-        await task_service.submit_task(ctx, alice, counted.id)
-        await task_service.approve_task(ctx, manager, counted.id, 4)
-        await sla_monitor(ctx, world.org.id)
-        clock.set(datetime(2026, 3, 2, 17, 30, tzinfo=UTC))
-        await calculate_daily_scores(ctx, world.system, business_date=world.today)
-    finally:
-        await engine.dispose()
-    conn = await _connect(url)
-    try:
-        await conn.execute(
-            "UPDATE employees SET password_hash = $1 WHERE id = $2", PASSWORD_HASH, world.alice.id
-        )
-    finally:
-        await conn.close()
-    return world
-
-
-def _head_revision() -> str:
-    """The newest migration, as Alembic reads the migrations folder."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
-    assert head is not None
-    return head
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +54,7 @@ async def source(server_url: str) -> AsyncIterator[str]:
     """A migrated database holding one organization's working day."""
     url = await asyncio.to_thread(create_database, server_url, "jts_backup")
     await asyncio.to_thread(migrate, url)
-    await _fill(url)
+    await fill_working_day(url)
     yield url
     await asyncio.to_thread(drop_database, server_url, url)
 
@@ -160,7 +72,7 @@ def damaged(archive: Path, tmp_path: Path) -> Callable[[Callable[[str, bytes], b
     def copy(change: Callable[[str, bytes], bytes]) -> Path:
         target = tmp_path / archive.name
         with tarfile.open(archive, "r:gz") as tar:
-            members = [(m, _read(tar, m)) for m in tar if m.isfile()]
+            members = [(m, read_member(tar, m)) for m in tar if m.isfile()]
         with tarfile.open(target, "w:gz") as tar:
             for member, content in members:
                 changed = change(member.name.partition("/")[2], content)
@@ -189,26 +101,24 @@ def other_empty_target(server_url: str) -> Iterator[str]:
 
 async def _copy_of(server_url: str, source: str) -> str:
     """A new database copied from ``source`` (no one may be connected to it)."""
-    url = await asyncio.to_thread(create_database, server_url, "jts_restore")
-    name = url.rpartition("/")[2].partition("?")[0]
-    conn = await asyncpg.connect(_plain(server_url))
+    name = f"jts_restore_{uuid4().hex[:12]}"
+    conn = await asyncpg.connect(plain_url(server_url))
     try:
-        await conn.execute(f'DROP DATABASE "{name}"')
         await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_name(source)}"')
     finally:
         await conn.close()
-    return url
+    return with_database(server_url, name)
 
 
 def _name(url: str) -> str:
-    return url.rpartition("/")[2].partition("?")[0]
+    return str(make_url(url).database)
 
 
 @pytest.fixture
 async def busy_target(server_url: str, source: str) -> AsyncIterator[str]:
     """A migrated database in use, unlike the source: a copy of it, then changed."""
     url = await _copy_of(server_url, source)
-    conn = await _connect(url)
+    conn = await connect(url)
     try:
         await conn.execute("UPDATE organizations SET name = 'Somewhere else'")
         await conn.execute("DELETE FROM alerts")
@@ -218,89 +128,6 @@ async def busy_target(server_url: str, source: str) -> AsyncIterator[str]:
     await asyncio.to_thread(drop_database, server_url, url)
 
 
-# --- independent checks ---------------------------------------------------------------
-
-
-async def _fingerprints(url: str) -> dict[str, tuple[int, str]]:
-    """Every table of the public schema: its row count and the MD5 of its rows' text."""
-    conn = await _connect(url)
-    try:
-        tables = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        )
-        result = {}
-        for (table,) in tables:
-            result[table] = tuple(
-                await conn.fetchrow(
-                    f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' "  # noqa: S608 -- names from pg_tables
-                    f"ORDER BY t::text), '')) FROM {table} t"
-                )
-            )
-    finally:
-        await conn.close()
-    return result
-
-
-def _json_value(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-async def _export_checksum(
-    conn: asyncpg.Connection, table: str, excluded: list[str]
-) -> tuple[int, str]:
-    """Row count and SHA-256 of a table's export, rebuilt from its rows: a JSON array,
-    one row per line in primary-key order, keys sorted, no spaces."""
-    key = await conn.fetch(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
-        "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-        "WHERE i.indrelid = $1::regclass AND i.indisprimary "
-        "ORDER BY array_position(i.indkey::int2[], a.attnum)",
-        table,
-    )
-    order = ", ".join(row["attname"] for row in key)
-    rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY {order}")  # noqa: S608 -- our tables
-    lines = [
-        json.dumps(
-            {k: v for k, v in row.items() if k not in excluded},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            default=_json_value,
-        ).encode()
-        for row in rows
-    ]
-    content = b"[" + b"".join((b"\n" if i == 0 else b",\n") + line for i, line in enumerate(lines))
-    content += b"\n]\n"
-    return len(rows), hashlib.sha256(content).hexdigest()
-
-
-def _read(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
-    stream = tar.extractfile(member)
-    assert stream is not None
-    return stream.read()
-
-
-def _names(folder: Path) -> set[str]:
-    return {path.name for path in folder.iterdir()}
-
-
-def _mode(path: Path) -> int:
-    return path.stat().st_mode
-
-
-def _truncated_copy(archive: Path, folder: Path) -> Path:
-    content = archive.read_bytes()
-    copy = folder / archive.name
-    copy.write_bytes(content[: len(content) // 2])
-    return copy
-
-
-def _members(archive: Path) -> dict[str, bytes]:
-    """The archive's files, by their name inside its folder."""
-    with tarfile.open(archive, "r:gz") as tar:
-        return {m.name: _read(tar, m) for m in tar if m.isfile()}
-
-
 # --- the round trip -------------------------------------------------------------------
 
 
@@ -308,24 +135,33 @@ async def test_an_archive_holds_a_dump_exports_and_their_manifest(
     archive: Path, source: str
 ) -> None:
     assert archive.name == "jts-backup-2026-03-02.tar.gz"
-    assert _mode(archive) & 0o077 == 0, "archives hold password hashes"
-    members = _members(archive)
+    assert file_mode(archive) & 0o077 == 0, "archives hold password hashes"
+    members = archive_members(archive)
     folder = "jts-backup-2026-03-02/"
     assert all(name.startswith(folder) for name in members)
     manifest = json.loads(members[folder + "manifest.json"])
     dump = members[folder + "database.dump"]
     assert dump.startswith(b"PGDMP"), "pg_dump's custom format"
+    assert b"CREATE TABLE public.alerts" in dump
     assert manifest["dump"] == {
         "file": "database.dump",
         "size": len(dump),
         "sha256": hashlib.sha256(dump).hexdigest(),
     }
-    assert manifest["database"] == _name(source)
-    assert manifest["server_version"].startswith("18")
-    assert manifest["schema_revision"] == _head_revision()
+    conn = await connect(source)
+    try:
+        facts = await conn.fetchrow(
+            "SELECT current_database(), current_setting('server_version'), "
+            "(SELECT version_num FROM alembic_version)"
+        )
+    finally:
+        await conn.close()
+    assert (manifest["database"], manifest["server_version"], manifest["schema_revision"]) == (
+        tuple(facts)
+    )
     assert manifest["created_at"] == NIGHT.isoformat()
     assert manifest["format_version"] == 1
-    counts = {t: c for t, (c, _) in (await _fingerprints(source)).items()}
+    counts = {t: c for t, (c, _) in (await fingerprints(source)).items()}
     for table, entry in manifest["tables"].items():
         export = members[folder + entry["file"]]
         rows = json.loads(export)
@@ -345,9 +181,9 @@ async def test_a_restore_brings_back_every_row_and_checks_it(
 ) -> None:
     manifest = await restore_backup(archive, empty_target)
     assert manifest == read_manifest(archive)
-    restored = await _fingerprints(empty_target)
-    assert restored == await _fingerprints(source), "every table, password hashes included"
-    conn = await _connect(empty_target)
+    restored = await fingerprints(empty_target)
+    assert restored == await fingerprints(source), "every table, password hashes included"
+    conn = await connect(empty_target)
     try:
         assert (
             await conn.fetchval(
@@ -357,7 +193,7 @@ async def test_a_restore_brings_back_every_row_and_checks_it(
         )
         for table, entry in manifest.tables.items():
             excluded = manifest.excluded_columns.get(table, [])
-            rows, sha256 = await _export_checksum(conn, table, excluded)
+            rows, sha256 = await export_checksum(conn, table, excluded)
             assert (rows, sha256) == (entry.rows, entry.sha256), table
     finally:
         await conn.close()
@@ -377,7 +213,7 @@ async def test_the_same_night_twice_leaves_one_archive_of_the_later_run(
 ) -> None:
     first = await create_backup(busy_target, tmp_path, NIGHT)
     assert read_manifest(first).tables["tasks"].rows == 2
-    conn = await _connect(busy_target)
+    conn = await connect(busy_target)
     try:
         await conn.execute("DELETE FROM timer_intervals")
     finally:
@@ -385,7 +221,7 @@ async def test_the_same_night_twice_leaves_one_archive_of_the_later_run(
     later = NIGHT + timedelta(hours=5)
     second = await create_backup(busy_target, tmp_path, later)
     assert second == first
-    assert _names(tmp_path) == {first.name}, "no temporary file left"
+    assert folder_names(tmp_path) == {first.name}, "no temporary file left"
     manifest = verify_backup(second)
     assert manifest.created_at == later
     assert manifest.tables["timer_intervals"].rows == 0
@@ -407,8 +243,9 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
         (tmp_path / name).write_bytes(b"dummy")
     killed_staging = tmp_path / f".jts-backup-{today - timedelta(days=3)}.tar.gz.abc.staging"
     (killed_staging / "tables").mkdir(parents=True)
-    made = await create_backup(source, tmp_path, NIGHT)
-    assert _names(tmp_path) == {
+    asyncpg_url = source.replace("postgresql://", "postgresql+asyncpg://", 1)
+    made = await create_backup(asyncpg_url, tmp_path, NIGHT)
+    assert folder_names(tmp_path) == {
         made.name,
         names["kept"],
         names["not_ours"],
@@ -417,26 +254,24 @@ async def test_archives_older_than_30_days_are_removed(source: str, tmp_path: Pa
     }
 
 
-async def test_a_table_not_yet_migrated_is_left_out(
-    busy_target: str, empty_target: str, tmp_path: Path
-) -> None:
+async def test_a_table_not_yet_migrated_is_left_out(busy_target: str, tmp_path: Path) -> None:
     """New code backing up before its migration ran: the backup still happens."""
-    conn = await _connect(busy_target)
+    conn = await connect(busy_target)
     try:
         await conn.execute("DROP TABLE alerts")
     finally:
         await conn.close()
     made = await create_backup(busy_target, tmp_path, NIGHT)
-    manifest = await restore_backup(made, empty_target)
+    manifest = verify_backup(made)
     assert "alerts" not in manifest.tables
     assert manifest.tables["tasks"].rows == 2
-    assert await _fingerprints(empty_target) == await _fingerprints(busy_target)
+    assert b"CREATE TABLE public.alerts" not in dump_of(made)
 
 
 async def test_now_must_be_aware(source: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await create_backup(source, tmp_path, datetime(2026, 3, 2, 23, 30))  # noqa: DTZ001
-    assert _names(tmp_path) == set()
+    assert folder_names(tmp_path) == set()
 
 
 async def test_writes_during_a_backup_fall_after_its_snapshot(
@@ -447,7 +282,7 @@ async def test_writes_during_a_backup_fall_after_its_snapshot(
     stop = asyncio.Event()
 
     async def keep_writing() -> int:
-        conn = await _connect(busy_target)
+        conn = await connect(busy_target)
         writes = 0
         try:
             while not stop.is_set():
@@ -467,7 +302,7 @@ async def test_writes_during_a_backup_fall_after_its_snapshot(
     stop.set()
     writes = await writer
     manifest = await restore_backup(made, empty_target)
-    assert 1 < manifest.tables["outbox"].rows < (await _fingerprints(busy_target))["outbox"][0]
+    assert 1 < manifest.tables["outbox"].rows < (await fingerprints(busy_target))["outbox"][0]
     assert writes > 2
 
 
@@ -486,32 +321,36 @@ async def test_a_corrupted_dump_is_refused_before_the_target_is_touched(
 ) -> None:
     """Even told to replace a database in use (the source itself), nothing is touched."""
     corrupted = damaged(_flip_a_dump_byte)
-    before = await _fingerprints(source)
+    before = await fingerprints(source)
     with pytest.raises(BackupError, match="dump does not match"):
         verify_backup(corrupted)
     with pytest.raises(BackupError, match="dump does not match"):
         await restore_backup(corrupted, source, replace=True)
-    assert await _fingerprints(source) == before
+    assert await fingerprints(source) == before
 
 
 async def test_a_truncated_archive_is_refused(
     archive: Path, tmp_path: Path, empty_target: str
 ) -> None:
-    truncated = _truncated_copy(archive, tmp_path)
+    """The manifest comes first, so an operator can still see what the archive was."""
+    truncated = truncated_copy(archive, tmp_path)
+    assert read_manifest(truncated) == read_manifest(archive)
     with pytest.raises(BackupError, match="not a readable backup archive"):
         await restore_backup(truncated, empty_target)
-    assert await _fingerprints(empty_target) == {}
+    assert await fingerprints(empty_target) == {}
+    with pytest.raises(BackupError, match="not a readable backup archive"):
+        read_manifest(write_file(tmp_path / "notes.tar.gz", b"not an archive"))
 
 
 async def test_a_database_in_use_is_refused_unless_replaced(
     archive: Path, source: str, busy_target: str
 ) -> None:
-    before = await _fingerprints(busy_target)
+    before = await fingerprints(busy_target)
     with pytest.raises(BackupError, match="not empty"):
         await restore_backup(archive, busy_target)
-    assert await _fingerprints(busy_target) == before
+    assert await fingerprints(busy_target) == before
     await restore_backup(archive, busy_target, replace=True)
-    assert await _fingerprints(busy_target) == await _fingerprints(source)
+    assert await fingerprints(busy_target) == await fingerprints(source)
 
 
 async def test_a_replace_that_fails_half_way_leaves_the_database_as_it_was(
@@ -521,34 +360,34 @@ async def test_a_replace_that_fails_half_way_leaves_the_database_as_it_was(
     target passes the emptiness check): the restore fails after the schema was dropped,
     and the drop is undone with it."""
     for url in (other_empty_target, empty_target):
-        conn = await _connect(url)
+        conn = await connect(url)
         try:
             await conn.execute("CREATE SCHEMA extra; CREATE TYPE extra.mood AS ENUM ('ok')")
         finally:
             await conn.close()
     made = await create_backup(other_empty_target, tmp_path, NIGHT)
     assert read_manifest(made).tables == {}, "no JTS table in that database"
-    conn = await _connect(empty_target)
+    conn = await connect(empty_target)
     try:
         await conn.execute("CREATE TABLE notes (id int PRIMARY KEY); INSERT INTO notes VALUES (7)")
     finally:
         await conn.close()
-    before = await _fingerprints(empty_target)
+    before = await fingerprints(empty_target)
     with pytest.raises(BackupError, match=r'(?s)psql failed.*schema "extra" already exists'):
         await restore_backup(made, empty_target, replace=True)
-    assert await _fingerprints(empty_target) == before == {"notes": (1, before["notes"][1])}
+    assert await fingerprints(empty_target) == before == {"notes": (1, before["notes"][1])}
 
 
 async def test_objects_of_extensions_do_not_make_a_database_busy(
     archive: Path, source: str, empty_target: str
 ) -> None:
-    conn = await _connect(empty_target)
+    conn = await connect(empty_target)
     try:
         await conn.execute("CREATE EXTENSION pg_stat_statements")
     finally:
         await conn.close()
     await restore_backup(archive, empty_target)
-    assert await _fingerprints(empty_target) == await _fingerprints(source)
+    assert await fingerprints(empty_target) == await fingerprints(source)
 
 
 async def test_a_restored_database_unlike_its_manifest_is_reported(
