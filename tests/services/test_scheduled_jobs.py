@@ -24,6 +24,7 @@ from jts_domain.services.job_runs import (
     due_runs,
     execution_id_for,
     finish_run,
+    local_now,
     start_run,
 )
 from jts_domain.services.scheduled_jobs import (
@@ -275,6 +276,14 @@ async def test_a_late_start_scores_yesterday_and_today_in_one_run(
     assert scores.slot == datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
     assert scores.business_dates == (world.today, date(2026, 3, 3))
     assert scores.trigger is JobTrigger.CATCH_UP
+
+
+async def test_local_now_is_in_the_organizations_timezone(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    local = await local_now(ctx, world.system)
+    assert local == clock.now()
+    assert (local.hour, local.minute, local.utcoffset()) == (9, 0, timedelta(hours=5, minutes=30))
 
 
 async def test_cleanup_drops_runs_older_than_90_days(

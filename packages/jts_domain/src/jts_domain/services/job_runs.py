@@ -226,6 +226,14 @@ async def run_dates(
     return (shifts.business_date(ctx.clock.now(), organization.settings.timezone),)
 
 
+async def local_now(ctx: ServiceContext, caller: Caller) -> datetime:
+    """The current instant in the caller's organization's timezone (to name things after
+    the local date, as the nightly backup's archive)."""
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(caller.organization_id)
+    return ctx.clock.now().astimezone(shifts.zone(organization.settings.timezone))
+
+
 async def scheduled_organizations(ctx: ServiceContext) -> list[UUID]:
     """Every organization the scheduler plans runs for (the worker's one read across
     tenants: each organization's runs are then planned with its own system caller)."""
