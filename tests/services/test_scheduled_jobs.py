@@ -69,6 +69,10 @@ async def test_the_list_shows_each_job_in_the_organizations_timezone(
     assert (attendance.schedule, attendance.timezone) == ("daily at 00:30", "Asia/Kolkata")
     assert attendance.next_run_at == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)  # 00:30 IST
     assert jobs[JobName.SLA_MONITOR].next_run_at == datetime(2026, 3, 2, 4, 30, tzinfo=UTC)
+    # The scores run next when the 09:00–17:00 shift ends, before 23:00.
+    assert jobs[JobName.CALCULATE_DAILY_SCORES].next_run_at == datetime(
+        2026, 3, 2, 11, 30, tzinfo=UTC
+    )
     assert jobs[JobName.CLEANUP_JOB_HISTORY].next_run_at == datetime(
         2026, 3, 31, 20, 30, tzinfo=UTC
     )

@@ -72,6 +72,14 @@ def _shift_ends(
     return ends
 
 
+def next_shift_end(
+    templates: list[ShiftTemplate], timezone: str, after: datetime
+) -> datetime | None:
+    """The first instant after ``after`` at which a shift template's shift ends."""
+    ends = _shift_ends(templates, timezone, after, after + timedelta(days=2))
+    return min(ends, default=None)
+
+
 async def _slots_of(
     uow: UnitOfWork, organization: Organization, job: JobName, since: datetime, now: datetime
 ) -> dict[datetime, set[date]]:
