@@ -25,6 +25,7 @@ from jts_domain.services.job_runs import (
     execution_id_for,
     finish_run,
     local_now,
+    record_attempt_error,
     start_run,
 )
 from jts_domain.services.scheduled_jobs import (
@@ -36,6 +37,7 @@ from jts_domain.services.scheduled_jobs import (
     trigger_job,
 )
 from tests.services.builders import World
+from tests.services.conftest import START
 
 
 async def _code(awaitable: Awaitable[object]) -> ErrorCode:
@@ -215,6 +217,39 @@ async def test_statistics_give_success_rate_mean_and_p95(
     assert sla.p95_seconds == Decimal("9.200")  # 2 + 0.9 × (10 − 2)
     assert stats[JobName.NIGHTLY_BACKUP].runs == 0
     assert stats[JobName.NIGHTLY_BACKUP].success_rate is None
+    since = START + timedelta(seconds=1)  # after the first run started
+    later = {s.job: s for s in await job_statistics(ctx, world.system, since=since)}
+    assert (later[JobName.SLA_MONITOR].runs, later[JobName.SLA_MONITOR].succeeded) == (2, 1)
+
+
+async def test_a_failed_attempt_keeps_its_error_until_a_retry_finishes(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    slot = clock.now()
+    kw = {
+        "job": JobName.SLA_MONITOR,
+        "execution_id": execution_id_for(world.org.id, JobName.SLA_MONITOR, slot),
+        "trigger": JobTrigger.SCHEDULE,
+        "slot": slot,
+    }
+    first = await start_run(ctx, world.system, **kw)
+    assert first is not None
+    await record_attempt_error(ctx, world.system, first, "Traceback: connection lost")
+    clock.advance(seconds=30)
+
+    retry = await start_run(ctx, world.system, **kw)
+
+    assert retry is not None
+    assert (retry.attempts, retry.started_at, retry.error) == (
+        2,
+        clock.now(),
+        "Traceback: connection lost",
+    )
+    assert retry.finished_at is None
+    done = await finish_run(ctx, world.system, retry, success=True, message="ok")
+    [row] = (await job_executions(ctx, world.caller(world.admin))).executions
+    assert row == done
+    assert (row.error, row.attempts) == (None, 2)
 
 
 async def test_pause_stops_the_schedule_until_resume_without_catching_up(
