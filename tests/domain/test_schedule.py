@@ -188,3 +188,32 @@ def test_bad_schedules_and_naive_instants_are_refused() -> None:
         Monthly(31, time(2, 0))
     with pytest.raises(DomainError):
         due_slots(Every(5), "UTC", datetime(2026, 1, 1), datetime(2026, 1, 2, tzinfo=UTC))  # noqa: DTZ001 -- the naive instant under test
+
+
+@given(schedules, timezones, instants, st.integers(1, 2 * 24 * 60))
+def test_a_short_window_holds_the_slots_a_long_one_has_there(
+    schedule, timezone, after, minutes
+) -> None:
+    """Short windows read only the wall times they span; they miss nothing a window
+    read with a day's margin either side finds."""
+    until = after + timedelta(minutes=minutes)
+    wide = due_slots(schedule, timezone, after - timedelta(days=3), until + timedelta(days=3))
+    assert due_slots(schedule, timezone, after, until) == [s for s in wide if after < s <= until]
+
+
+@pytest.mark.parametrize(
+    ("timezone", "after"),
+    [
+        ("America/New_York", datetime(2026, 11, 1, 5, 58, tzinfo=UTC)),  # fall back at 06:00
+        ("America/New_York", datetime(2026, 3, 8, 6, 58, tzinfo=UTC)),  # spring forward
+        ("Australia/Lord_Howe", datetime(2026, 4, 4, 14, 55, tzinfo=UTC)),  # 30-minute change
+        ("Pacific/Apia", datetime(2011, 12, 30, 9, 0, tzinfo=UTC)),  # a whole day skipped
+    ],
+)
+def test_short_windows_across_a_change_of_offset(timezone, after) -> None:
+    for schedule in (Every(5), Every(60), Daily(time(1, 30)), Daily(time(0, 0))):
+        until = after + timedelta(hours=3)
+        wide = due_slots(schedule, timezone, after - timedelta(days=3), until + timedelta(days=3))
+        assert due_slots(schedule, timezone, after, until) == [
+            s for s in wide if after < s <= until
+        ]

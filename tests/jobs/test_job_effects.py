@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -192,5 +194,6 @@ async def test_nightly_backup_writes_an_archive(
     [run] = await executions(ctx, world.org.id, JobName.NIGHTLY_BACKUP)
     assert run.id == triggered.execution_id
     assert run.success, run.error
-    archive = runtime.settings.backups_path() / run.result["archive"]
-    assert archive.exists()
+    archive = Path(run.result["archive"])
+    assert archive.parent == runtime.settings.backups_path()
+    assert await asyncio.to_thread(archive.exists)

@@ -11,8 +11,8 @@ from jts_cli.main import cli
 from jts_domain.clock import ManualClock
 from jts_domain.schedule import JobName
 from jts_domain.services import ServiceContext
-from jts_jobs.settings import WorkerSettings
-from jts_jobs.worker import run_worker
+from jts_domain.services.scheduled_jobs import trigger_job
+from jts_jobs import JobsRuntime, SaqJobQueue, WorkerSettings, run_worker
 from tests.jobs.conftest import executions
 from tests.services.builders import World
 
@@ -41,6 +41,26 @@ async def test_the_worker_runs_due_slots_and_stops_when_told(
     [run] = runs
     assert run.success
     assert run.slot == world.org.created_at + timedelta(minutes=5)
+
+
+async def test_a_queue_built_from_settings_triggers_a_run(
+    runtime: JobsRuntime,
+    ctx: ServiceContext,
+    world: World,
+    settings: WorkerSettings,
+    database_url: str,
+) -> None:
+    """What the composition root gives the API: a ``JobQueue`` from the settings alone."""
+    queue = SaqJobQueue.from_settings(settings, database_url)
+    try:
+        triggered = await trigger_job(ctx, world.caller(world.admin), "sla_monitor", queue)
+    finally:
+        await queue.close()
+
+    await runtime.drain(dequeue_timeout=0.5)
+
+    [run] = await executions(ctx, world.org.id, JobName.SLA_MONITOR)
+    assert (run.id, run.success, run.requested_by) == (triggered.execution_id, True, world.admin.id)
 
 
 def test_the_cli_has_a_worker_command() -> None:

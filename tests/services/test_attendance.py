@@ -223,3 +223,33 @@ async def test_auto_stop_stops_at_shift_end_after_the_grace(
     await expect_error(
         ErrorCode.FORBIDDEN, attendance_service.auto_stop_timers(ctx, world.caller(world.bob))
     )
+
+
+async def test_auto_stop_records_one_bad_timer_and_stops_the_others(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Bob's roster entry points at another organization's shift (bad data): his timer is
+    reported as failed, Alice's is still stopped at her shift's end."""
+    from tests.services.builders import build_world
+
+    for person in (world.alice, world.bob):
+        await clock_in(ctx, world, person)
+        await running_task(ctx, world, person)
+    other = await build_world(ctx)
+    async with ctx.uow() as uow:
+        entry = await uow.roster.find(world.org.id, world.bob.id, world.today)
+        assert entry is not None
+        entry.shift_template_id = other.shift.id
+        await uow.roster.update(entry)
+        await uow.commit()
+    clock.advance(hours=8, minutes=11)
+
+    result = await attendance_service.auto_stop_timers(ctx, world.system)
+
+    assert [t.employee_id for t in result.stopped] == [world.alice.id]
+    [(failed_timer, why)] = result.failed.items()
+    assert why.startswith("NOT_FOUND")
+    async with ctx.uow() as uow:
+        bobs = await uow.timers.find_active(world.org.id, world.bob.id)
+    assert bobs is not None
+    assert bobs.id == failed_timer

@@ -252,3 +252,27 @@ async def test_sla_compliance_needs_team_reach(ctx: ServiceContext, world: World
         ctx, world.caller(other.admin), **span, department_id=world.department.id
     )
     assert await _code(foreign) is ErrorCode.NOT_FOUND
+
+
+async def test_sla_statuses_are_written_together_and_a_newer_edit_wins(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """The monitor's one write skips a task someone changed since it was read."""
+    now = clock.now()
+    kept, edited = (
+        task_record(world, now, assignee=world.alice, sla_deadline=now) for _ in range(2)
+    )
+    await store_tasks(ctx, kept, edited)
+    async with ctx.uow() as uow:
+        fresh = await uow.tasks.get(world.org.id, edited.id)
+        fresh.title = "Edited meanwhile"
+        await uow.tasks.update(fresh)
+        changes = [(t.id, t.version, SlaStatus.BREACHED) for t in (kept, edited)]
+        written = await uow.tasks.set_sla_statuses(world.org.id, changes)
+        await uow.commit()
+
+    assert written == {kept.id}
+    assert (await reload(ctx, kept)).last_sla_status is SlaStatus.BREACHED
+    assert (await reload(ctx, kept)).version == kept.version + 1
+    still = await reload(ctx, edited)
+    assert (still.title, still.last_sla_status) == ("Edited meanwhile", None)

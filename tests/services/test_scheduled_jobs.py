@@ -24,6 +24,8 @@ from jts_domain.services.job_runs import (
     due_runs,
     execution_id_for,
     finish_run,
+    local_now,
+    record_attempt_error,
     start_run,
 )
 from jts_domain.services.scheduled_jobs import (
@@ -35,6 +37,7 @@ from jts_domain.services.scheduled_jobs import (
     trigger_job,
 )
 from tests.services.builders import World
+from tests.services.conftest import START
 
 
 async def _code(awaitable: Awaitable[object]) -> ErrorCode:
@@ -68,6 +71,10 @@ async def test_the_list_shows_each_job_in_the_organizations_timezone(
     assert (attendance.schedule, attendance.timezone) == ("daily at 00:30", "Asia/Kolkata")
     assert attendance.next_run_at == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)  # 00:30 IST
     assert jobs[JobName.SLA_MONITOR].next_run_at == datetime(2026, 3, 2, 4, 30, tzinfo=UTC)
+    # The scores run next when the 09:00–17:00 shift ends, before 23:00.
+    assert jobs[JobName.CALCULATE_DAILY_SCORES].next_run_at == datetime(
+        2026, 3, 2, 11, 30, tzinfo=UTC
+    )
     assert jobs[JobName.CLEANUP_JOB_HISTORY].next_run_at == datetime(
         2026, 3, 31, 20, 30, tzinfo=UTC
     )
@@ -210,6 +217,39 @@ async def test_statistics_give_success_rate_mean_and_p95(
     assert sla.p95_seconds == Decimal("9.200")  # 2 + 0.9 × (10 − 2)
     assert stats[JobName.NIGHTLY_BACKUP].runs == 0
     assert stats[JobName.NIGHTLY_BACKUP].success_rate is None
+    since = START + timedelta(seconds=1)  # after the first run started
+    later = {s.job: s for s in await job_statistics(ctx, world.system, since=since)}
+    assert (later[JobName.SLA_MONITOR].runs, later[JobName.SLA_MONITOR].succeeded) == (2, 1)
+
+
+async def test_a_failed_attempt_keeps_its_error_until_a_retry_finishes(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    slot = clock.now()
+    kw = {
+        "job": JobName.SLA_MONITOR,
+        "execution_id": execution_id_for(world.org.id, JobName.SLA_MONITOR, slot),
+        "trigger": JobTrigger.SCHEDULE,
+        "slot": slot,
+    }
+    first = await start_run(ctx, world.system, **kw)
+    assert first is not None
+    await record_attempt_error(ctx, world.system, first, "Traceback: connection lost")
+    clock.advance(seconds=30)
+
+    retry = await start_run(ctx, world.system, **kw)
+
+    assert retry is not None
+    assert (retry.attempts, retry.started_at, retry.error) == (
+        2,
+        clock.now(),
+        "Traceback: connection lost",
+    )
+    assert retry.finished_at is None
+    done = await finish_run(ctx, world.system, retry, success=True, message="ok")
+    [row] = (await job_executions(ctx, world.caller(world.admin))).executions
+    assert row == done
+    assert (row.error, row.attempts) == (None, 2)
 
 
 async def test_pause_stops_the_schedule_until_resume_without_catching_up(
@@ -275,6 +315,14 @@ async def test_a_late_start_scores_yesterday_and_today_in_one_run(
     assert scores.slot == datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
     assert scores.business_dates == (world.today, date(2026, 3, 3))
     assert scores.trigger is JobTrigger.CATCH_UP
+
+
+async def test_local_now_is_in_the_organizations_timezone(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    local = await local_now(ctx, world.system)
+    assert local == clock.now()
+    assert (local.hour, local.minute, local.utcoffset()) == (9, 0, timedelta(hours=5, minutes=30))
 
 
 async def test_cleanup_drops_runs_older_than_90_days(

@@ -32,6 +32,7 @@ from jts_domain.model import (
     RosterEntry,
     ScoreInputs,
     ShiftTemplate,
+    SlaStatus,
     StatusChange,
     Store,
     Task,
@@ -265,6 +266,16 @@ class TaskRepository(Protocol):
         """
         ...
 
+    async def set_sla_statuses(
+        self, organization_id: UUID, changes: Sequence[tuple[UUID, int, SlaStatus]]
+    ) -> set[UUID]:
+        """Store each (task id, version read, new SLA status) in one go, bumping versions.
+
+        A task whose version moved on since it was read is left alone (a person's change
+        wins); the ids of the tasks written are returned.
+        """
+        ...
+
     async def find_generated(
         self, organization_id: UUID, template_id: UUID, employee_id: UUID, business_date: date
     ) -> Task | None:
@@ -340,6 +351,10 @@ class AlertRepository(Protocol):
 
     async def add_if_new(self, alert: Alert) -> bool:
         """Store the alert unless the task already has one of its kind; True if stored."""
+        ...
+
+    async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
+        """Store each alert unless its task already has one of its kind; the stored ones."""
         ...
 
     async def recent(

@@ -32,6 +32,8 @@ _DAY = timedelta(days=1)
 # A local clock never goes back (fall-back) or jumps (dateline moves) by more than a day,
 # so every instant of a window has a local wall time within this margin of the window's.
 _WALL_MARGIN = timedelta(hours=26)
+_HOUR = timedelta(hours=1)
+_SHORT_WINDOW = timedelta(days=2)
 
 
 class JobName(StrEnum):
@@ -176,11 +178,26 @@ def _local(instant: datetime, tz: ZoneInfo) -> datetime:
     return instant.astimezone(tz).replace(tzinfo=None)
 
 
+def _wall_bounds(tz: ZoneInfo, after: datetime, until: datetime) -> tuple[datetime, datetime]:
+    """Local wall times between which every instant of ``(after, until]`` reads.
+
+    A short window in which the UTC offset does not change (checked hour by hour; no
+    zone changes its offset twice within an hour) reads exactly from ``after``'s wall
+    to ``until``'s; anything else gets the margin of a day either side.
+    """
+    if until - after <= _SHORT_WINDOW:
+        hours = int((until - after) / _HOUR) + 1
+        probes = [after + n * _HOUR for n in range(hours)] + [until]
+        if len({p.astimezone(tz).utcoffset() for p in probes}) == 1:
+            return _local(after, tz), _local(until, tz)
+    return _local(after, tz) - _WALL_MARGIN, _local(until, tz) + _WALL_MARGIN
+
+
 def _wall_clock_slots(
     schedule: Daily | Monthly, tz: ZoneInfo, after: datetime, until: datetime
 ) -> list[datetime]:
-    first = (_local(after, tz) - _WALL_MARGIN).date()
-    last = (_local(until, tz) + _WALL_MARGIN).date()
+    low, high = _wall_bounds(tz, after, until)
+    first, last = low.date(), high.date()
     slots: list[datetime] = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
@@ -196,10 +213,9 @@ def _interval_slots(
     schedule: Every, tz: ZoneInfo, after: datetime, until: datetime
 ) -> list[datetime]:
     step = timedelta(minutes=schedule.minutes)
-    low = _local(after, tz) - _WALL_MARGIN
+    low, high = _wall_bounds(tz, after, until)
     wall = datetime.combine(low.date(), time(0))
     wall += ((low - wall) // step) * step
-    high = _local(until, tz) + _WALL_MARGIN
     slots: set[datetime] = set()
     while wall <= high:
         slots.update(i for i in _instants(wall, tz) if after < i <= until)

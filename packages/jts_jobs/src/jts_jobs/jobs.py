@@ -18,7 +18,7 @@ from uuid import UUID
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
-from jts_domain.services.job_runs import cleanup_job_history, run_dates
+from jts_domain.services.job_runs import cleanup_job_history, local_now, run_dates
 from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
 from jts_domain.services.planning import generate_daily_planners
 from jts_domain.services.scores import calculate_daily_scores
@@ -123,7 +123,9 @@ async def _backup(run: JobRun) -> JobOutcome:
     # Imported here: jts_store.backup is written alongside, and only this job needs it.
     from jts_store.backup import create_backup  # type: ignore[import-not-found,unused-ignore]
 
-    archive = await create_backup(run.database_url, run.backups_dir, run.ctx.clock.now())
+    # A local time: the archive is named after the organization's night, not UTC's.
+    now = await local_now(run.ctx, run.caller)
+    archive = await create_backup(run.database_url, run.backups_dir, now)
     return JobOutcome(message=f"backup written to {archive}", result={"archive": str(archive)})
 
 

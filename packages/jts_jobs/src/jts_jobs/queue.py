@@ -97,11 +97,29 @@ async def enqueue_run(queue: PostgresQueue, settings: WorkerSettings, run: RunRe
 
 
 class SaqJobQueue:
-    """The domain's ``JobQueue`` port on saq: a manual trigger becomes a queued run."""
+    """The domain's ``JobQueue`` port on saq: a manual trigger becomes a queued run.
+
+    The API gets one from the composition root (``jts_cli``), built with
+    :meth:`from_settings`, and hands it to ``trigger_job``; it never imports this package.
+    """
 
     def __init__(self, queue: PostgresQueue, settings: WorkerSettings) -> None:
         self._queue = queue
         self._settings = settings
+
+    @classmethod
+    def from_settings(
+        cls, settings: WorkerSettings, database_url: str | None = None
+    ) -> SaqJobQueue:
+        """A queue on the configured database (or ``database_url``); connects on first use."""
+        from jts_store.embedded import database_url as configured_url
+
+        url = database_url or configured_url(settings.database_url, settings.data_dir)
+        return cls(make_queue(url, settings), settings)
+
+    async def close(self) -> None:
+        """Let go of saq's connections."""
+        await self._queue.disconnect()
 
     async def enqueue(self, job: JobName, organization_id: UUID, requested_by: UUID | None) -> UUID:
         """Queue a MANUAL run now; return the id its execution row will have."""

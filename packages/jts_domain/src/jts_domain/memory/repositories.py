@@ -25,6 +25,7 @@ from jts_domain.model import (
     Organization,
     RosterEntry,
     ShiftTemplate,
+    SlaStatus,
     StatusChange,
     Store,
     Task,
@@ -279,6 +280,22 @@ class MemoryTasks:
     async def update(self, task: Task) -> None:
         check_version(self._t.tasks.get(task.id), task, "task")
         self._t.tasks[task.id] = detached(task)
+
+    async def set_sla_statuses(
+        self, organization_id: UUID, changes: Sequence[tuple[UUID, int, SlaStatus]]
+    ) -> set[UUID]:
+        written: set[UUID] = set()
+        for task_id, version, status in changes:
+            stored = self._t.tasks.get(task_id)
+            if stored is None or stored.organization_id != organization_id:
+                continue
+            if stored.version != version:
+                continue
+            task = detached(stored)
+            task.last_sla_status, task.version = status, version + 1
+            self._t.tasks[task_id] = task
+            written.add(task_id)
+        return written
 
     async def add_history(self, change: StatusChange) -> None:
         self._t.history.setdefault(change.task_id, []).append(change)

@@ -152,6 +152,9 @@ class MemoryAlerts:
         self._t.alerts[alert.id] = detached(alert)
         return True
 
+    async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
+        return [alert for alert in alerts if await self.add_if_new(alert)]
+
     async def recent(
         self,
         organization_id: UUID,

@@ -72,6 +72,14 @@ def _shift_ends(
     return ends
 
 
+def next_shift_end(
+    templates: list[ShiftTemplate], timezone: str, after: datetime
+) -> datetime | None:
+    """The first instant after ``after`` at which a shift template's shift ends."""
+    ends = _shift_ends(templates, timezone, after, after + timedelta(days=2))
+    return min(ends, default=None)
+
+
 async def _slots_of(
     uow: UnitOfWork, organization: Organization, job: JobName, since: datetime, now: datetime
 ) -> dict[datetime, set[date]]:
@@ -224,6 +232,14 @@ async def run_dates(
     async with ctx.uow() as uow:
         organization = await uow.organizations.get(caller.organization_id)
     return (shifts.business_date(ctx.clock.now(), organization.settings.timezone),)
+
+
+async def local_now(ctx: ServiceContext, caller: Caller) -> datetime:
+    """The current instant in the caller's organization's timezone (to name things after
+    the local date, as the nightly backup's archive)."""
+    async with ctx.uow() as uow:
+        organization = await uow.organizations.get(caller.organization_id)
+    return ctx.clock.now().astimezone(shifts.zone(organization.settings.timezone))
 
 
 async def scheduled_organizations(ctx: ServiceContext) -> list[UUID]:

@@ -3,7 +3,9 @@
 Decisions where PRODUCT.md is silent:
 
 * The SLA monitor writes a task only when its status changed since the last run, so an
-  unchanged task keeps its version (and a user's concurrent edit is not lost to it).
+  unchanged task keeps its version (and a user's concurrent edit is not lost to it). All
+  changes go in one write; a task edited by someone since it was read keeps the edit and
+  gets its status at the next run (``changed`` counts the tasks written).
 * Alerts are kept once per task and kind (AT_RISK, BREACHED): a task that goes back to
   ON_TIME and then AT_RISK again is not alerted twice. Alerts of unassigned tasks are
   grouped under ``employee_id=None`` (for the department's managers).
@@ -126,26 +128,24 @@ async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorR
     """The hourly job: store each open task's SLA status and raise new alerts once."""
     now = ctx.clock.now()
     counts: dict[SlaStatus, int] = defaultdict(int)
-    raised: list[Alert] = []
-    changed = 0
     async with ctx.uow() as uow:
         organization = await uow.organizations.get(organization_id)
         tasks = [t for t in await uow.tasks.list_open(organization_id) if t.sla_deadline]
         known = await uow.alerts.kinds_for_tasks(organization_id, [t.id for t in tasks])
+        changes: list[tuple[UUID, int, SlaStatus]] = []
+        candidates: list[Alert] = []
         for task in tasks:
             status = _status(task, organization, now)
             if status is None:
                 continue
             counts[status] += 1
             if status is not task.last_sla_status:
-                task.last_sla_status = status
-                await uow.tasks.update(task)
-                changed += 1
+                changes.append((task.id, task.version, status))
             kind = _ALERT_KINDS.get(status)
             if kind is not None and (task.id, kind) not in known:
-                alert = _alert(task, kind, status, now)
-                if await uow.alerts.add_if_new(alert):
-                    raised.append(alert)
+                candidates.append(_alert(task, kind, status, now))
+        changed = len(await uow.tasks.set_sla_statuses(organization_id, changes))
+        raised = await uow.alerts.add_many_if_new(candidates)
         await uow.commit()
     return SlaMonitorRun(
         checked_at=now,

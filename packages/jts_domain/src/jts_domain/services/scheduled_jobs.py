@@ -8,6 +8,8 @@ PRODUCT.md is silent:
 * Pause stops the schedule only: a paused job queues no slot, and the slots that fell
   while it was paused are not caught up on resume. A manual trigger still runs (it is
   an explicit request of someone allowed to run jobs). A paused job has no next run.
+* The scores' next run is the next 23:00 or the next end of a shift template's shift,
+  whichever comes first.
 * History is newest first (by start, then id) with opaque cursors; ``first`` is 1–100.
 * Statistics cover finished runs; the success rate is in percent with two decimals,
   durations in seconds with three.
@@ -29,10 +31,12 @@ from jts_domain.model import (
     JobExecution,
     Organization,
     Permission,
+    ShiftTemplate,
 )
 from jts_domain.ports import JobQueue
 from jts_domain.schedule import JOBS, JobName
 from jts_domain.services.context import Caller, ServiceContext
+from jts_domain.services.job_runs import next_shift_end
 
 MAX_PAGE_SIZE = 100
 
@@ -94,12 +98,25 @@ def job_name(value: str | JobName) -> JobName:
         raise invalid(f"unknown job {value!r}", job=str(value)) from None
 
 
+def _next_run(
+    job: JobName, organization: Organization, templates: list[ShiftTemplate], now: datetime
+) -> datetime:
+    """The job's next slot; for the scores, the next shift end when that comes first."""
+    tz = organization.settings.timezone
+    slot = schedule.next_slot(JOBS[job].schedule, tz, now)
+    if job is JobName.CALCULATE_DAILY_SCORES:
+        shift_end = next_shift_end(templates, tz, now)
+        if shift_end is not None:
+            slot = min(slot, shift_end)
+    return slot
+
+
 def _view(
     organization: Organization,
     job: JobName,
     control: JobControl | None,
     last: JobExecution | None,
-    now: datetime,
+    next_run: datetime,
 ) -> ScheduledJob:
     definition = JOBS[job]
     tz = organization.settings.timezone
@@ -109,7 +126,7 @@ def _view(
         schedule=definition.schedule.describe(),
         description=definition.description,
         timezone=tz,
-        next_run_at=None if paused else schedule.next_slot(definition.schedule, tz, now),
+        next_run_at=None if paused else next_run,
         paused=paused,
         paused_by=control.changed_by if control is not None and paused else None,
         paused_at=control.changed_at if control is not None and paused else None,
@@ -125,8 +142,18 @@ async def scheduled_jobs(ctx: ServiceContext, caller: Caller) -> list[ScheduledJ
         organization = await uow.organizations.get(org_id)
         controls = await uow.job_controls.list_all(org_id)
         last = await uow.job_executions.last_per_job(org_id)
+        templates = await uow.shift_templates.list_all(org_id)
     now = ctx.clock.now()
-    return [_view(organization, job, controls.get(job), last.get(job), now) for job in JOBS]
+    return [
+        _view(
+            organization,
+            job,
+            controls.get(job),
+            last.get(job),
+            _next_run(job, organization, templates, now),
+        )
+        for job in JOBS
+    ]
 
 
 def _cursor(execution: JobExecution) -> str:
@@ -226,8 +253,9 @@ async def _set_paused(
         )
         await uow.job_controls.save(control)
         last = (await uow.job_executions.last_per_job(org_id)).get(name)
+        templates = await uow.shift_templates.list_all(org_id)
         await uow.commit()
-    return _view(organization, name, control, last, now)
+    return _view(organization, name, control, last, _next_run(name, organization, templates, now))
 
 
 async def pause_job(ctx: ServiceContext, caller: Caller, job: str | JobName) -> ScheduledJob:

@@ -64,6 +64,28 @@ _UPSERT_SCORES = text(
 )
 
 
+# Any number of alerts in one statement; one per task and kind, whoever came first.
+_ADD_ALERTS = text(
+    """
+    INSERT INTO alerts
+        (id, organization_id, kind, task_id, employee_id, sla_status, message, created_at)
+    SELECT * FROM unnest(:ids, :organization_ids, :kinds, :task_ids, :employee_ids,
+                         :sla_statuses, :messages, :created_ats)
+    ON CONFLICT (task_id, kind) DO NOTHING
+    RETURNING id
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(Uuid())),
+    bindparam("organization_ids", type_=ARRAY(Uuid())),
+    bindparam("kinds", type_=ARRAY(Text())),
+    bindparam("task_ids", type_=ARRAY(Uuid())),
+    bindparam("employee_ids", type_=ARRAY(Uuid())),
+    bindparam("sla_statuses", type_=ARRAY(Text())),
+    bindparam("messages", type_=ARRAY(Text())),
+    bindparam("created_ats", type_=ARRAY(DateTime(timezone=True))),
+)
+
+
 def _any_of(name: str, ids: Sequence[UUID]) -> Any:
     """``= ANY(:ids)``: one array parameter however many ids there are."""
     return bindparam(name, list(ids), type_=ARRAY(Uuid())).any_()
@@ -198,6 +220,25 @@ class SqlAlerts:
             .returning(_alerts.c.id)
         )
         return (await self._db.execute(statement)).first() is not None
+
+    async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
+        if not alerts:
+            return []
+        rows = await self._db.execute(
+            _ADD_ALERTS,
+            {
+                "ids": [a.id for a in alerts],
+                "organization_ids": [a.organization_id for a in alerts],
+                "kinds": [a.kind.value for a in alerts],
+                "task_ids": [a.task_id for a in alerts],
+                "employee_ids": [a.employee_id for a in alerts],
+                "sla_statuses": [a.sla_status.value for a in alerts],
+                "messages": [a.message for a in alerts],
+                "created_ats": [a.created_at for a in alerts],
+            },
+        )
+        stored = {row.id for row in rows}
+        return [a for a in alerts if a.id in stored]
 
     async def recent(
         self,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, insert, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, bindparam, insert, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Integer, Text, Uuid
 
 from jts_domain.errors import not_found
 from jts_domain.model import (
@@ -28,6 +31,21 @@ from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskRow, TaskStatusHistoryRow
 
 _tasks = TaskRow.__table__
+
+# Every changed SLA status in one statement; a task changed since it was read is skipped.
+_SET_SLA_STATUSES = text(
+    """
+    UPDATE tasks SET last_sla_status = c.status, version = tasks.version + 1
+    FROM unnest(:ids, :versions, :statuses) AS c(id, version, status)
+    WHERE tasks.id = c.id AND tasks.version = c.version
+      AND tasks.organization_id = :organization_id
+    RETURNING tasks.id
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(Uuid())),
+    bindparam("versions", type_=ARRAY(Integer())),
+    bindparam("statuses", type_=ARRAY(Text())),
+)
 _history = TaskStatusHistoryRow.__table__
 _OPEN = sorted(s.value for s in OPEN_TASK_STATUSES)
 
@@ -129,6 +147,22 @@ class SqlTasks:
             values=values,
         )
         task.version += 1
+
+    async def set_sla_statuses(
+        self, organization_id: UUID, changes: Sequence[tuple[UUID, int, SlaStatus]]
+    ) -> set[UUID]:
+        if not changes:
+            return set()
+        rows = await self._db.execute(
+            _SET_SLA_STATUSES,
+            {
+                "organization_id": organization_id,
+                "ids": [task_id for task_id, _, _ in changes],
+                "versions": [version for _, version, _ in changes],
+                "statuses": [status.value for _, _, status in changes],
+            },
+        )
+        return {row.id for row in rows}
 
     async def add_history(self, change: StatusChange) -> None:
         values = {
