@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -115,6 +116,14 @@ class SqlTasks:
         if row is None:
             raise not_found("task", task_id)
         return task_from_row(row)
+
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        if not task_ids:
+            return []
+        statement = select(_tasks).where(
+            _tasks.c.organization_id == organization_id, _tasks.c.id.in_(set(task_ids))
+        )
+        return await self._tasks(statement.order_by(_tasks.c.id))
 
     async def update(self, task: Task) -> None:
         values = task_values(task)
