@@ -32,7 +32,7 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
-from jts_api.graphql import accounts, monitoring, planner, scores
+from jts_api.graphql import accounts, jobs, monitoring, planner, scores
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
@@ -41,6 +41,7 @@ FEATURES: tuple[ModuleType, ...] = (
     planner,
     scores,
     monitoring,
+    jobs,
 )
 
 PARSER_CACHE_SIZE = 1_000
