@@ -142,6 +142,7 @@ async def world(ctx: ServiceContext, insight_clock: ManualClock) -> InsightWorld
 async def other(
     ctx: ServiceContext, insight_clock: ManualClock, world: InsightWorld
 ) -> InsightWorld:
-    """Another organization, on the same day as ``world`` (its ids must never reach)."""
+    """Another organization, on the same day as ``world``: none of its ids may be reached
+    from ``world``."""
     codec = TokenCodec(TEST_SECRET_KEY, insight_clock, timedelta(hours=12))
     return await build_insight_world(ctx, codec)
