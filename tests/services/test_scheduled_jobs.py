@@ -19,6 +19,7 @@ from jts_domain.memory import RecordingJobQueue
 from jts_domain.model import JobTrigger
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
+from jts_domain.services.audit import audit_log
 from jts_domain.services.job_runs import (
     cleanup_job_history,
     due_runs,
@@ -341,3 +342,58 @@ async def test_cleanup_drops_runs_older_than_90_days(
     assert await cleanup_job_history(ctx, Caller.system(world.org.id)) == 0
     alice = world.caller(world.alice)
     assert await _code(cleanup_job_history(ctx, alice)) is ErrorCode.FORBIDDEN
+
+
+class _BrokenQueue:
+    """A queue whose broker is down: every enqueue fails."""
+
+    async def enqueue(self, job: JobName, organization_id: object, requested_by: object) -> object:
+        msg = "the queue is unreachable"
+        raise ConnectionError(msg)
+
+
+async def test_pauses_resumes_and_triggers_are_audited_with_their_actor(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    admin, queue = world.caller(world.admin), RecordingJobQueue()
+    await pause_job(ctx, admin, "sla_monitor")
+    clock.advance(minutes=1)
+    await resume_job(ctx, admin, "sla_monitor")
+    clock.advance(minutes=1)
+    triggered = await trigger_job(ctx, admin, "nightly_backup", queue)
+
+    page = await audit_log(ctx, admin)
+
+    assert [(e.action, e.entity_type, e.entity_id, e.summary) for e in page.items] == [
+        (
+            "scheduled_job.trigger",
+            "job_execution",
+            triggered.execution_id,
+            "nightly_backup triggered manually",
+        ),
+        ("scheduled_job.resume", "scheduled_job", None, "sla_monitor resumed"),
+        ("scheduled_job.pause", "scheduled_job", None, "sla_monitor paused"),
+    ]
+    assert {e.actor.id for e in page.items} == {world.admin.id}
+    assert [e.at for e in page.items] == [
+        START + timedelta(minutes=2),
+        START + timedelta(minutes=1),
+        START,
+    ]
+
+
+async def test_a_refused_or_failed_trigger_or_pause_leaves_no_entry(
+    ctx: ServiceContext, world: World
+) -> None:
+    admin, manager = world.caller(world.admin), world.caller(world.manager)
+    queue = RecordingJobQueue()
+
+    assert await _code(trigger_job(ctx, manager, "sla_monitor", queue)) is ErrorCode.FORBIDDEN
+    assert await _code(pause_job(ctx, manager, "sla_monitor")) is ErrorCode.FORBIDDEN
+    assert await _code(trigger_job(ctx, admin, "make_coffee", queue)) is ErrorCode.VALIDATION_ERROR
+    assert await _code(resume_job(ctx, admin, "make_coffee")) is ErrorCode.VALIDATION_ERROR
+    with pytest.raises(ConnectionError):
+        await trigger_job(ctx, admin, "sla_monitor", _BrokenQueue())  # type: ignore[arg-type]
+
+    assert (await audit_log(ctx, admin)).items == ()
+    assert queue.queued == []

@@ -341,3 +341,10 @@ def test_trend_is_the_second_half_minus_the_first() -> None:
     assert trend([Decimal(10), Decimal(99), Decimal(20)]) == Decimal("10.00")  # middle skipped
     assert trend([None, Decimal(50)]) is None
     assert trend([]) is None
+
+
+def test_a_half_cent_average_rounds_up_as_scores_do() -> None:
+    """Averages and trends are in score points, rounded like the scores: 25.185 → 25.19
+    (not to the even 25.18)."""
+    assert trend([Decimal(0), Decimal("25.185")]) == Decimal("25.19")
+    assert trend([Decimal("25.185"), Decimal(0)]) == Decimal("-25.19")

@@ -32,7 +32,7 @@ from jts_api.runtime import ApiRuntime
 from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
 from jts_domain.clock import SystemClock
-from jts_domain.ports import Clock
+from jts_domain.ports import Clock, JobQueue
 from jts_domain.services import ServiceContext
 from jts_store.embedded import database_url
 from jts_store.engine import create_engine
@@ -80,11 +80,13 @@ def create_app(
     *,
     engine: AsyncEngine | None = None,
     clock: Clock | None = None,
-    job_queue: object | None = None,
+    job_queue: JobQueue | None = None,
 ) -> Litestar:
     """The API app. Without ``engine`` it makes one from the settings (the embedded
     server when no database URL is set); ``clock`` defaults to the system clock; the
-    engine is disposed when the app shuts down."""
+    engine is disposed when the app shuts down. ``job_queue`` is where ``triggerJob``
+    queues runs (the worker's, given by the composition root); without one, a permitted
+    trigger is answered as a server fault."""
     settings = settings or ApiSettings()
     configure_logging(settings.log_level)
     clock = clock or SystemClock()

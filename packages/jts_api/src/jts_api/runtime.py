@@ -15,6 +15,7 @@ from jts_api.auth.tokens import TokenCodec
 from jts_api.ops.metrics import Metrics
 from jts_api.rate_limit import RateLimiter
 from jts_api.settings import ApiSettings
+from jts_domain.ports import JobQueue
 from jts_domain.services import ServiceContext
 
 
@@ -30,4 +31,4 @@ class ApiRuntime:
     rate_limiter: RateLimiter
     metrics: Metrics
     #: Where ``triggerJob`` enqueues a job run; None when this API has no queue.
-    job_queue: object | None = None
+    job_queue: JobQueue | None = None

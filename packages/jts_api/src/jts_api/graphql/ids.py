@@ -30,3 +30,12 @@ def to_id(value: UUID) -> strawberry.ID:
 def to_optional_id(value: UUID | None) -> strawberry.ID | None:
     """An optional UUID as a GraphQL ``ID``."""
     return None if value is None else to_id(value)
+
+
+def employee_or_self(value: strawberry.ID | str | None, caller_employee_id: UUID | None) -> UUID:
+    """The employee an optional ``employeeId`` argument names; the caller when omitted."""
+    if value is not None:
+        return parse_id(value, "employeeId")
+    if caller_employee_id is None:
+        raise invalid("employeeId is required", field="employeeId")
+    return caller_employee_id

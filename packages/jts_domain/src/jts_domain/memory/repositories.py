@@ -12,6 +12,7 @@ from jts_domain.memory.tables import (
     Tables,
     check_version,
     detached,
+    get_many_owned,
     get_owned,
     insert_new,
     of_org,
@@ -70,6 +71,9 @@ class MemoryEmployees:
 
     async def get(self, organization_id: UUID, employee_id: UUID) -> Employee:
         return get_owned(self._t.employees, organization_id, employee_id, "employee")
+
+    async def get_many(self, organization_id: UUID, employee_ids: Sequence[UUID]) -> list[Employee]:
+        return get_many_owned(self._t.employees, organization_id, employee_ids)
 
     async def find_by_email(self, email: str) -> Employee | None:
         wanted = email.lower()
@@ -276,6 +280,9 @@ class MemoryTasks:
 
     async def get(self, organization_id: UUID, task_id: UUID) -> Task:
         return get_owned(self._t.tasks, organization_id, task_id, "task")
+
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        return get_many_owned(self._t.tasks, organization_id, task_ids)
 
     async def update(self, task: Task) -> None:
         check_version(self._t.tasks.get(task.id), task, "task")

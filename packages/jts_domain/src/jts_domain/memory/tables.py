@@ -8,7 +8,7 @@ restoring the dictionaries it saw at the start.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -54,6 +54,14 @@ def get_owned(table: dict[UUID, OwnedT], organization_id: UUID, key: UUID, entit
     if record is None or record.organization_id != organization_id:
         raise not_found(entity, key)
     return detached(record)
+
+
+def get_many_owned(
+    table: dict[UUID, OwnedT], organization_id: UUID, keys: Iterable[UUID]
+) -> list[OwnedT]:
+    found = (table.get(key) for key in set(keys))
+    rows = [r for r in found if r is not None and r.organization_id == organization_id]
+    return [detached(r) for r in sorted(rows, key=lambda r: r.id)]
 
 
 def of_org(table: dict[UUID, OwnedT], organization_id: UUID) -> list[OwnedT]:

@@ -13,6 +13,10 @@ PRODUCT.md is silent:
 * History is newest first (by start, then id) with opaque cursors; ``first`` is 1–100.
 * Statistics cover finished runs; the success rate is in percent with two decimals,
   durations in seconds with three.
+* Pauses, resumes and triggers are audited (``scheduled_job.pause``, ``.resume``,
+  ``.trigger``; the entity is the job's run for a trigger, none for the switches). A
+  trigger is queued inside its unit of work and its entry committed after, so a queue
+  that refuses leaves no entry.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from jts_domain.model import (
 )
 from jts_domain.ports import JobQueue
 from jts_domain.schedule import JOBS, JobName
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.job_runs import next_shift_end
 
@@ -252,6 +257,16 @@ async def _set_paused(
             changed_at=now,
         )
         await uow.job_controls.save(control)
+        await record_change(
+            uow,
+            org_id,
+            caller.actor,
+            now,
+            action=f"scheduled_job.{'pause' if paused else 'resume'}",
+            entity_type="scheduled_job",
+            entity_id=None,
+            summary=f"{name.value} {'paused' if paused else 'resumed'}",
+        )
         last = (await uow.job_executions.last_per_job(org_id)).get(name)
         templates = await uow.shift_templates.list_all(org_id)
         await uow.commit()
@@ -274,13 +289,25 @@ async def trigger_job(
     """Queue a run of the job now for the caller's organization (even when paused)."""
     caller.require(Permission.SCHEDULED_JOB_EXECUTE)
     name = job_name(job)
+    org_id, now = caller.organization_id, ctx.clock.now()
     async with ctx.uow() as uow:
-        await uow.organizations.get(caller.organization_id)
-    execution_id = await queue.enqueue(name, caller.organization_id, caller.employee_id)
+        await uow.organizations.get(org_id)
+        execution_id = await queue.enqueue(name, org_id, caller.employee_id)
+        await record_change(
+            uow,
+            org_id,
+            caller.actor,
+            now,
+            action="scheduled_job.trigger",
+            entity_type="job_execution",
+            entity_id=execution_id,
+            summary=f"{name.value} triggered manually",
+        )
+        await uow.commit()
     return TriggeredRun(
         execution_id=execution_id,
         job=name,
-        organization_id=caller.organization_id,
+        organization_id=org_id,
         requested_by=caller.employee_id,
-        requested_at=ctx.clock.now(),
+        requested_at=now,
     )

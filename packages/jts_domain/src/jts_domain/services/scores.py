@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from jts_domain import scoring
@@ -173,7 +173,8 @@ async def get_daily_score(
 def _mean(values: Sequence[Decimal]) -> Decimal | None:
     if not values:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(_CENT)
+    # Half a cent rounds up, as the scores themselves do (scoring.round_half_up).
+    return (sum(values, Decimal(0)) / len(values)).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def trend(daily_averages: Sequence[Decimal | None]) -> Decimal | None:
@@ -189,7 +190,7 @@ def trend(daily_averages: Sequence[Decimal | None]) -> Decimal | None:
     second = _mean([a for a in daily_averages[len(daily_averages) - half :] if a is not None])
     if half == 0 or first is None or second is None:
         return None
-    return (second - first).quantize(_CENT)
+    return (second - first).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def check_range(date_from: date, date_to: date) -> None:

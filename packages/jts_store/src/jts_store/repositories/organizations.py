@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -146,6 +147,16 @@ class SqlEmployees:
         if row is None:
             raise not_found("employee", employee_id)
         return _employee(row)
+
+    async def get_many(self, organization_id: UUID, employee_ids: Sequence[UUID]) -> list[Employee]:
+        if not employee_ids:
+            return []
+        statement = select(*_EMPLOYEE_COLUMNS).where(
+            _employees.c.organization_id == organization_id,
+            _employees.c.id.in_(set(employee_ids)),
+        )
+        rows = await self._db.execute(statement.order_by(_employees.c.id))
+        return [_employee(row) for row in rows]
 
     async def find_by_email(self, email: str) -> Employee | None:
         statement = select(*_EMPLOYEE_COLUMNS).where(

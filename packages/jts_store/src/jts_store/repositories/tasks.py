@@ -134,6 +134,14 @@ class SqlTasks:
             raise not_found("task", task_id)
         return task_from_row(row)
 
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        if not task_ids:
+            return []
+        statement = select(_tasks).where(
+            _tasks.c.organization_id == organization_id, _tasks.c.id.in_(set(task_ids))
+        )
+        return await self._tasks(statement.order_by(_tasks.c.id))
+
     async def update(self, task: Task) -> None:
         values = task_values(task)
         for key in ("id", "organization_id", "version"):

@@ -1,0 +1,72 @@
+"""Watching the work: ``workload``, ``slaCompliance``, ``alerts`` and ``auditLog``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from jts_api.context import Info
+from jts_api.graphql.ids import employee_or_self, parse_optional_id
+from jts_api.graphql.types.connections import decode_cursor
+from jts_api.graphql.types.monitoring import AlertConnection, AuditEntryConnection
+from jts_api.graphql.types.scores import SlaComplianceType, WorkloadType
+from jts_domain.services import audit, listings, monitoring
+
+DEFAULT_PAGE_SIZE = 50
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="An employee's pending, urgent and overdue open tasks and their levels"
+        " (the caller's by default)."
+    )
+    async def workload(self, info: Info, employee_id: strawberry.ID | None = None) -> WorkloadType:
+        ctx = info.context
+        caller = ctx.require_caller()
+        who = employee_or_self(employee_id, caller.employee_id)
+        assessment = await monitoring.workload(ctx.services, caller, employee_id=who)
+        return WorkloadType.of(who, assessment)
+
+    @strawberry.field(
+        description="SLA tasks met ÷ counted per day and over the range (from the daily"
+        " scores), for a department or, for admins, the whole organization."
+    )
+    async def sla_compliance(
+        self,
+        info: Info,
+        date_from: Annotated[date, strawberry.argument(name="from")],
+        date_to: Annotated[date, strawberry.argument(name="to")],
+        department_id: strawberry.ID | None = None,
+    ) -> SlaComplianceType:
+        ctx = info.context
+        result = await monitoring.sla_compliance(
+            ctx.services,
+            ctx.require_caller(),
+            date_from=date_from,
+            date_to=date_to,
+            department_id=parse_optional_id(department_id, "departmentId"),
+        )
+        return SlaComplianceType.of(result)
+
+    @strawberry.field(description="SLA alerts within the caller's reach, newest first.")
+    async def alerts(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> AlertConnection:
+        ctx = info.context
+        page = await listings.list_alerts(
+            ctx.services, ctx.require_caller(), first=first, after=decode_cursor(after)
+        )
+        return AlertConnection.of(page)
+
+    @strawberry.field(description="Every change made through JTS, newest first (admins).")
+    async def audit_log(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> AuditEntryConnection:
+        ctx = info.context
+        page = await audit.audit_log(
+            ctx.services, ctx.require_caller(), first=first, after=decode_cursor(after)
+        )
+        return AuditEntryConnection.of(page)
