@@ -32,11 +32,15 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
-from jts_api.graphql import accounts
+from jts_api.graphql import accounts, attendance, organization
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
-FEATURES: tuple[ModuleType, ...] = (accounts,)
+FEATURES: tuple[ModuleType, ...] = (
+    accounts,
+    organization,
+    attendance,
+)
 
 PARSER_CACHE_SIZE = 1_000
 VALIDATION_CACHE_SIZE = 1_000
