@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from argon2 import PasswordHasher
 from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -98,13 +97,7 @@ def create_app(
         # Live events (subscriptions) get a publisher here when they arrive.
         services=ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock),
         engine=engine,
-        passwords=Argon2PasswordHasher(
-            PasswordHasher(
-                time_cost=settings.argon2_time_cost,
-                memory_cost=settings.argon2_memory_kib,
-                parallelism=settings.argon2_parallelism,
-            )
-        ),
+        passwords=Argon2PasswordHasher.from_settings(settings),
         tokens=TokenCodec(
             settings.signing_key(), clock, timedelta(minutes=settings.token_expiry_minutes)
         ),
