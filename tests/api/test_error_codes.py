@@ -203,3 +203,15 @@ def test_mutations_beyond_the_rate_are_refused_and_change_nothing(
         clock.advance(seconds=30)
         gql(CREATE_EMPLOYEE, _employee_input(emails[3]), admin.token).ok()
         assert rows("employees", admin.organization_id) == 5
+
+
+def test_variables_that_do_not_coerce_are_validation_errors(gql: Gql, world: ApiWorld) -> None:
+    bad_date = gql(ATTENDANCE, {"date": "2026-02-30"}, world.employee.token)
+    bad_time = gql(
+        CREATE_SHIFT,
+        {"input": {"name": "Odd", "startTime": "nine", "endTime": "17:00"}},
+        world.admin.token,
+    )
+    for result in (bad_date, bad_time):
+        assert set(result.codes) == {"VALIDATION_ERROR"}, result.errors
+        assert result.errors[0]["message"].startswith("Variable '$")

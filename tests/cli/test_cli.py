@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -193,8 +194,15 @@ def test_dev_serves_demo_logins_and_stops_gracefully(tmp_path: Path, data_dir: P
         signed_in = first.gql(LOGIN, {"email": employee.group(1), "password": password.group(1)})
         token = signed_in["login"]["token"]
         assert signed_in["login"]["user"]["role"] == "EMPLOYEE"
+        request_id = httpx.get(f"{first.url}/health").headers["x-request-id"]
         assert first.terminate() == 0
         assert "closing database connections" in first.output
+        logged = [json.loads(line) for line in first.output.splitlines() if line.startswith("{")]
+        health = [e for e in logged if e.get("request_id") == request_id]
+        assert [(e["event"], e.get("path"), e.get("status")) for e in health] == [
+            ("request", "/health", 200)
+        ]
+        assert any(e.get("logger") == "uvicorn.error" for e in logged)  # JSON too
     finally:
         first.kill()
     assert (data_dir / "secret_key").stat().st_mode & 0o077 == 0

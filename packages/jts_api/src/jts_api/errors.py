@@ -70,11 +70,15 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         return _with(error, original.message, domain_error_extensions(original))
     if error.extensions and ("code" in error.extensions or "requestId" in error.extensions):
         return error  # already shaped
-    if error.path is None:
+    if error.path is None and (
+        original is None or isinstance(original, GraphQLError) or error.nodes
+    ):
+        # about the document itself: syntax and validation errors have no original
+        # error; a variable that fails to coerce points at its definition (nodes)
         return _with(error, error.message, {"code": ErrorCode.VALIDATION_ERROR.value})
     logger.error(
         "unexpected error",
-        path=list(error.path),
+        path=None if error.path is None else list(error.path),
         error=repr(original or error),
         exc_info=original or error,
     )

@@ -12,6 +12,8 @@ from typing import Any
 import uvicorn
 from litestar import Litestar
 
+from jts_api.ops.logging import configure_process_logging
+
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     del signum, frame
@@ -21,6 +23,7 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 def api_server(app: Litestar, host: str, port: int) -> uvicorn.Server:
     """A uvicorn server for the app: HTTP and websockets, lifespan on, no access log of
     its own (the app logs each request as JSON with its request id)."""
+    configure_process_logging()
     config = uvicorn.Config(
         app,
         host=host,
@@ -28,7 +31,7 @@ def api_server(app: Litestar, host: str, port: int) -> uvicorn.Server:
         lifespan="on",
         ws="websockets-sansio",
         access_log=False,
-        log_level="info",
+        log_config=None,  # its records go to the JSON handler of configure_process_logging
         timeout_graceful_shutdown=10,
     )
     return uvicorn.Server(config)
