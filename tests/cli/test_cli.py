@@ -64,6 +64,13 @@ def test_help_explains_every_command() -> None:
         assert len(own.stdout.splitlines()) > 4
 
 
+def test_production_without_a_secret_key_refuses_to_serve() -> None:
+    result = _jts("serve", JTS_ENV="production", JTS_DATABASE_URL="postgresql://nowhere/jts")
+    assert result.returncode == 1
+    assert "JTS_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.fixture
 def fresh_database(server_url: str) -> Iterator[str]:
     """An empty database (no schema) on the run's server."""

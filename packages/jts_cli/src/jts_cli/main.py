@@ -23,12 +23,19 @@ DATA_DIR_HELP = (
 
 
 def _settings(data_dir: Path | None, **overrides: object) -> ApiSettings:
+    """The settings from the environment, with the command line's values on top."""
+    from pydantic import ValidationError
+
     from jts_api.settings import ApiSettings
 
     values: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return ApiSettings(**values)  # type: ignore[arg-type]
+    try:
+        return ApiSettings(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]) for e in error.errors())
+        raise click.ClickException(f"invalid settings: {problems}") from None
 
 
 def _database_url(settings: ApiSettings) -> str:
