@@ -52,7 +52,7 @@ def _graphql_controller(settings: ApiSettings) -> type:
         allowed_origins=settings.allowed_origins,
     )
 
-    class GraphQLController(base):  # type: ignore[misc,valid-type]
+    class GraphQLController(base):  # type: ignore[misc]
         """Websockets authenticate with ``{"authorization": "Bearer <token>"}`` in
         ``connection_init``; a missing or bad token closes the socket (4403)."""
 

@@ -1,11 +1,16 @@
-"""The domain's enums as GraphQL enums (the same names and values)."""
+"""The domain's enums as GraphQL enums (the same names and values).
+
+The domain classes themselves are registered with Strawberry, so resolvers and types
+use the very enums the use cases take and return.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-from jts_domain import model
+from jts_domain.model import AttendanceStatus, JobCategory, Role
 
-Role = strawberry.enum(model.Role, name="Role")
-JobCategory = strawberry.enum(model.JobCategory, name="JobCategory")
-AttendanceStatus = strawberry.enum(model.AttendanceStatus, name="AttendanceStatus")
+for _enum in (Role, JobCategory, AttendanceStatus):
+    strawberry.enum(_enum)
+
+__all__ = ["AttendanceStatus", "JobCategory", "Role"]
