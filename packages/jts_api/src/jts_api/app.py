@@ -11,6 +11,7 @@ from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.exceptions import LitestarDeprecationWarning
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -21,7 +22,7 @@ from strawberry.types.unset import UnsetType
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
 from jts_api.context import GraphQLContext, context_getter
-from jts_api.errors import count_errors, shape_result
+from jts_api.errors import count_errors, shape_result, unexpected_exception_response
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
@@ -131,5 +132,6 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         else None,
         request_max_body_size=MAX_REQUEST_BYTES,
         on_shutdown=[dispose_engine],
+        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_exception_response},
         openapi_config=None,
     )
