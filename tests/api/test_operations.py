@@ -95,10 +95,11 @@ def test_documents_that_do_not_validate_are_validation_errors(gql: Gql) -> None:
     assert variables.codes == ["VALIDATION_ERROR"]
 
 
-def test_deep_and_alias_heavy_documents_are_refused(gql: Gql) -> None:
+def test_deep_alias_heavy_and_long_documents_are_refused(gql: Gql) -> None:
     deep = "{ " + "__schema { types { fields { type { " * 4 + "name" + " } } } }" * 4 + " }"
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(100)) + " }"
-    for document in (deep, aliases):
+    long = "{ " + "__typename " * 6_000 + "}"
+    for document in (deep, aliases, long):
         result = gql(document)
         assert result.data is None
         assert set(result.codes) == {"VALIDATION_ERROR"}, result.errors
