@@ -12,7 +12,12 @@ Fixtures and helpers for every API test:
   ``account.employee_id``, ``account.email``, ``account.password``);
 * ``register(gql)`` / ``login(gql, email, password)`` — the same, by hand;
 * ``serve_app(app)`` — a context manager serving any other app (another configuration)
-  on its own port, for tests that need a second instance.
+  on its own port, for tests that need a second instance;
+* ``world`` — an organization with a store, a department, a shift that started five
+  minutes ago (server clock), and a manager and an employee rostered on it today
+  (``tests/api/world.py`` holds the operations and coordinates INSIDE/OUTSIDE);
+* ``rows(table, organization_id)`` — counts an organization's rows in the database, to
+  check that a refused request changed nothing.
 
 Every test registers its own organization, so tests share the database and the server
 without seeing each other's data.
@@ -20,15 +25,18 @@ without seeing each other's data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from jts_api.app import create_app
 from jts_api.settings import ApiSettings
 from jts_domain.clock import ManualClock
+from tests.api.database import count_rows
 from tests.api.harness import Account, ApiServer, Gql, make_gql, register, serve_app
+from tests.api.world import ApiWorld, build_world
 
 #: Monday 2 March 2026, 09:00 in Asia/Kolkata: where the server's clock starts.
 API_START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
@@ -38,7 +46,7 @@ TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
 
 def api_settings(database_url: str, **overrides: object) -> ApiSettings:
     """Settings for a test app on the run's database (generous limits unless overridden)."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "database_url": database_url,
         "secret_key": TEST_SECRET_KEY,
         "env": "development",
@@ -75,3 +83,19 @@ def gql(api: ApiServer) -> Iterator[Gql]:
 def account(gql: Gql) -> Account:
     """A new organization's admin, signed in."""
     return register(gql)
+
+
+@pytest.fixture
+def world(gql: Gql, api: ApiServer) -> ApiWorld:
+    """An organization with people rostered on a shift covering the server's now."""
+    return build_world(gql, api)
+
+
+@pytest.fixture
+def rows(database_url: str) -> Callable[[str, str], int]:
+    """``rows(table, organization_id)``: how many rows the organization has there."""
+
+    def count(table: str, organization_id: str) -> int:
+        return count_rows(database_url, table, organization_id)
+
+    return count

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import httpx
 import pydantic
 import pytest
 
 from jts_api.app import create_app
-from tests.api.conftest import api_settings
+from jts_api.auth.tokens import TokenCodec
+from jts_api.errors import INTERNAL_MESSAGE
+from jts_domain.clock import SystemClock
+from jts_domain.ids import new_id
+from jts_domain.model import Employee, Role
+from tests.api.conftest import API_START, TEST_SECRET_KEY, api_settings
 from tests.api.harness import LOGIN, ApiServer, Gql, make_gql, serve_app
 
 #: A server that refuses connections: nothing listens on port 1.
@@ -22,6 +28,7 @@ def test_health_checks_the_database(api: ApiServer) -> None:
     response = httpx.get(f"{api.url}/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+    assert httpx.get(f"{api.url}/no-such-page").status_code == 404
 
 
 def test_every_response_carries_a_request_id(gql: Gql) -> None:
@@ -88,10 +95,11 @@ def test_documents_that_do_not_validate_are_validation_errors(gql: Gql) -> None:
     assert variables.codes == ["VALIDATION_ERROR"]
 
 
-def test_deep_and_alias_heavy_documents_are_refused(gql: Gql) -> None:
+def test_deep_alias_heavy_and_long_documents_are_refused(gql: Gql) -> None:
     deep = "{ " + "__schema { types { fields { type { " * 4 + "name" + " } } } }" * 4 + " }"
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(100)) + " }"
-    for document in (deep, aliases):
+    long = "{ " + "__typename " * 6_000 + "}"
+    for document in (deep, aliases, long):
         result = gql(document)
         assert result.data is None
         assert set(result.codes) == {"VALIDATION_ERROR"}, result.errors
@@ -132,3 +140,28 @@ def test_production_turns_introspection_and_graphiql_off(database_url: str) -> N
 def test_production_refuses_to_start_without_a_real_secret(database_url: str) -> None:
     with pytest.raises(pydantic.ValidationError, match="JTS_SECRET_KEY"):
         api_settings(database_url, env="production", secret_key="short")
+
+
+def test_a_fault_before_graphql_runs_is_a_generic_500(database_url: str) -> None:
+    del database_url  # this app's database is one nobody can reach
+    app = create_app(api_settings(UNREACHABLE_DATABASE))
+    somebody = Employee(
+        id=new_id(),
+        organization_id=new_id(),
+        email="somebody@example.test",
+        name="Somebody",
+        role=Role.ADMIN,
+        created_at=API_START,
+    )
+    # a genuine token (this app cannot register anybody: its database is unreachable)
+    token = TokenCodec(TEST_SECRET_KEY, SystemClock(), timedelta(hours=1)).issue(somebody)
+    with serve_app(app) as server, make_gql(server) as gql:
+        result = gql("{ me { id } }", token=token)
+    assert result.status_code == 500
+    request_id = result.headers["x-request-id"]
+    assert result.errors == [
+        {
+            "message": INTERNAL_MESSAGE.format(request_id=request_id),
+            "extensions": {"requestId": request_id},
+        }
+    ]

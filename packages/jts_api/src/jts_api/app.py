@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from argon2 import PasswordHasher
 from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.exceptions import LitestarDeprecationWarning
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -22,7 +22,7 @@ from strawberry.types.unset import UnsetType
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
 from jts_api.context import GraphQLContext, context_getter
-from jts_api.errors import count_errors, shape_result
+from jts_api.errors import count_errors, shape_result, unexpected_exception_response
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
@@ -53,7 +53,7 @@ def _graphql_controller(settings: ApiSettings) -> type:
         allowed_origins=settings.allowed_origins,
     )
 
-    class GraphQLController(base):  # type: ignore[misc,valid-type]
+    class GraphQLController(base):  # type: ignore[misc]
         """Websockets authenticate with ``{"authorization": "Bearer <token>"}`` in
         ``connection_init``; a missing or bad token closes the socket (4403)."""
 
@@ -100,13 +100,7 @@ def create_app(
         # Live events (subscriptions) get a publisher here when they arrive.
         services=ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock),
         engine=engine,
-        passwords=Argon2PasswordHasher(
-            PasswordHasher(
-                time_cost=settings.argon2_time_cost,
-                memory_cost=settings.argon2_memory_kib,
-                parallelism=settings.argon2_parallelism,
-            )
-        ),
+        passwords=Argon2PasswordHasher.from_settings(settings),
         tokens=TokenCodec(
             settings.signing_key(), clock, timedelta(minutes=settings.token_expiry_minutes)
         ),
@@ -140,6 +134,7 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         else None,
         request_max_body_size=MAX_REQUEST_BYTES,
         on_shutdown=[dispose_engine],
+        exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_exception_response},
         openapi_config=None,
         # Logs go through structlog (jts_api.ops.logging); Litestar's default config would
         # put a handler on the root logger at INFO for every library in the process.

@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 
 import strawberry
 from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.types import Scope
 from strawberry.litestar.controller import BaseContext
 
@@ -100,6 +101,6 @@ async def context_getter(scope: Scope, state: State) -> GraphQLContext:
         request_id=current_request_id(),
         client_address=client[0] if client else None,
     )
-    if scope["type"] == "http":
+    if scope["type"] == ScopeType.HTTP:
         await context.authenticate(_header(scope, b"authorization"))
     return context

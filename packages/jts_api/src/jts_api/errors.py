@@ -8,8 +8,9 @@
   does not coerce to its type — answers VALIDATION_ERROR with GraphQL's own message.
 * An error that already carries a code (the authentication gate, the rate limiter) is
   left as it is.
-* Anything else is a fault of ours: it is logged with its stack trace and the request
-  id, and answered with a generic message naming the request id, in
+* Anything else is a fault of ours — in a resolver, or before GraphQL runs (then the
+  HTTP status is 500) — it is logged with its stack trace and the request id, and
+  answered with a generic message naming the request id, in
   ``extensions.requestId``, and *no* code — PRODUCT.md's set has no code for a fault, so
   a client tells "something went wrong on the server" from an expected error by the
   missing code. No stack trace or exception text ever reaches the client.
@@ -22,6 +23,8 @@ from typing import Any
 
 import structlog
 from graphql import GraphQLError
+from litestar import Request, Response
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from strawberry.extensions import SchemaExtension
 
 from jts_api.ops.metrics import Metrics
@@ -70,11 +73,15 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         return _with(error, original.message, domain_error_extensions(original))
     if error.extensions and ("code" in error.extensions or "requestId" in error.extensions):
         return error  # already shaped
-    if error.path is None:
+    if error.path is None and (
+        original is None or isinstance(original, GraphQLError) or error.nodes
+    ):
+        # about the document itself: syntax and validation errors have no original
+        # error; a variable that fails to coerce points at its definition (nodes)
         return _with(error, error.message, {"code": ErrorCode.VALIDATION_ERROR.value})
     logger.error(
         "unexpected error",
-        path=list(error.path),
+        path=None if error.path is None else list(error.path),
         error=repr(original or error),
         exc_info=original or error,
     )
@@ -115,3 +122,16 @@ class ErrorShaping(SchemaExtension):
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None) or current_request_id()
         shape_result(self.execution_context.result, str(request_id))
+
+
+def unexpected_exception_response(
+    request: Request[Any, Any, Any], error: Exception
+) -> Response[Any]:
+    """Litestar's handler of a fault outside GraphQL execution (for instance the caller's
+    account could not be read while the context was made): logged, and answered 500 with
+    the same generic error and request id, in GraphQL's shape."""
+    request_id = current_request_id()
+    logger.error("unexpected error", path=request.url.path, error=repr(error), exc_info=error)
+    message = INTERNAL_MESSAGE.format(request_id=request_id)
+    body = {"data": None, "errors": [{"message": message, "extensions": {"requestId": request_id}}]}
+    return Response(body, status_code=HTTP_500_INTERNAL_SERVER_ERROR)

@@ -32,12 +32,14 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
-from jts_api.graphql import accounts, jobs, monitoring, planner, scores
+from jts_api.graphql import accounts, attendance, jobs, monitoring, organization, planner, scores
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
     accounts,
+    organization,
+    attendance,
     planner,
     scores,
     monitoring,

@@ -1,15 +1,159 @@
-"""The ``jts`` command line."""
+"""The ``jts`` command line: the composition root of JTS."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
+from jts_cli.demo import DEMO_PASSWORD, DemoLogin, database_is_empty, demo_logins, seed_demo
+from jts_cli.dev import dev_secret_key
+from jts_cli.migrations import upgrade_to_head
+from jts_cli.serving import api_server, run_until_stopped
 from jts_cli.worker_command import worker
+
+if TYPE_CHECKING:
+    from jts_api.settings import ApiSettings
+
+DATA_DIR_HELP = (
+    "Where the embedded PostgreSQL keeps its data when JTS_DATABASE_URL is unset "
+    "(default: JTS_DATA_DIR, else .jts/)."
+)
+
+
+def _settings(data_dir: Path | None, **overrides: object) -> ApiSettings:
+    """The settings from the environment, with the command line's values on top."""
+    from pydantic import ValidationError
+
+    from jts_api.settings import ApiSettings
+
+    values: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    try:
+        return ApiSettings(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]) for e in error.errors())
+        raise click.ClickException(f"invalid settings: {problems}") from None
+
+
+def _database_url(settings: ApiSettings) -> str:
+    from jts_store.embedded import database_url
+
+    return database_url(settings.database_url, settings.data_dir)
+
+
+def _print_logins(logins: list[DemoLogin]) -> None:
+    if not logins:
+        return
+    click.echo(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for login in logins:
+        click.echo(f"  {login.role.value:<9} {login.email:<34} {login.name}")
+
+
+async def _seed(settings: ApiSettings, url: str) -> tuple[bool, list[DemoLogin]]:
+    """Seed when empty; (whether it seeded, the demo logins that exist)."""
+    from jts_api.auth.passwords import Argon2PasswordHasher
+    from jts_domain.clock import SystemClock
+    from jts_domain.services import ServiceContext
+    from jts_store.engine import create_engine
+    from jts_store.unit_of_work import SqlUnitOfWorkFactory
+
+    engine = create_engine(url, pool_size=2)
+    try:
+        ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=SystemClock())
+        if await database_is_empty(ctx):
+            return True, await seed_demo(ctx, Argon2PasswordHasher.from_settings(settings))
+        return False, await demo_logins(ctx)
+    finally:
+        await engine.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
-    """JTS, the Jobs Tracking System for shift-based teams."""
+    """JTS, the Jobs Tracking System for shift-based teams.
+
+    Settings come from JTS_ environment variables (JTS_DATABASE_URL, JTS_SECRET_KEY,
+    JTS_ENV, ...); see the README.
+    """
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def migrate(data_dir: Path | None) -> None:
+    """Bring the database to the newest schema (alembic upgrade head).
+
+    Safe to run again: an up-to-date database is left as it is.
+    """
+    upgrade_to_head(_database_url(_settings(data_dir)))
+    click.echo("Database schema is up to date.")
+
+
+@cli.command("seed-demo")
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def seed_demo_command(data_dir: Path | None) -> None:
+    """Add a demo organization when the database is empty, and print its logins.
+
+    Two stores, two departments, day and night shifts, a week of roster, task templates,
+    a manager per department, employees and a few tasks. A database that already holds
+    an organization is left untouched. Run `jts migrate` first.
+    """
+    settings = _settings(data_dir)
+    seeded, logins = asyncio.run(_seed(settings, _database_url(settings)))
+    click.echo("Demo data added." if seeded else "The database is not empty: nothing added.")
+    _print_logins(logins)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def serve(host: str, port: int, data_dir: Path | None) -> None:
+    """Serve the GraphQL API (HTTP and websockets) until SIGTERM or Ctrl-C.
+
+    Run one per replica behind a load balancer; the schema must be migrated already.
+    GET /health checks the database, GET /metrics is for Prometheus.
+    """
+    from jts_api.app import create_app
+
+    app = create_app(_settings(data_dir))
+    run_until_stopped(api_server(app, host, port).serve())
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def dev(host: str, port: int, data_dir: Path | None) -> None:
+    """Everything on one machine: embedded PostgreSQL, migrations, demo data, the API.
+
+    The database lives in the data directory (unless JTS_DATABASE_URL is set), and so
+    does a secret key made on the first run, so tokens survive restarts. Demo data is
+    added when the database is empty. Stop with Ctrl-C.
+    """
+    from jts_api.app import create_app
+
+    settings = _settings(data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Data directory: {settings.data_dir.resolve()}")
+    url = _database_url(settings)
+    upgrade_to_head(url)
+    seeded, logins = asyncio.run(_seed(settings, url))
+    if seeded:
+        click.echo("Demo data added.")
+    settings = _settings(
+        data_dir,
+        database_url=url,
+        secret_key=settings.secret_key or dev_secret_key(settings.data_dir),
+    )
+    app = create_app(settings)
+    click.echo(f"GraphiQL: http://{host}:{port}/graphql")
+    _print_logins(logins)
+    api = api_server(app, host, port)
+    # The worker starts here, beside the API: add its coroutine (jts_jobs) to this call.
+    run_until_stopped(api.serve())
 
 
 cli.add_command(worker)

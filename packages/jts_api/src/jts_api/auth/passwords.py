@@ -6,6 +6,8 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from jts_api.settings import ApiSettings
+
 _DUMMY_PASSWORD = "not a password anybody has"  # noqa: S105 -- hashed once, matched never
 
 
@@ -15,6 +17,17 @@ class Argon2PasswordHasher:
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ApiSettings) -> Argon2PasswordHasher:
+        """A hasher with the cost the settings name (``JTS_ARGON2_*``)."""
+        return cls(
+            PasswordHasher(
+                time_cost=settings.argon2_time_cost,
+                memory_cost=settings.argon2_memory_kib,
+                parallelism=settings.argon2_parallelism,
+            )
+        )
 
     async def hash(self, password: str) -> str:
         """An argon2id hash with its own salt and parameters."""

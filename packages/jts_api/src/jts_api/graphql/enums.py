@@ -1,20 +1,67 @@
-"""The domain's enums as GraphQL enums (the same names and values)."""
+"""The domain's enums as GraphQL enums (the same names and values).
+
+The domain classes themselves are registered with Strawberry, so resolvers and types
+use the very enums the use cases take and return.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
-from jts_domain import model
+from jts_domain.model import (
+    ActorType,
+    AlertKind,
+    AttendanceStatus,
+    Environment,
+    JobCategory,
+    JobTrigger,
+    Role,
+    ScoreMetricName,
+    SlaStatus,
+    StartCheck,
+    StopReason,
+    TaskPriority,
+    TaskSource,
+    TaskStatus,
+    TimerState,
+    WorkloadLevel,
+)
 
-Role = strawberry.enum(model.Role, name="Role")
-JobCategory = strawberry.enum(model.JobCategory, name="JobCategory")
-AttendanceStatus = strawberry.enum(model.AttendanceStatus, name="AttendanceStatus")
-TaskStatus = strawberry.enum(model.TaskStatus, name="TaskStatus")
-TaskPriority = strawberry.enum(model.TaskPriority, name="TaskPriority")
-TaskSource = strawberry.enum(model.TaskSource, name="TaskSource")
-SlaStatus = strawberry.enum(model.SlaStatus, name="SlaStatus")
-ActorType = strawberry.enum(model.ActorType, name="ActorType")
-ScoreMetricName = strawberry.enum(model.ScoreMetricName, name="ScoreMetricName")
-WorkloadLevel = strawberry.enum(model.WorkloadLevel, name="WorkloadLevel")
-AlertKind = strawberry.enum(model.AlertKind, name="AlertKind")
-JobTrigger = strawberry.enum(model.JobTrigger, name="JobTrigger")
+for _enum in (
+    ActorType,
+    AlertKind,
+    AttendanceStatus,
+    Environment,
+    JobCategory,
+    JobTrigger,
+    Role,
+    ScoreMetricName,
+    SlaStatus,
+    StartCheck,
+    StopReason,
+    TaskPriority,
+    TaskSource,
+    TaskStatus,
+    TimerState,
+    WorkloadLevel,
+):
+    strawberry.enum(_enum)
+
+__all__ = [
+    "ActorType",
+    "AlertKind",
+    "AttendanceStatus",
+    "Environment",
+    "JobCategory",
+    "JobTrigger",
+    "Role",
+    "ScoreMetricName",
+    "SlaStatus",
+    "StartCheck",
+    "StopReason",
+    "TaskPriority",
+    "TaskSource",
+    "TaskStatus",
+    "TimerState",
+    "WorkloadLevel",
+]

@@ -1,0 +1,52 @@
+"""Serving the API (and, in ``jts dev``, the worker beside it) under uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Coroutine
+from types import FrameType
+from typing import Any
+
+import uvicorn
+from litestar import Litestar
+
+from jts_api.ops.logging import configure_process_logging
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    sys.exit(0)
+
+
+def api_server(app: Litestar, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for the app: HTTP and websockets, lifespan on, no access log of
+    its own (the app logs each request as JSON with its request id)."""
+    configure_process_logging()
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        lifespan="on",
+        ws="websockets-sansio",
+        access_log=False,
+        log_config=None,  # its records go to the JSON handler of configure_process_logging
+        timeout_graceful_shutdown=10,
+    )
+    return uvicorn.Server(config)
+
+
+def run_until_stopped(*services: Coroutine[Any, Any, None]) -> None:
+    """Run the services until SIGINT or SIGTERM, then end the process with status 0.
+
+    uvicorn drains connections and runs the app's shutdown hooks on the signal, then
+    re-raises it; the handlers installed here turn that into a clean exit.
+    """
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
+
+    async def together() -> None:
+        await asyncio.gather(*services)
+
+    asyncio.run(together())
