@@ -188,6 +188,26 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+TRIGGER = """
+mutation { triggerJob(job: "refresh_pending_summaries") { executionId } }"""
+EXECUTIONS = """
+{ jobExecutions(job: "refresh_pending_summaries") { edges { node { id trigger success } } } }"""
+
+
+def _worker_runs_a_triggered_job(dev: DevProcess, email: str, password: str) -> None:
+    """The worker that ``jts dev`` runs beside the API picks up a run the API queued."""
+    token = dev.gql(LOGIN, {"email": email, "password": password})["login"]["token"]
+    execution_id = dev.gql(TRIGGER, token=token)["triggerJob"]["executionId"]
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        edges = dev.gql(EXECUTIONS, token=token)["jobExecutions"]["edges"]
+        runs = {e["node"]["id"]: e["node"] for e in edges}
+        if runs.get(execution_id, {}).get("success") is not None:
+            break
+        time.sleep(0.5)
+    assert runs.get(execution_id) == {"id": execution_id, "trigger": "MANUAL", "success": True}
+
+
 def test_dev_serves_demo_logins_and_stops_gracefully(tmp_path: Path, data_dir: Path) -> None:
     first = DevProcess(data_dir, tmp_path / "first.log")
     try:
@@ -201,6 +221,9 @@ def test_dev_serves_demo_logins_and_stops_gracefully(tmp_path: Path, data_dir: P
         signed_in = first.gql(LOGIN, {"email": employee.group(1), "password": password.group(1)})
         token = signed_in["login"]["token"]
         assert signed_in["login"]["user"]["role"] == "EMPLOYEE"
+        admin = re.search(r"ADMIN\s+(\S+@demo\.jts\.test)", output)
+        assert admin is not None, output
+        _worker_runs_a_triggered_job(first, admin.group(1), password.group(1))
         request_id = httpx.get(f"{first.url}/health").headers["x-request-id"]
         assert first.terminate() == 0
         assert "closing database connections" in first.output

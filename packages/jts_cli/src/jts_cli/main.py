@@ -11,11 +11,13 @@ import click
 from jts_cli.demo import DEMO_PASSWORD, DemoLogin, database_is_empty, demo_logins, seed_demo
 from jts_cli.dev import dev_secret_key
 from jts_cli.migrations import upgrade_to_head
-from jts_cli.serving import api_server, run_until_stopped
+from jts_cli.serving import api_server, run_until_stopped, serve_with_worker
 from jts_cli.worker_command import worker
 
 if TYPE_CHECKING:
     from jts_api.settings import ApiSettings
+    from jts_domain.ports import JobQueue
+    from jts_jobs.settings import WorkerSettings
 
 DATA_DIR_HELP = (
     "Where the embedded PostgreSQL keeps its data when JTS_DATABASE_URL is unset "
@@ -71,6 +73,21 @@ async def _seed(settings: ApiSettings, url: str) -> tuple[bool, list[DemoLogin]]
         await engine.dispose()
 
 
+def _worker_settings(settings: ApiSettings, database_url: str) -> WorkerSettings:
+    """The worker's settings from the environment, on the API's database and data dir."""
+    from jts_jobs.settings import WorkerSettings
+
+    return WorkerSettings(database_url=database_url, data_dir=settings.data_dir)
+
+
+def _job_queue(settings: ApiSettings, database_url: str) -> JobQueue:
+    """Where the API's ``triggerJob`` queues a run for the workers (saq on the database)."""
+    from jts_jobs.queue import SaqJobQueue
+
+    worker_settings = _worker_settings(settings, database_url)
+    return SaqJobQueue.from_settings(worker_settings, database_url=database_url)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """JTS, the Jobs Tracking System for shift-based teams.
@@ -118,7 +135,9 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     """
     from jts_api.app import create_app
 
-    app = create_app(_settings(data_dir))
+    settings = _settings(data_dir)
+    queue = _job_queue(settings, _database_url(settings))
+    app = create_app(settings, job_queue=queue)
     run_until_stopped(api_server(app, host, port).serve())
 
 
@@ -127,7 +146,8 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
 def dev(host: str, port: int, data_dir: Path | None) -> None:
-    """Everything on one machine: embedded PostgreSQL, migrations, demo data, the API.
+    """Everything on one machine: embedded PostgreSQL, migrations, demo data, the API and
+    the job worker.
 
     The database lives in the data directory (unless JTS_DATABASE_URL is set), and so
     does a secret key made on the first run, so tokens survive restarts. Demo data is
@@ -148,12 +168,14 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
         database_url=url,
         secret_key=settings.secret_key or dev_secret_key(settings.data_dir),
     )
-    app = create_app(settings)
+    from jts_jobs.worker import run_worker
+
+    worker_settings = _worker_settings(settings, url)
+    app = create_app(settings, job_queue=_job_queue(settings, url))
     click.echo(f"GraphiQL: http://{host}:{port}/graphql")
     _print_logins(logins)
     api = api_server(app, host, port)
-    # The worker starts here, beside the API: add its coroutine (jts_jobs) to this call.
-    run_until_stopped(api.serve())
+    run_until_stopped(serve_with_worker(api, lambda stop: run_worker(worker_settings, stop=stop)))
 
 
 cli.add_command(worker)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from types import FrameType
 from typing import Any
 
@@ -50,3 +50,21 @@ def run_until_stopped(*services: Coroutine[Any, Any, None]) -> None:
         await asyncio.gather(*services)
 
     asyncio.run(together())
+
+
+async def serve_with_worker(
+    api: uvicorn.Server, worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+) -> None:
+    """Serve the API and run the worker beside it; when either stops, stop the other.
+
+    Both listen for SIGINT/SIGTERM (saq's worker installs handlers on the event loop,
+    uvicorn its own), and whichever gets the signal ends first: the other is told to stop
+    here, so one Ctrl-C or SIGTERM ends the whole process gracefully.
+    """
+    stop = asyncio.Event()
+    working = asyncio.create_task(worker(stop))
+    serving = asyncio.create_task(api.serve())
+    await asyncio.wait({working, serving}, return_when=asyncio.FIRST_COMPLETED)
+    api.should_exit = True
+    stop.set()
+    await asyncio.gather(working, serving)
