@@ -98,6 +98,10 @@ class EmployeeRepository(Protocol):
         """Active employees, by id; of one department when given."""
         ...
 
+    async def get_many(self, organization_id: UUID, employee_ids: Sequence[UUID]) -> list[Employee]:
+        """The organization's employees among the ids (unknown ids are left out), by id."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Credentials:
@@ -231,6 +235,17 @@ class TaskRepository(Protocol):
         """The task's status changes, oldest first."""
         ...
 
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        """The organization's tasks among the ids (unknown ids are left out)."""
+        ...
+
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        """The status changes of each of the tasks, oldest first, in one read (a task of
+        another organization, or without history, is left out)."""
+        ...
+
     async def search(
         self,
         organization_id: UUID,
@@ -293,6 +308,12 @@ class TimerRepository(Protocol):
 
     async def list_active(self, organization_id: UUID) -> list[Timer]:
         """Every non-stopped timer of the organization, oldest first."""
+        ...
+
+    async def find_active_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, Timer]:
+        """The non-stopped timer of each of the tasks that has one, in one read."""
         ...
 
     async def list_for_employee(

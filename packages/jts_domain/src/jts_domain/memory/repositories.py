@@ -85,6 +85,10 @@ class MemoryEmployees:
             if e.active and (department_id is None or e.department_id == department_id)
         ]
 
+    async def get_many(self, organization_id: UUID, employee_ids: Sequence[UUID]) -> list[Employee]:
+        wanted = set(employee_ids)
+        return [e for e in of_org(self._t.employees, organization_id) if e.id in wanted]
+
 
 class MemoryCredentials:
     """Password hashes, keyed by employee id."""
@@ -286,6 +290,20 @@ class MemoryTasks:
     async def history(self, organization_id: UUID, task_id: UUID) -> list[StatusChange]:
         rows = self._t.history.get(task_id, [])
         return [c for c in rows if c.organization_id == organization_id]
+
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        wanted = set(task_ids)
+        return [t for t in of_org(self._t.tasks, organization_id) if t.id in wanted]
+
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        found: dict[UUID, list[StatusChange]] = {}
+        for task_id in dict.fromkeys(task_ids):
+            rows = await self.history(organization_id, task_id)
+            if rows:
+                found[task_id] = rows
+        return found
 
     def _org_tasks(self, organization_id: UUID) -> list[Task]:
         return [t for t in self._t.tasks.values() if t.organization_id == organization_id]

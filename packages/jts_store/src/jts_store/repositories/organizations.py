@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -162,6 +163,16 @@ class SqlEmployees:
         )
         if department_id is not None:
             statement = statement.where(_employees.c.department_id == department_id)
+        rows = await self._db.execute(statement.order_by(_employees.c.id))
+        return [_employee(row) for row in rows]
+
+    async def get_many(self, organization_id: UUID, employee_ids: Sequence[UUID]) -> list[Employee]:
+        if not employee_ids:
+            return []
+        statement = select(*_EMPLOYEE_COLUMNS).where(
+            _employees.c.organization_id == organization_id,
+            _employees.c.id.in_(list(dict.fromkeys(employee_ids))),
+        )
         rows = await self._db.execute(statement.order_by(_employees.c.id))
         return [_employee(row) for row in rows]
 

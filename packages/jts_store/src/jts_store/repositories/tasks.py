@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -153,6 +154,33 @@ class SqlTasks:
             .order_by(_history.c.position)
         )
         return [_change(row) for row in await self._db.execute(statement)]
+
+    async def get_many(self, organization_id: UUID, task_ids: Sequence[UUID]) -> list[Task]:
+        if not task_ids:
+            return []
+        statement = select(_tasks).where(
+            _tasks.c.organization_id == organization_id,
+            _tasks.c.id.in_(list(dict.fromkeys(task_ids))),
+        )
+        return await self._tasks(statement.order_by(_tasks.c.id))
+
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        if not task_ids:
+            return {}
+        statement = (
+            select(_history)
+            .where(
+                _history.c.organization_id == organization_id,
+                _history.c.task_id.in_(list(dict.fromkeys(task_ids))),
+            )
+            .order_by(_history.c.task_id, _history.c.position)
+        )
+        found: dict[UUID, list[StatusChange]] = {}
+        for row in await self._db.execute(statement):
+            found.setdefault(row.task_id, []).append(_change(row))
+        return found
 
     async def search(
         self,
