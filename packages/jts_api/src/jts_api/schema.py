@@ -32,11 +32,11 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
-from jts_api.graphql import accounts
+from jts_api.graphql import accounts, live, tasks, timers
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
-FEATURES: tuple[ModuleType, ...] = (accounts,)
+FEATURES: tuple[ModuleType, ...] = (accounts, tasks, timers, live)
 
 PARSER_CACHE_SIZE = 1_000
 VALIDATION_CACHE_SIZE = 1_000
