@@ -104,6 +104,10 @@ class TimerFeed:
                 queue.get_nowait()  # a subscriber this far behind wants the newest state
             queue.put_nowait(change)
 
+    def subscribers(self, organization_id: UUID, employee_id: UUID) -> int:
+        """How many subscriptions follow the employee in this process now."""
+        return len(self._queues.get((organization_id, employee_id), ()))
+
     @contextlib.asynccontextmanager
     async def subscribe(
         self, organization_id: UUID, employee_id: UUID
