@@ -190,7 +190,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, pool_size: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, pool_size: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "JTS_DATABASE_URL": url,
@@ -203,7 +203,7 @@ def start_server(url: str, port: int, pool_size: int) -> subprocess.Popen[bytes]
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "jts_api.app:create_app",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-        "--no-access-log", "--loop", "uvloop", "--http", "httptools",
+        "--no-access-log", "--loop", "uvloop", "--http", "httptools", "--workers", str(workers),
     ]  # fmt: skip
     return subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
 
@@ -346,10 +346,10 @@ async def raw_run(url: str, staff: Staff, cycles: int, pool_size: int) -> Timing
     return timings
 
 
-async def bench(url: str, employees: int, cycles: int, pool_size: int) -> None:
+async def bench(url: str, employees: int, cycles: int, pool_size: int, workers: int) -> None:
     await asyncio.to_thread(migrate, url)
     port = free_port()
-    server = start_server(url, port, pool_size)
+    server = start_server(url, port, pool_size, workers)
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_healthy(base)
@@ -367,12 +367,14 @@ async def bench(url: str, employees: int, cycles: int, pool_size: int) -> None:
     print(f"GraphQL / raw throughput: {api_rate / raw_rate:.2f}")
 
 
-async def with_database_of(server: str, employees: int, cycles: int, pool_size: int) -> None:
+async def with_database_of(
+    server: str, employees: int, cycles: int, pool_size: int, workers: int
+) -> None:
     name = f"jts_bench_{uuid4().hex[:8]}"
     admin = await asyncpg.connect(plain(server))
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        await bench(with_database(server, name), employees, cycles, pool_size)
+        await bench(with_database(server, name), employees, cycles, pool_size, workers)
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
@@ -383,11 +385,14 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=20)
     parser.add_argument("--cycles", type=int, default=25)
     parser.add_argument("--pool-size", type=int, default=10)
+    parser.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     server = os.environ.get("JTS_DATABASE_URL")
     with tempfile.TemporaryDirectory() as data_dir:
         server = server or embedded_server_url(Path(data_dir))
-        asyncio.run(with_database_of(server, args.employees, args.cycles, args.pool_size))
+        asyncio.run(
+            with_database_of(server, args.employees, args.cycles, args.pool_size, args.api_workers)
+        )
 
 
 if __name__ == "__main__":
