@@ -30,12 +30,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_api.app import create_app
 from jts_api.settings import ApiSettings
 from jts_domain.clock import ManualClock
 from tests.api.database import count_rows
 from tests.api.harness import Account, ApiServer, Gql, make_gql, register, serve_app
+from tests.api.work import Team, make_team
 from tests.api.world import ApiWorld, build_world
 
 #: Monday 2 March 2026, 09:00 in Asia/Kolkata: where the server's clock starts.
@@ -99,3 +101,26 @@ def rows(database_url: str) -> Callable[[str, str], int]:
         return count_rows(database_url, table, organization_id)
 
     return count
+
+
+@pytest.fixture(scope="session")
+def work_api(database_url: str) -> Iterator[ApiServer]:
+    """A server of its own for the task and timer tests, whose clock only they move
+    (a few minutes at a time, so the 09:00–17:00 shift of their worlds stays open)."""
+    clock = ManualClock(API_START)
+    app = create_app(api_settings(database_url), clock=clock)
+    with serve_app(app, clock=clock) as server:
+        yield server
+
+
+@pytest.fixture
+def work_gql(work_api: ApiServer) -> Iterator[Gql]:
+    """Posts GraphQL to the task and timer tests' server."""
+    with make_gql(work_api) as client:
+        yield client
+
+
+@pytest.fixture
+async def team(engine: AsyncEngine, work_api: ApiServer, work_gql: Gql) -> Team:
+    """A new staffed organization on the task and timer tests' server, signed in."""
+    return await make_team(engine, work_api, work_gql)

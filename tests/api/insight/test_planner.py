@@ -9,7 +9,7 @@ from jts_domain.model import JobCategory, TaskPriority, TaskStatus
 from jts_domain.services import ServiceContext
 from jts_domain.services import organization as organization_service
 from jts_domain.services import tasks as task_service
-from jts_domain.services.lookups import tasks_by_id
+from jts_domain.services.related import tasks_by_ids
 from tests.api.harness import Gql
 from tests.api.insight.world import InsightWorld
 
@@ -32,7 +32,7 @@ AUTO_ASSIGN = """
 mutation($departmentId: ID!, $date: Date!) {
   autoAssign(departmentId: $departmentId, date: $date) {
     departmentId date
-    assigned { task { id title status assigneeId } employee { id name } }
+    assigned { task { id title status assignee { id } } employee { id name } }
     unassigned { task { id title } }
   }
 }"""
@@ -248,7 +248,7 @@ async def test_auto_assignment_fills_the_least_loaded_first_and_reports_the_rest
         "Window B": str(second.id),
     }
     assert {a["task"]["status"] for a in result["assigned"]} == {"ASSIGNED"}
-    assert all(a["task"]["assigneeId"] == a["employee"]["id"] for a in result["assigned"])
+    assert all(a["task"]["assignee"]["id"] == a["employee"]["id"] for a in result["assigned"])
     assert result["unassigned"] == [{"task": {"id": made["Stocktake"], "title": "Stocktake"}}]
     assert result["date"] == world.today.isoformat()
 
@@ -269,5 +269,5 @@ async def test_a_refused_auto_assignment_changes_nothing(
 
     assert gql(AUTO_ASSIGN, variables, token=world.token("bob")).codes == ["FORBIDDEN"]
 
-    stored = (await tasks_by_id(ctx, manager, [task.id]))[task.id]
+    stored = (await tasks_by_ids(ctx, manager, [task.id]))[task.id]
     assert (stored.status, stored.assignee_id, stored.version) == (TaskStatus.PENDING, None, 1)

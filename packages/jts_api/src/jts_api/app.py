@@ -31,6 +31,7 @@ from jts_api.rate_limit import RateLimiter
 from jts_api.runtime import ApiRuntime
 from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
+from jts_api.timer_feed import TimerFeed
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock, JobQueue
 from jts_domain.services import ServiceContext
@@ -97,7 +98,6 @@ def create_app(
         logger.warning("JTS_SECRET_KEY is unset: tokens are signed with a key of this process")
     runtime = ApiRuntime(
         settings=settings,
-        # Live events (subscriptions) get a publisher here when they arrive.
         services=ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock),
         engine=engine,
         passwords=Argon2PasswordHasher.from_settings(settings),
@@ -109,6 +109,7 @@ def create_app(
         ),
         metrics=Metrics(),
         job_queue=job_queue,
+        timer_feed=TimerFeed(engine.url.render_as_string(hide_password=False)),
     )
 
     with warnings.catch_warnings():
@@ -121,8 +122,14 @@ def create_app(
 
 
 def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
+    async def start_timer_feed() -> None:
+        if runtime.timer_feed is not None:
+            await runtime.timer_feed.start()
+
     async def dispose_engine() -> None:
         logger.info("shutting down: closing database connections")
+        if runtime.timer_feed is not None:
+            await runtime.timer_feed.stop()
         await runtime.engine.dispose()
 
     return Litestar(
@@ -133,6 +140,7 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         if settings.allowed_origins
         else None,
         request_max_body_size=MAX_REQUEST_BYTES,
+        on_startup=[start_timer_feed],
         on_shutdown=[dispose_engine],
         exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_exception_response},
         openapi_config=None,

@@ -12,18 +12,32 @@ and its resolvers call ``info.context.loaders.employees.load(employee_id)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from jts_domain.model import Employee, Task
-from jts_domain.services import lookups
+from jts_domain.model import Employee, OrganizationSettings, StatusChange, Task, Timer
+from jts_domain.services import Caller, ServiceContext, related
 
 if TYPE_CHECKING:
     from jts_api.context import GraphQLContext
+
+V = TypeVar("V")
+_BatchRead = Callable[[ServiceContext, Caller, Sequence[UUID]], Awaitable[Mapping[UUID, V]]]
+
+
+def _batch(context: GraphQLContext, read: _BatchRead[V]) -> DataLoader[UUID, V | None]:
+    """A loader answering each key with the record ``read`` found for it, or None."""
+
+    async def load(keys: list[UUID]) -> list[V | None]:
+        found = await read(context.services, context.require_caller(), keys)
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
 
 
 class DataLoaders:
@@ -31,25 +45,32 @@ class DataLoaders:
 
     def __init__(self, context: GraphQLContext) -> None:
         self._context = context
+        self._settings: asyncio.Task[OrganizationSettings] | None = None
 
     @cached_property
     def employees(self) -> DataLoader[UUID, Employee | None]:
-        """Employees of the caller's organization by id (None for an unknown id)."""
-
-        async def load(ids: Sequence[UUID]) -> list[Employee | None]:
-            ctx = self._context
-            found = await lookups.employees_by_id(ctx.services, ctx.require_caller(), ids)
-            return [found.get(i) for i in ids]
-
-        return DataLoader(load_fn=load)
+        """Employees of the caller's organization by id (a task's assignee)."""
+        return _batch(self._context, related.employees_by_ids)
 
     @cached_property
     def tasks(self) -> DataLoader[UUID, Task | None]:
-        """Tasks of the caller's organization by id (None for an unknown id)."""
+        """Tasks of the caller's organization by id (a timer's task)."""
+        return _batch(self._context, related.tasks_by_ids)
 
-        async def load(ids: Sequence[UUID]) -> list[Task | None]:
+    @cached_property
+    def active_timers(self) -> DataLoader[UUID, Timer | None]:
+        """The non-stopped timer of a task, by task id."""
+        return _batch(self._context, related.active_timers_for_tasks)
+
+    @cached_property
+    def histories(self) -> DataLoader[UUID, list[StatusChange] | None]:
+        """A task's status changes, oldest first, by task id."""
+        return _batch(self._context, related.histories_for_tasks)
+
+    def organization_settings(self) -> Awaitable[OrganizationSettings]:
+        """The caller's organization's settings, read once per request."""
+        if self._settings is None:
             ctx = self._context
-            found = await lookups.tasks_by_id(ctx.services, ctx.require_caller(), ids)
-            return [found.get(i) for i in ids]
-
-        return DataLoader(load_fn=load)
+            read = related.organization_settings(ctx.services, ctx.require_caller())
+            self._settings = asyncio.ensure_future(read)
+        return self._settings

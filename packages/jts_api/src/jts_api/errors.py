@@ -123,6 +123,14 @@ class ErrorShaping(SchemaExtension):
         request_id = getattr(context, "request_id", None) or current_request_id()
         shape_result(self.execution_context.result, str(request_id))
 
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Shapes each result of a subscription before it is sent (the socket path
+        never reaches :meth:`on_operation`'s end while the subscription lives)."""
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None) or current_request_id()
+        shape_result(result, str(request_id))
+        yield
+
 
 def unexpected_exception_response(
     request: Request[Any, Any, Any], error: Exception

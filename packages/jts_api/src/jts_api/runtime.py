@@ -15,6 +15,7 @@ from jts_api.auth.tokens import TokenCodec
 from jts_api.ops.metrics import Metrics
 from jts_api.rate_limit import RateLimiter
 from jts_api.settings import ApiSettings
+from jts_api.timer_feed import TimerFeed
 from jts_domain.ports import JobQueue
 from jts_domain.services import ServiceContext
 
@@ -32,3 +33,5 @@ class ApiRuntime:
     metrics: Metrics
     #: Where ``triggerJob`` enqueues a job run; None when this API has no queue.
     job_queue: JobQueue | None = None
+    #: Live timer changes for subscriptions (one outbox listener per process).
+    timer_feed: TimerFeed | None = None

@@ -19,6 +19,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -32,7 +33,18 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
-from jts_api.graphql import accounts, attendance, jobs, monitoring, organization, planner, scores
+from jts_api.graphql import (
+    accounts,
+    attendance,
+    jobs,
+    live,
+    monitoring,
+    organization,
+    planner,
+    scores,
+    tasks,
+    timers,
+)
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
@@ -40,6 +52,9 @@ FEATURES: tuple[ModuleType, ...] = (
     accounts,
     organization,
     attendance,
+    tasks,
+    timers,
+    live,
     planner,
     scores,
     monitoring,
@@ -71,13 +86,19 @@ class JtsSchema(strawberry.Schema):
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
     """The schema with its guards: caches, document limits, authentication, rate limit,
     error shaping, and no introspection in production."""
+    # The limiters' validation rules are classes made per limiter instance; made once
+    # here, they stay the same objects, so the validation cache (keyed by the rules)
+    # hits instead of validating every request again.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         ErrorShaping,
         lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         AuthenticationGate,
         MutationRateLimit,
     ]

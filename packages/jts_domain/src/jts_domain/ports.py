@@ -240,6 +240,13 @@ class TaskRepository(Protocol):
         """The task's status changes, oldest first."""
         ...
 
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        """The status changes of each of the tasks, oldest first, in one read (a task of
+        another organization, or without history, is left out)."""
+        ...
+
     async def search(
         self,
         organization_id: UUID,
@@ -312,6 +319,12 @@ class TimerRepository(Protocol):
 
     async def list_active(self, organization_id: UUID) -> list[Timer]:
         """Every non-stopped timer of the organization, oldest first."""
+        ...
+
+    async def find_active_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, Timer]:
+        """The non-stopped timer of each of the tasks that has one, in one read."""
         ...
 
     async def list_for_employee(

@@ -9,8 +9,8 @@ import strawberry
 
 from jts_api.context import Info
 from jts_api.graphql.ids import employee_or_self, parse_optional_id
-from jts_api.graphql.types.connections import decode_cursor
 from jts_api.graphql.types.monitoring import AlertConnection, AuditEntryConnection
+from jts_api.graphql.types.paging import decode_cursor
 from jts_api.graphql.types.scores import SlaComplianceType, WorkloadType
 from jts_domain.services import audit, listings, monitoring
 

@@ -311,6 +311,16 @@ class MemoryTasks:
         rows = self._t.history.get(task_id, [])
         return [c for c in rows if c.organization_id == organization_id]
 
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        found: dict[UUID, list[StatusChange]] = {}
+        for task_id in dict.fromkeys(task_ids):
+            rows = await self.history(organization_id, task_id)
+            if rows:
+                found[task_id] = rows
+        return found
+
     def _org_tasks(self, organization_id: UUID) -> list[Task]:
         return [t for t in self._t.tasks.values() if t.organization_id == organization_id]
 

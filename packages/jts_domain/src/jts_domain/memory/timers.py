@@ -73,6 +73,16 @@ class MemoryTimers:
         ]
         return [detached(t) for t in sorted(rows, key=lambda t: (t.started_at, t.id))]
 
+    async def find_active_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, Timer]:
+        wanted = set(task_ids)
+        return {
+            t.task_id: detached(t)
+            for t in self._t.timers.values()
+            if t.organization_id == organization_id and t.is_active and t.task_id in wanted
+        }
+
     async def list_for_employee(
         self,
         organization_id: UUID,

@@ -139,6 +139,15 @@ async def current_timer(
         return await uow.timers.find_active(caller.organization_id, employee)
 
 
+async def watched_employee(
+    ctx: ServiceContext, caller: Caller, employee_id: UUID | None = None
+) -> UUID:
+    """The employee whose timer changes the caller may follow live: themselves by
+    default, or one they reach (the same reach as :func:`current_timer`)."""
+    async with ctx.uow() as uow:
+        return await _readable_employee(uow, caller, employee_id)
+
+
 async def timer_history(
     ctx: ServiceContext,
     caller: Caller,

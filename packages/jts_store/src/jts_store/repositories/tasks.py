@@ -196,6 +196,24 @@ class SqlTasks:
         )
         return [_change(row) for row in await self._db.execute(statement)]
 
+    async def histories(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, list[StatusChange]]:
+        if not task_ids:
+            return {}
+        statement = (
+            select(_history)
+            .where(
+                _history.c.organization_id == organization_id,
+                _history.c.task_id.in_(list(dict.fromkeys(task_ids))),
+            )
+            .order_by(_history.c.task_id, _history.c.position)
+        )
+        found: dict[UUID, list[StatusChange]] = {}
+        for row in await self._db.execute(statement):
+            found.setdefault(row.task_id, []).append(_change(row))
+        return found
+
     async def search(
         self,
         organization_id: UUID,

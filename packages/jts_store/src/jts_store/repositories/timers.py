@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -170,6 +171,18 @@ class SqlTimers:
             _timers.c.organization_id == organization_id, _timers.c.state != _STOPPED
         )
         return await self._timers(statement.order_by(_timers.c.started_at, _timers.c.id))
+
+    async def find_active_for_tasks(
+        self, organization_id: UUID, task_ids: Sequence[UUID]
+    ) -> dict[UUID, Timer]:
+        if not task_ids:
+            return {}
+        statement = select(_timers).where(
+            _timers.c.organization_id == organization_id,
+            _timers.c.task_id.in_(list(dict.fromkeys(task_ids))),
+            _timers.c.state != _STOPPED,
+        )
+        return {timer.task_id: timer for timer in await self._timers(statement)}
 
     async def list_for_employee(
         self,

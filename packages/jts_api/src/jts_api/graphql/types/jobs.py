@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from jts_api.context import Info
 from jts_api.graphql.enums import JobTrigger
 from jts_api.graphql.ids import to_id, to_optional_id
-from jts_api.graphql.types.connections import PageInfo
+from jts_api.graphql.types.paging import PageInfo
 from jts_api.graphql.types.people import EmployeeType
 from jts_domain import model
 from jts_domain.services import scheduled_jobs

@@ -1,0 +1,273 @@
+"""Work: tasks, their status history and their timers.
+
+Related records (a task's assignee, active timer and history, a timer's task and
+employee) resolve through the request's DataLoaders, so a list costs one read per kind
+of record, not one per row. ``allowedActions`` reads the state machines' tables
+(:mod:`jts_domain.lifecycle`); ``slaStatus`` and a running timer's durations are
+computed at the server clock's now.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from jts_api.context import Info
+from jts_api.graphql.enums import (
+    ActorType,
+    Environment,
+    JobCategory,
+    SlaStatus,
+    StartCheck,
+    StopReason,
+    TaskPriority,
+    TaskSource,
+    TaskStatus,
+    TimerState,
+)
+from jts_api.graphql.ids import to_id, to_optional_id
+from jts_api.graphql.types.people import EmployeeType
+from jts_domain import lifecycle, model, sla
+from jts_domain.timeline import Durations, durations
+
+
+@strawberry.type(name="StatusChange")
+class StatusChangeType:
+    """One move of a task's lifecycle, and who made it."""
+
+    from_status: TaskStatus | None
+    to_status: TaskStatus
+    at: datetime
+    actor_type: ActorType
+    actor_id: strawberry.ID | None
+    actor_name: str
+    note: str | None
+    seconds_in_previous: float
+
+    @classmethod
+    def of(cls, change: model.StatusChange) -> StatusChangeType:
+        """The GraphQL shape of a status change."""
+        return cls(
+            from_status=change.from_status,
+            to_status=change.to_status,
+            at=change.at,
+            actor_type=change.actor.type,
+            actor_id=to_optional_id(change.actor.id),
+            actor_name=change.actor.name,
+            note=change.note,
+            seconds_in_previous=change.seconds_in_previous,
+        )
+
+
+@strawberry.type(name="Timer")
+class TimerType:
+    """Time spent by one employee on one task; durations derive from its intervals."""
+
+    record: strawberry.Private[model.Timer]
+
+    @classmethod
+    def of(cls, timer: model.Timer) -> TimerType:
+        """The GraphQL shape of a timer."""
+        return cls(record=timer)
+
+    @classmethod
+    def of_optional(cls, timer: model.Timer | None) -> TimerType | None:
+        """The GraphQL shape of a timer, or None."""
+        return None if timer is None else cls(record=timer)
+
+    def _durations(self, info: Info) -> Durations:
+        timer = self.record
+        return durations(timer.intervals, timer.stopped_at or info.context.services.clock.now())
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_id(self.record.id)
+
+    @strawberry.field
+    def state(self) -> TimerState:
+        return self.record.state
+
+    @strawberry.field(description="The task timed (read through the request's loader).")
+    async def task(self, info: Info) -> TaskType | None:
+        return TaskType.of_optional(await info.context.loaders.tasks.load(self.record.task_id))
+
+    @strawberry.field(description="Whose time it is (read through the request's loader).")
+    async def employee(self, info: Info) -> EmployeeType | None:
+        found = await info.context.loaders.employees.load(self.record.employee_id)
+        return None if found is None else EmployeeType.of(found)
+
+    @strawberry.field
+    def started_at(self) -> datetime:
+        return self.record.started_at
+
+    @strawberry.field
+    def stopped_at(self) -> datetime | None:
+        return self.record.stopped_at
+
+    @strawberry.field(description="Seconds RUNNING (up to now while not stopped).")
+    def active_seconds(self, info: Info) -> float:
+        return self._durations(info).active.total_seconds()
+
+    @strawberry.field(description="Seconds PAUSED.")
+    def pause_seconds(self, info: Info) -> float:
+        return self._durations(info).pause.total_seconds()
+
+    @strawberry.field(description="Seconds ON_BREAK.")
+    def break_seconds(self, info: Info) -> float:
+        return self._durations(info).break_.total_seconds()
+
+    @strawberry.field
+    def auto_stopped(self) -> bool:
+        return self.record.auto_stopped
+
+    @strawberry.field
+    def auto_stop_reason(self) -> StopReason | None:
+        return self.record.auto_stop_reason
+
+    @strawberry.field(description="Why the timer stopped, automatic or not.")
+    def stop_reason(self) -> StopReason | None:
+        return self.record.stop_reason
+
+    @strawberry.field(description="Start checks a holder of timer.override skipped.")
+    def skipped_checks(self) -> list[StartCheck]:
+        return sorted(self.record.skipped_checks)
+
+    @strawberry.field
+    def override_reason(self) -> str | None:
+        return self.record.override_reason
+
+    @strawberry.field(description="Timer triggers allowed from its state now.")
+    def allowed_actions(self) -> list[str]:
+        return list(lifecycle.allowed_timer_triggers(self.record.state))
+
+
+@strawberry.type(name="Task")
+class TaskType:
+    """A unit of work and where it stands."""
+
+    record: strawberry.Private[model.Task]
+
+    @classmethod
+    def of(cls, task: model.Task) -> TaskType:
+        """The GraphQL shape of a task."""
+        return cls(record=task)
+
+    @classmethod
+    def of_optional(cls, task: model.Task | None) -> TaskType | None:
+        """The GraphQL shape of a task, or None."""
+        return None if task is None else cls(record=task)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return to_id(self.record.id)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.record.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.record.description
+
+    @strawberry.field
+    def status(self) -> TaskStatus:
+        return self.record.status
+
+    @strawberry.field
+    def priority(self) -> TaskPriority:
+        return self.record.priority
+
+    @strawberry.field(description="Who the task is assigned to (read through the loader).")
+    async def assignee(self, info: Info) -> EmployeeType | None:
+        if self.record.assignee_id is None:
+            return None
+        found = await info.context.loaders.employees.load(self.record.assignee_id)
+        return None if found is None else EmployeeType.of(found)
+
+    @strawberry.field
+    def department_id(self) -> strawberry.ID | None:
+        return to_optional_id(self.record.department_id)
+
+    @strawberry.field
+    def store_id(self) -> strawberry.ID | None:
+        return to_optional_id(self.record.store_id)
+
+    @strawberry.field
+    def job_category(self) -> JobCategory | None:
+        return self.record.job_category
+
+    @strawberry.field
+    def environment(self) -> Environment | None:
+        return self.record.environment
+
+    @strawberry.field
+    def planned_date(self) -> date | None:
+        return self.record.planned_date
+
+    @strawberry.field
+    def due_at(self) -> datetime | None:
+        return self.record.due_at
+
+    @strawberry.field
+    def sla_deadline(self) -> datetime | None:
+        return self.record.sla_deadline
+
+    @strawberry.field
+    def estimated_minutes(self) -> int:
+        return self.record.estimated_minutes
+
+    @strawberry.field(description="Active time of all the task's timers, in minutes.")
+    def actual_minutes(self) -> float:
+        return self.record.actual_minutes
+
+    @strawberry.field
+    def requires_review(self) -> bool:
+        return self.record.requires_review
+
+    @strawberry.field
+    def quality_rating(self) -> int | None:
+        return self.record.quality_rating
+
+    @strawberry.field
+    def source(self) -> TaskSource:
+        return self.record.source
+
+    @strawberry.field(description="Optimistic-locking version; grows with every change.")
+    def version(self) -> int:
+        return self.record.version
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.record.created_at
+
+    @strawberry.field
+    def completed_at(self) -> datetime | None:
+        return self.record.completed_at
+
+    @strawberry.field(description="Standing against the SLA deadline now (null without one).")
+    async def sla_status(self, info: Info) -> SlaStatus | None:
+        task = self.record
+        if task.sla_deadline is None:
+            return None
+        settings = await info.context.loaders.organization_settings()
+        return sla.sla_status(
+            deadline=task.sla_deadline,
+            completed_at=task.completed_at,
+            now=info.context.services.clock.now(),
+            remaining_minutes=sla.remaining_minutes(task.estimated_minutes, task.actual_seconds),
+            warning_minutes=settings.sla_warning_minutes,
+        )
+
+    @strawberry.field(description="Task triggers valid now (as INVALID_TRANSITION lists them).")
+    def allowed_actions(self) -> list[str]:
+        return list(lifecycle.allowed_task_actions(self.record))
+
+    @strawberry.field(description="Status changes, oldest first (creation included).")
+    async def history(self, info: Info) -> list[StatusChangeType]:
+        changes = await info.context.loaders.histories.load(self.record.id)
+        return [StatusChangeType.of(change) for change in changes or ()]
+
+    @strawberry.field(description="The task's timer that is not stopped, if any.")
+    async def timer(self, info: Info) -> TimerType | None:
+        return TimerType.of_optional(await info.context.loaders.active_timers.load(self.record.id))
