@@ -3,15 +3,25 @@ read newest first by admins only."""
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from jts_domain.clock import ManualClock
 from jts_domain.errors import ErrorCode
+from jts_domain.ids import new_id
 from jts_domain.model import ActorType
-from jts_domain.services import ServiceContext
+from jts_domain.services import Caller, ServiceContext
 from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
 from jts_domain.services.audit import audit_log
+from jts_domain.services.organization import (
+    create_department,
+    create_employee,
+    create_shift_template,
+    create_store,
+    register_organization,
+)
 from tests.services.builders import World, build_world, roster_entry
 from tests.services.steps import clock_in, expect_error
 
@@ -136,3 +146,43 @@ async def test_only_admins_read_it_and_only_their_organizations(
         await expect_error(ErrorCode.FORBIDDEN, audit_log(ctx, world.caller(person)))
     ours = await audit_log(ctx, world.caller(world.admin))
     assert [e.summary for e in ours.items] == ["'Ours' created PENDING"]
+
+
+async def test_setting_up_an_organization_is_recorded(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    _, admin = await register_organization(
+        ctx,
+        organization_name="Audited Stores",
+        admin_email=f"admin-{new_id().hex[:8]}@example.test",
+        admin_name="Asha",
+    )
+    boss = Caller.of(admin)
+    steps = [
+        create_department(ctx, boss, name="Front"),
+        create_store(ctx, boss, name="Church St", latitude=12.97, longitude=77.6),
+        create_shift_template(
+            ctx, boss, name="Day", start_time=time(9), end_time=time(17), break_minutes=30
+        ),
+    ]
+    for step in steps:
+        clock.advance(seconds=1)
+        await step
+    clock.advance(seconds=1)
+    ravi = await create_employee(
+        ctx, boss, email=f"ravi-{new_id().hex[:8]}@example.test", name="Ravi"
+    )
+
+    page = await audit_log(ctx, boss)
+
+    assert [e.action for e in reversed(page.items)] == [
+        "organization.register",
+        "department.create",
+        "store.create",
+        "shift_template.create",
+        "employee.create",
+    ]
+    assert {e.actor.id for e in page.items} == {admin.id}
+    assert page.items[0].entity_id == ravi.id
+    assert page.items[0].summary == f"{ravi.email} as EMPLOYEE"
+    assert page.items[1].summary == "Day 09:00-17:00, break 30 min"

@@ -37,6 +37,7 @@ from jts_domain.model import (
 )
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_department_reach, require_employee_reach
+from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 
 _MAX_NAME = 200
@@ -108,6 +109,17 @@ async def register_organization(
         await uow.employees.add(admin)
         if password_hash is not None:
             await uow.credentials.set_password_hash(organization.id, admin.id, password_hash)
+        actor = Caller.of(admin).actor
+        await record_change(
+            uow,
+            organization.id,
+            actor,
+            now,
+            action="organization.register",
+            entity_type="organization",
+            entity_id=organization.id,
+            summary=f"{organization.name!r} registered in {tz}, admin {admin.email}",
+        )
         await uow.commit()
     return organization, admin
 
@@ -129,6 +141,9 @@ async def create_department(
             if manager.role is Role.EMPLOYEE or not manager.active:
                 raise invalid("a department's manager must be an active manager or admin")
         await uow.departments.add(department)
+        await _recorded(
+            ctx, uow, caller, "department.create", entity_id=department.id, summary=department.name
+        )
         await uow.commit()
     return department
 
@@ -160,6 +175,8 @@ async def create_store(
             radius_meters=radius,
         )
         await uow.stores.add(store)
+        summary = f"{store.name} at ({latitude}, {longitude}), radius {radius} m"
+        await _recorded(ctx, uow, caller, "store.create", entity_id=store.id, summary=summary)
         await uow.commit()
     return store
 
@@ -191,6 +208,10 @@ async def create_shift_template(
     )
     async with ctx.uow() as uow:
         await uow.shift_templates.add(template)
+        summary = f"{template.name} {start_time:%H:%M}-{end_time:%H:%M}, break {break_minutes} min"
+        await _recorded(
+            ctx, uow, caller, "shift_template.create", entity_id=template.id, summary=summary
+        )
         await uow.commit()
     return template
 
@@ -235,6 +256,8 @@ async def create_employee(
             await uow.credentials.set_password_hash(
                 caller.organization_id, employee.id, password_hash
             )
+        summary = f"{employee.email} as {employee.role.value}"
+        await _recorded(ctx, uow, caller, "employee.create", entity_id=employee.id, summary=summary)
         await uow.commit()
     return employee
 
@@ -272,6 +295,8 @@ async def assign_roster(
             entry.shift_template_id = shift_template_id
             entry.store_id = store_id
             await uow.roster.update(entry)
+        summary = f"employee {employee_id} on {business_date}: shift {shift_template_id}"
+        await _recorded(ctx, uow, caller, "roster.assign", entity_id=entry.id, summary=summary)
         await uow.commit()
     return entry
 
@@ -323,5 +348,30 @@ async def create_task_template(
         await require_department_reach(uow, caller, department_id, Permission.PLANNER_MANAGE)
         await uow.shift_templates.get(caller.organization_id, shift_template_id)
         await uow.task_templates.add(template)
+        await _recorded(
+            ctx, uow, caller, "task_template.create", entity_id=template.id, summary=template.title
+        )
         await uow.commit()
     return template
+
+
+async def _recorded(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    caller: Caller,
+    action: str,
+    *,
+    entity_id: UUID,
+    summary: str,
+) -> None:
+    """The audit entry of a setup change, in its own unit of work."""
+    await record_change(
+        uow,
+        caller.organization_id,
+        caller.actor,
+        ctx.clock.now(),
+        action=action,
+        entity_type=action.partition(".")[0],
+        entity_id=entity_id,
+        summary=summary,
+    )
