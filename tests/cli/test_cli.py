@@ -14,7 +14,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -23,7 +25,7 @@ import pytest
 from tests.conftest import create_database, drop_database
 
 JTS = str(Path(sys.executable).parent / "jts")
-COMMANDS = ("dev", "migrate", "seed-demo", "serve")
+COMMANDS = ("dev", "migrate", "restore", "seed-demo", "serve", "worker")
 STARTUP_TIMEOUT_SECONDS = 90.0
 LOGIN = """
 mutation($email: String!, $password: String!) {
@@ -122,6 +124,38 @@ def test_migrate_then_seed_demo_on_a_fresh_database(fresh_database: str) -> None
     assert "nothing added" in again.stdout
     assert "admin@demo.jts.test" in again.stdout
     assert asyncio.run(_counts(fresh_database)) == counts
+
+
+@pytest.fixture
+def second_database(server_url: str) -> Iterator[str]:
+    """Another empty database, to restore into."""
+    url = create_database(server_url, "jts_cli_restore")
+    yield url
+    drop_database(server_url, url)
+
+
+def test_restore_brings_a_backup_back_and_refuses_a_full_database(
+    fresh_database: str, second_database: str, tmp_path: Path
+) -> None:
+    from jts_store.backup import create_backup
+
+    assert _jts("migrate", JTS_DATABASE_URL=fresh_database).returncode == 0
+    assert _jts("seed-demo", JTS_DATABASE_URL=fresh_database).returncode == 0
+    night = datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
+    archive = asyncio.run(create_backup(fresh_database, tmp_path, night))
+
+    restored = _jts("restore", str(archive), JTS_DATABASE_URL=second_database)
+    assert restored.returncode == 0, restored.stderr
+    assert "checksums verified" in restored.stdout
+    assert asyncio.run(_counts(second_database)) == asyncio.run(_counts(fresh_database))
+
+    refused = _jts("restore", str(archive), JTS_DATABASE_URL=second_database)
+    assert refused.returncode == 1
+    assert "Error:" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    replaced = _jts("restore", "--replace", str(archive), JTS_DATABASE_URL=second_database)
+    assert replaced.returncode == 0, replaced.stderr
+    assert asyncio.run(_counts(second_database)) == asyncio.run(_counts(fresh_database))
 
 
 def _free_port() -> int:

@@ -179,3 +179,31 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
 
 cli.add_command(worker)
+
+
+@cli.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Drop what the database holds and restore in its place (in one transaction).",
+)
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def restore(archive: Path, replace: bool, data_dir: Path | None) -> None:
+    """Bring a database back from a nightly backup ARCHIVE (jts-backup-YYYY-MM-DD.tar.gz).
+
+    Every checksum is verified first; the target must be empty unless --replace is given;
+    after restoring, each table's row count and checksum is checked against the manifest.
+    """
+    from jts_store.backup import BackupError, restore_backup
+
+    url = _database_url(_settings(data_dir))
+    try:
+        manifest = asyncio.run(restore_backup(archive, url, replace=replace))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(table.rows for table in manifest.tables.values())
+    click.echo(
+        f"Restored {archive.name} (taken {manifest.created_at}): "
+        f"{len(manifest.tables)} tables, {rows} rows, checksums verified."
+    )
