@@ -109,14 +109,11 @@ async def register_organization(
         await uow.employees.add(admin)
         if password_hash is not None:
             await uow.credentials.set_password_hash(organization.id, admin.id, password_hash)
-        actor = Caller.of(admin).actor
-        await record_change(
+        await _recorded(
+            ctx,
             uow,
-            organization.id,
-            actor,
-            now,
-            action="organization.register",
-            entity_type="organization",
+            Caller.of(admin),
+            "organization.register",
             entity_id=organization.id,
             summary=f"{organization.name!r} registered in {tz}, admin {admin.email}",
         )
@@ -364,7 +361,7 @@ async def _recorded(
     entity_id: UUID,
     summary: str,
 ) -> None:
-    """The audit entry of a setup change, in its own unit of work."""
+    """The audit entry of a setup change, written in the change's own unit of work."""
     await record_change(
         uow,
         caller.organization_id,
