@@ -27,7 +27,8 @@ from jts_domain.model import (
     WorkloadLevel,
 )
 
-for _enum in (
+#: Registered once, by the very classes the use cases take and return.
+GRAPHQL_ENUMS = (
     ActorType,
     AlertKind,
     AttendanceStatus,
@@ -44,24 +45,6 @@ for _enum in (
     TaskStatus,
     TimerState,
     WorkloadLevel,
-):
+)
+for _enum in GRAPHQL_ENUMS:
     strawberry.enum(_enum)
-
-__all__ = [
-    "ActorType",
-    "AlertKind",
-    "AttendanceStatus",
-    "Environment",
-    "JobCategory",
-    "JobTrigger",
-    "Role",
-    "ScoreMetricName",
-    "SlaStatus",
-    "StartCheck",
-    "StopReason",
-    "TaskPriority",
-    "TaskSource",
-    "TaskStatus",
-    "TimerState",
-    "WorkloadLevel",
-]
