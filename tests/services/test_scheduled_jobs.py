@@ -172,7 +172,7 @@ async def test_a_slot_runs_once_and_an_unfinished_run_is_taken_up_again(
 
     assert await start_run(ctx, world.system, execution_id=run_id, **kw) is None
     page = await job_executions(ctx, world.caller(world.admin), job)
-    [row] = page.executions
+    [row] = page.items
     assert (row.success, row.message, row.result, row.duration) == (
         True,
         "ok",
@@ -189,18 +189,18 @@ async def test_history_pages_newest_first_with_a_cursor(
         await _run(ctx, world, clock, job)
 
     first = await job_executions(ctx, admin, first=2)
-    rest = await job_executions(ctx, admin, first=2, after=first.end_cursor)
+    last = first.items[-1]
+    rest = await job_executions(ctx, admin, first=2, after=(last.started_at, last.id))
     only_sla = await job_executions(ctx, admin, "sla_monitor")
 
-    assert [e.job for e in first.executions] == [JobName.NIGHTLY_BACKUP, JobName.SLA_MONITOR]
-    assert first.has_next_page
-    assert not rest.has_next_page
-    assert [e.job for e in rest.executions] == [JobName.SLA_MONITOR]
-    assert len(only_sla.executions) == 2
-    assert await _code(job_executions(ctx, admin, after="nonsense")) is ErrorCode.VALIDATION_ERROR
+    assert [e.job for e in first.items] == [JobName.NIGHTLY_BACKUP, JobName.SLA_MONITOR]
+    assert first.has_next
+    assert not rest.has_next
+    assert [e.job for e in rest.items] == [JobName.SLA_MONITOR]
+    assert len(only_sla.items) == 2
     assert await _code(job_executions(ctx, admin, first=0)) is ErrorCode.VALIDATION_ERROR
     latest = {j.name: j for j in await scheduled_jobs(ctx, admin)}
-    assert latest[JobName.NIGHTLY_BACKUP].last_execution == first.executions[0]
+    assert latest[JobName.NIGHTLY_BACKUP].last_execution == first.items[0]
 
 
 async def test_statistics_give_success_rate_mean_and_p95(
@@ -248,7 +248,7 @@ async def test_a_failed_attempt_keeps_its_error_until_a_retry_finishes(
     )
     assert retry.finished_at is None
     done = await finish_run(ctx, world.system, retry, success=True, message="ok")
-    [row] = (await job_executions(ctx, world.caller(world.admin))).executions
+    [row] = (await job_executions(ctx, world.caller(world.admin))).items
     assert row == done
     assert (row.error, row.attempts) == (None, 2)
 
@@ -338,7 +338,7 @@ async def test_cleanup_drops_runs_older_than_90_days(
 
     page = await job_executions(ctx, world.caller(world.admin))
     assert deleted == 1
-    assert [e.job for e in page.executions] == [JobName.NIGHTLY_BACKUP]
+    assert [e.job for e in page.items] == [JobName.NIGHTLY_BACKUP]
     assert await cleanup_job_history(ctx, Caller.system(world.org.id)) == 0
     alice = world.caller(world.alice)
     assert await _code(cleanup_job_history(ctx, alice)) is ErrorCode.FORBIDDEN

@@ -16,6 +16,7 @@ from jts_api.graphql.types.jobs import (
     ScheduledJobType,
     TriggeredRun,
 )
+from jts_api.graphql.types.paging import decode_cursor
 from jts_domain.schedule import JobName
 from jts_domain.services import scheduled_jobs
 
@@ -53,7 +54,7 @@ class Query:
     ) -> JobExecutionConnection:
         ctx = info.context
         page = await scheduled_jobs.job_executions(
-            ctx.services, ctx.require_caller(), job, first=first, after=after
+            ctx.services, ctx.require_caller(), job, first=first, after=decode_cursor(after)
         )
         return JobExecutionConnection.of(page)
 

@@ -21,8 +21,6 @@ PRODUCT.md is silent:
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,8 +40,7 @@ from jts_domain.schedule import JOBS, JobName
 from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.job_runs import next_shift_end
-
-MAX_PAGE_SIZE = 100
+from jts_domain.services.paging import Cursor, Page, read_page
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,16 +56,6 @@ class ScheduledJob:
     paused_by: UUID | None
     paused_at: datetime | None
     last_execution: JobExecution | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExecutionPage:
-    """A page of the execution log, newest first, with its connection cursor."""
-
-    executions: tuple[JobExecution, ...]
-    cursors: tuple[str, ...]
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,47 +148,25 @@ async def scheduled_jobs(ctx: ServiceContext, caller: Caller) -> list[ScheduledJ
     ]
 
 
-def _cursor(execution: JobExecution) -> str:
-    raw = f"{execution.started_at.isoformat()}|{execution.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        started, _, execution_id = base64.urlsafe_b64decode(cursor).decode().partition("|")
-        return shifts.require_aware(datetime.fromisoformat(started)), UUID(execution_id)
-    except (ValueError, binascii.Error):
-        raise invalid("this cursor is not one this list gave", after=cursor) from None
-
-
 async def job_executions(
     ctx: ServiceContext,
     caller: Caller,
     job: str | JobName | None = None,
     first: int = 20,
-    after: str | None = None,
-) -> ExecutionPage:
-    """A page of the execution log (one job's, or every job's), newest first.
-
-    ``first`` is 1–100; ``after`` is the ``end_cursor`` of the previous page.
-    """
+    after: Cursor | None = None,
+) -> Page[JobExecution]:
+    """A page of the execution log (one job's, or every job's), newest first by
+    ``(started_at, id)``; ``first`` is 1–100, ``after`` the last row's key."""
     caller.require(Permission.SCHEDULED_JOB_READ)
     name = None if job is None else job_name(job)
-    if not 1 <= first <= MAX_PAGE_SIZE:
-        raise invalid(f"first must be between 1 and {MAX_PAGE_SIZE}", first=first)
-    position = None if after is None else _parse_cursor(after)
     async with ctx.uow() as uow:
-        rows = await uow.job_executions.page(
-            caller.organization_id, name, after=position, limit=first + 1
-        )
-    page = rows[:first]
-    cursors = tuple(_cursor(e) for e in page)
-    return ExecutionPage(
-        executions=tuple(page),
-        cursors=cursors,
-        has_next_page=len(rows) > first,
-        end_cursor=cursors[-1] if cursors else None,
-    )
+
+        async def fetch(cursor: Cursor | None, limit: int) -> list[JobExecution]:
+            return await uow.job_executions.page(
+                caller.organization_id, name, after=cursor, limit=limit
+            )
+
+        return await read_page(fetch, first=first, after=after)
 
 
 def _seconds(value: float | None) -> Decimal | None:

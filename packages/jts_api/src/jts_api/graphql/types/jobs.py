@@ -12,10 +12,12 @@ from strawberry.scalars import JSON
 from jts_api.context import Info
 from jts_api.graphql.enums import JobTrigger
 from jts_api.graphql.ids import to_id, to_optional_id
-from jts_api.graphql.types.paging import PageInfo
+from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
 from jts_api.graphql.types.people import EmployeeType
 from jts_domain import model
+from jts_domain.model import JobExecution
 from jts_domain.services import scheduled_jobs
+from jts_domain.services.paging import Page
 
 
 def _seconds(value: Any) -> float | None:
@@ -84,14 +86,15 @@ class JobExecutionConnection:
     page_info: PageInfo
 
     @classmethod
-    def of(cls, page: scheduled_jobs.ExecutionPage) -> JobExecutionConnection:
+    def of(cls, page: Page[JobExecution]) -> JobExecutionConnection:
         """The connection of a page of the execution log."""
+        cursors = [encode_cursor(run.started_at, run.id) for run in page.items]
         return cls(
             edges=[
                 JobExecutionEdge(node=JobExecutionType.of(run), cursor=cursor)
-                for run, cursor in zip(page.executions, page.cursors, strict=True)
+                for run, cursor in zip(page.items, cursors, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=page_info(cursors, page.has_next),
         )
 
 
