@@ -41,6 +41,8 @@ from jts_domain.model import (
     Timer,
 )
 from jts_domain.schedule import JobName
+from jts_domain.work.aggregate import TaskWork
+from jts_domain.work.loaded import LoadedWork
 
 
 class Clock(Protocol):
@@ -339,6 +341,43 @@ class TimerRepository(Protocol):
         ...
 
 
+class WorkRepository(Protocol):
+    """The task-and-timer aggregate, read whole in one go and saved by what changed.
+
+    Each ``for_*`` read returns the aggregate (the task, its non-stopped timer, the active
+    time of its stopped timers) with the organization's settings and, for an ``acting``
+    employee, their standing and their start conditions at ``at`` (clocked in, their roster
+    shifts of the local days around ``at``, their non-stopped timer on any task).
+    """
+
+    async def for_task(
+        self, organization_id: UUID, task_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork:
+        """The work of a task; NOT_FOUND when the organization has no such task."""
+        ...
+
+    async def for_timer(
+        self, organization_id: UUID, timer_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork:
+        """The work of a timer's task, with that timer as ``asked``; NOT_FOUND when the
+        organization has no such timer."""
+        ...
+
+    async def for_employee(
+        self, organization_id: UUID, employee_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork | None:
+        """The work of the employee's non-stopped timer; None when they have none."""
+        ...
+
+    async def save(self, work: TaskWork) -> None:
+        """Write the aggregate: a created task, or the task's changed fields (CONFLICT when
+        its version moved on since it was read); a new timer with its intervals, or the
+        changed timer (its state, stop, and the intervals it closed and opened); the
+        history rows of ``work.changes``. Audit entries and events are the caller's
+        (:func:`jts_domain.work.recording.save_work`)."""
+        ...
+
+
 class TaskTemplateRepository(Protocol):
     """Templates of the tasks a roster generates."""
 
@@ -528,6 +567,7 @@ class UnitOfWork(Protocol):
     attendance: AttendanceRepository
     tasks: TaskRepository
     timers: TimerRepository
+    work: WorkRepository
     task_templates: TaskTemplateRepository
     scores: DailyScoreRepository
     alerts: AlertRepository

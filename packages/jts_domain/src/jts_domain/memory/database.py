@@ -28,6 +28,7 @@ from jts_domain.memory.timers import (
     MemoryTaskTemplates,
     MemoryTimers,
 )
+from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher
 
@@ -89,6 +90,7 @@ class InMemoryUnitOfWork:
         self.attendance = MemoryAttendance(tables)
         self.tasks = MemoryTasks(tables)
         self.timers = MemoryTimers(tables)
+        self.work = MemoryWork(tables)
         self.task_templates = MemoryTaskTemplates(tables)
         self.scores = MemoryScores(tables)
         self.alerts = MemoryAlerts(tables)

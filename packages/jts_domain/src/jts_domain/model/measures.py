@@ -113,6 +113,7 @@ class EventName(StrEnum):
     """Events written to the outbox and delivered to subscribers and webhooks."""
 
     TASK_COMPLETED = "task.completed"
+    TASK_ASSIGNED = "task.assigned"
     TIMER_STATE_CHANGED = "timer.state_changed"
     TIMER_STOPPED = "timer.stopped"
     DAILY_SCORE_CALCULATED = "daily_score.calculated"

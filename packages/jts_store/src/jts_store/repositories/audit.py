@@ -28,27 +28,40 @@ def _entry(row: Row[Any]) -> AuditEntry:
     )
 
 
+def _values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "organization_id": entry.organization_id,
+        "at": entry.at,
+        "actor_type": entry.actor.type.value,
+        "actor_id": entry.actor.id,
+        "actor_name": entry.actor.name,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "summary": entry.summary,
+    }
+
+
 class SqlAuditLog:
-    """The audit log: one insert per change, pages read newest first through an index."""
+    """The audit log: entries are kept until the unit of work commits and written with its
+    outbox events in one statement; pages are read newest first through an index."""
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
+        self._pending: list[AuditEntry] = []
 
     async def add(self, entry: AuditEntry) -> None:
-        await self._db.execute(
-            insert(_audit).values(
-                id=entry.id,
-                organization_id=entry.organization_id,
-                at=entry.at,
-                actor_type=entry.actor.type.value,
-                actor_id=entry.actor.id,
-                actor_name=entry.actor.name,
-                action=entry.action,
-                entity_type=entry.entity_type,
-                entity_id=entry.entity_id,
-                summary=entry.summary,
-            )
-        )
+        self._pending.append(entry)
+
+    def take_pending(self) -> list[AuditEntry]:
+        """The entries added since the last take (the unit of work writes them)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def discard_pending(self) -> None:
+        """Forget entries of a transaction that rolls back."""
+        self._pending = []
 
     async def recent(
         self,
@@ -57,6 +70,8 @@ class SqlAuditLog:
         after: tuple[datetime, UUID] | None = None,
         limit: int = 50,
     ) -> list[AuditEntry]:
+        if self._pending:
+            await self._db.execute(insert(_audit), [_values(e) for e in self.take_pending()])
         statement = select(_audit).where(_audit.c.organization_id == organization_id)
         if after is not None:
             statement = statement.where(tuple_(_audit.c.at, _audit.c.id) < tuple_(*after))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -84,9 +84,17 @@ def task_values(task: Task) -> dict[str, Any]:
     }
 
 
+TASK_COLUMNS = tuple(c.name for c in _tasks.c)
+
+
 def task_from_row(row: Row[Any]) -> Task:
     """The task a row holds."""
-    values = dict(row._mapping)
+    return task_from_mapping(row._mapping)
+
+
+def task_from_mapping(mapping: Mapping[str, Any]) -> Task:
+    """The task of a row's task columns (the row may hold more)."""
+    values = {name: mapping[name] for name in TASK_COLUMNS}
     values["priority"] = TaskPriority(values["priority"])
     values["status"] = TaskStatus(values["status"])
     values["source"] = TaskSource(values["source"])
