@@ -554,27 +554,46 @@ class UnitOfWork(Protocol):
 
     Use as ``async with uow:``; leaving the block without :meth:`commit` rolls back.
     Events passed to :meth:`emit` are written to the outbox in the same transaction and
-    published after commit.
+    published after commit. The repositories are read-only properties, so an adapter may
+    hold any implementation of each (mypy checks both adapters against this Protocol).
     """
 
-    organizations: OrganizationRepository
-    employees: EmployeeRepository
-    credentials: CredentialRepository
-    departments: DepartmentRepository
-    stores: StoreRepository
-    shift_templates: ShiftTemplateRepository
-    roster: RosterRepository
-    attendance: AttendanceRepository
-    tasks: TaskRepository
-    timers: TimerRepository
-    work: WorkRepository
-    task_templates: TaskTemplateRepository
-    scores: DailyScoreRepository
-    alerts: AlertRepository
-    audit: AuditLogRepository
-    score_queries: ScoreQueries
-    job_executions: JobExecutionRepository
-    job_controls: JobControlRepository
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+    @property
+    def employees(self) -> EmployeeRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
+    @property
+    def stores(self) -> StoreRepository: ...
+    @property
+    def shift_templates(self) -> ShiftTemplateRepository: ...
+    @property
+    def roster(self) -> RosterRepository: ...
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
+    @property
+    def work(self) -> WorkRepository: ...
+    @property
+    def task_templates(self) -> TaskTemplateRepository: ...
+    @property
+    def scores(self) -> DailyScoreRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def audit(self) -> AuditLogRepository: ...
+    @property
+    def score_queries(self) -> ScoreQueries: ...
+    @property
+    def job_executions(self) -> JobExecutionRepository: ...
+    @property
+    def job_controls(self) -> JobControlRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

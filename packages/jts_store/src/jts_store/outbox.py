@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from jts_domain.model import AuditEntry, DomainEvent, EventName
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import OutboxRow
+from jts_store.tables.base import table_of
 
 CHANNEL = "jts_outbox"
 
-_outbox = OutboxRow.__table__
+_outbox = table_of(OutboxRow)
 
 _AUDIT = """
     INSERT INTO audit_log (id, organization_id, at, actor_type, actor_id, actor_name, action,

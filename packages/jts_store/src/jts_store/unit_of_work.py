@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 from jts_store.errors import domain_errors
 from jts_store.outbox import write_appends
 from jts_store.queries.scores import SqlScoreQueries
@@ -153,3 +153,8 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.publisher)
+
+
+def _conforms(factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
+    """Where mypy checks that the PostgreSQL unit of work implements the port."""
+    return factory

@@ -30,7 +30,7 @@ from jts_domain.memory.timers import (
 )
 from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 
 
 class RecordingPublisher:
@@ -137,3 +137,8 @@ class InMemoryUnitOfWork:
             self._db.tables.restore(self._snapshot)
             self._snapshot = self._db.tables.snapshot()
         self._events = []
+
+
+def _conforms(database: InMemoryDatabase) -> UnitOfWorkFactory:
+    """Where mypy checks that the in-memory unit of work implements the port."""
+    return database.unit_of_work

@@ -11,8 +11,9 @@ from sqlalchemy import Row, insert, select, tuple_
 from jts_domain.model import Actor, ActorType, AuditEntry
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AuditEntryRow
+from jts_store.tables.base import table_of
 
-_audit = AuditEntryRow.__table__
+_audit = table_of(AuditEntryRow)
 
 
 def _entry(row: Row[Any]) -> AuditEntry:

@@ -56,7 +56,9 @@ class TransactionConnection:
         """A new transaction begins (after a commit or rollback)."""
         self._fresh = True
 
-    async def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
+    async def execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
         """Execute a statement; a constraint violation becomes its ``DomainError``."""
         if self._connection is None:
             msg = "the unit of work is used outside `async with`"
