@@ -22,8 +22,11 @@ from uuid import UUID
 from jts_domain.errors import DomainError, ErrorCode, invalid
 from jts_domain.ids import new_id
 from jts_domain.model import (
+    Actor,
+    DomainEvent,
     Employee,
     Environment,
+    EventName,
     JobCategory,
     Permission,
     StatusChange,
@@ -114,8 +117,32 @@ async def create_task(
         )
         await uow.tasks.add(task)
         await record_creation(uow, task, caller.actor)
+        if assignee is not None:
+            uow.emit(_assigned_event(task, assignee, caller.actor, now))
         await uow.commit()
     return task
+
+
+def _assigned_event(task: Task, assignee: Employee, actor: Actor, at: datetime) -> DomainEvent:
+    """``task.assigned``: whose the task now is, and who gave it (for jobs to do, webhooks)."""
+    return DomainEvent(
+        name=EventName.TASK_ASSIGNED,
+        organization_id=task.organization_id,
+        occurred_at=at,
+        payload={
+            "task_id": str(task.id),
+            "title": task.title,
+            "assignee_id": str(assignee.id),
+            "assignee_name": assignee.name,
+            "department_id": None if task.department_id is None else str(task.department_id),
+            "priority": task.priority.value,
+            "due_at": None if task.due_at is None else task.due_at.isoformat(),
+            "actor_type": actor.type.value,
+            "actor_id": None if actor.id is None else str(actor.id),
+            "actor_name": actor.name,
+            "at": at.isoformat(),
+        },
+    )
 
 
 def _check_task_fields(
@@ -207,7 +234,9 @@ async def assign_task(
         if task.department_id is None:
             task.department_id = assignee.department_id
         note = f"assigned to {assignee.name}"
-        await move_task(uow, task, "assign", actor=caller.actor, at=ctx.clock.now(), note=note)
+        now = ctx.clock.now()
+        await move_task(uow, task, "assign", actor=caller.actor, at=now, note=note)
+        uow.emit(_assigned_event(task, assignee, caller.actor, now))
 
     return await _run(ctx, caller, task_id, "assign", step)
 
