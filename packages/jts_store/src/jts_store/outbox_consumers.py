@@ -33,7 +33,7 @@ _COLUMNS = "txid::text AS txid, id, organization_id, name, payload, occurred_at"
 _READ_AFTER = text(
     f"""
     SELECT {_COLUMNS} FROM outbox
-    WHERE (txid, id) > (CAST(:txid AS xid8), :last_id)
+    WHERE (txid, id) > (CAST(CAST(:txid AS text) AS xid8), :last_id)
       AND txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY txid, id
     LIMIT :limit
@@ -43,7 +43,7 @@ _READ_AFTER = text(
 _REST_OF_TRANSACTION = text(
     f"""
     SELECT {_COLUMNS} FROM outbox
-    WHERE txid = CAST(:txid AS xid8) AND id > :last_id
+    WHERE txid = CAST(CAST(:txid AS text) AS xid8) AND id > :last_id
     ORDER BY id
     """  # noqa: S608 -- a constant column list, no input
 )
@@ -51,7 +51,7 @@ _REST_OF_TRANSACTION = text(
 _ADVANCE = text(
     """
     UPDATE outbox_consumers
-    SET txid = CAST(:txid AS xid8), last_id = :last_id, updated_at = now()
+    SET txid = CAST(CAST(:txid AS text) AS xid8), last_id = :last_id, updated_at = now()
     WHERE name = :name
     """
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from jts_domain.errors import invalid
@@ -26,6 +26,8 @@ MAX_KEY_LENGTH = 200
 MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_DELAY_SECONDS = 30 * 24 * 3600
 MAX_LIMIT = 10_000_000
+#: The least time between two changes of a job (PostgreSQL keeps microseconds).
+MOVE_STEP = timedelta(microseconds=1)
 _AGENT_MOVES_FROM = frozenset({StatusType.INITIAL, StatusType.PROGRESS})
 
 
@@ -151,11 +153,13 @@ def apply_move(
     note: str | None = None,
 ) -> JobStatusChange:
     """Move the job to a status of its type, in the flow or not (soft enforcement): the
-    change says whether the flow has it. ``at`` is clamped to the job's last change, so
-    history never runs backwards. VALIDATION_ERROR for a status the type does not have."""
+    change says whether the flow has it. ``at`` is at least :data:`MOVE_STEP` after the
+    job's last change, so its history has one order (moves made at one instant, as the
+    agent's, follow each other by a microsecond). VALIDATION_ERROR for a status the type
+    does not have."""
     definition = catalog.event_type(job.event_type)
     definition.status(to_status)
-    at = max(at, job.status_changed_at)
+    at = max(at, job.status_changed_at + MOVE_STEP)
     change = JobStatusChange(
         id=new_id(),
         organization_id=job.organization_id,

@@ -115,7 +115,10 @@ async def schedule_service_visits(
 
 def _same_request(existing: list[JobToDo], instants: list[Any]) -> list[JobToDo]:
     """The jobs of an earlier request with the key, if it asked for the same visits."""
-    if [job.scheduled_at for job in existing] != instants:
+    same = [job.scheduled_at for job in existing] == instants and all(
+        job.payload.get("visits") == len(instants) for job in existing
+    )
+    if not same:
         raise DomainError(
             ErrorCode.CONFLICT,
             "this clientKey was used for other visits; use a new key for a new request",
