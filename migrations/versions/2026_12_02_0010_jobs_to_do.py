@@ -354,9 +354,13 @@ def upgrade() -> None:
     )
 
     _seed_master_data()
+    _job_names(_JOBS_WITH_AGENT)
 
 
 def downgrade() -> None:
+    for table in _JOB_TABLES:
+        op.execute(sa.text(f"DELETE FROM {table} WHERE job = 'jtd_agent'"))  # noqa: S608
+    _job_names(_JOBS_BEFORE)
     op.drop_index(
         "ix_job_to_do_history_organization_id_actor_type_ended_at_id",
         table_name="job_to_do_history",
@@ -437,3 +441,26 @@ def _seed_master_data() -> None:
         columns = _MASTER_COLUMNS[name]
         table = sa.table(name, *(sa.column(column, kind) for column, kind in columns))
         op.bulk_insert(table, [{c: row[c] for c, _ in columns} for row in rows[name]])
+
+
+# The scheduled jobs, written out so the migration never changes with the code.
+_JOBS_BEFORE = (
+    "create_daily_attendance",
+    "generate_daily_planners",
+    "sla_monitor",
+    "auto_stop_timers",
+    "refresh_pending_summaries",
+    "calculate_daily_scores",
+    "nightly_backup",
+    "cleanup_job_history",
+)
+_JOBS_WITH_AGENT = (*_JOBS_BEFORE, "jtd_agent")
+_JOB_TABLES = ("job_controls", "job_executions")
+
+
+def _job_names(names: tuple[str, ...]) -> None:
+    """The execution log and job controls accept these job names."""
+    allowed = ", ".join(f"'{name}'" for name in names)
+    for table in _JOB_TABLES:
+        op.drop_constraint(op.f(f"ck_{table}_job"), table, type_="check")
+        op.create_check_constraint(op.f(f"ck_{table}_job"), table, f"job IN ({allowed})")
