@@ -235,7 +235,8 @@ async def test_settings_are_validated_audited_and_changed_field_by_field(
         ctx, admin, agent_enabled=True, channels_enabled={"push": True}, daily_limit=500
     )
     assert (after.agent_enabled, after.daily_limit, after.version) == (True, 500, 1)
-    assert after.channels_enabled["push"] and after.channels_enabled["email"]
+    assert after.channels_enabled["push"]
+    assert after.channels_enabled["email"]
     [entry, *_] = (await audit_log(ctx, admin)).items
     assert entry.action == "jtd_settings.update"
     assert entry.summary == (

@@ -37,6 +37,7 @@ from jts_api.graphql import (
     accounts,
     attendance,
     jobs,
+    jtd,
     live,
     monitoring,
     organization,
@@ -59,6 +60,7 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    jtd,
 )
 
 PARSER_CACHE_SIZE = 1_000

@@ -263,3 +263,23 @@ async def stored_catalog(ctx: ServiceContext, caller: Caller) -> Catalog:
     del caller  # master data is the product's, the same for every tenant
     async with ctx.uow() as uow:
         return await uow.jtd.catalog()
+
+
+async def watch_filter(
+    ctx: ServiceContext,
+    caller: Caller,
+    *,
+    job_id: UUID | None = None,
+    recipient_id: UUID | None = None,
+    job_filter: JobToDoFilter | None = None,
+) -> tuple[UUID | None, JobToDoFilter]:
+    """What a live subscription may follow: a job the caller may see (NOT_FOUND from
+    another organization), a recipient of the organization, within the caller's reach
+    (an employee follows only what is addressed to them)."""
+    given = replace(job_filter or JobToDoFilter(), recipient_id=recipient_id)
+    async with ctx.uow() as uow:
+        if job_id is not None:
+            await visible_job(uow, caller, job_id)
+        if recipient_id is not None:
+            await uow.employees.get(caller.organization_id, recipient_id)
+    return job_id, reach_filter(caller, given)

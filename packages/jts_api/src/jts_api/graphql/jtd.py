@@ -1,0 +1,465 @@
+"""Jobs to do: the master data, ``createJobToDo``, ``moveJobToDo``, ``rescheduleJobToDo``,
+``cancelJobToDo``, ``scheduleServiceVisits``, ``jobToDo``, ``jobsToDo``, the tenant's
+settings, ``agentPlan``, ``agentActivity`` and the ``jobToDoUpdated`` subscription."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import date, datetime, time
+
+import strawberry
+from strawberry.scalars import JSON
+
+from jts_api.context import Info
+from jts_api.graphql.enums import Frequency, Weekday
+from jts_api.graphql.ids import parse_id, parse_optional_id, to_id, to_optional_id
+from jts_api.graphql.types.jtd import (
+    AgentPlanItemType,
+    JobToDoActorType,
+    JobToDoConnection,
+    JobToDoStatusChangeConnection,
+    JobToDoType,
+    JtdChannelType,
+    JtdEventTypeType,
+    JtdSettingsType,
+    JtdSourceSettingsType,
+    JtdSourceTypeType,
+    JtdSystemActorType,
+)
+from jts_api.graphql.types.paging import decode_cursor
+from jts_api.jtd_feed import JobToDoChange
+from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.jtd import agent as jtd_agent
+from jts_domain.jtd import jobs as jtd
+from jts_domain.jtd import settings as jtd_settings
+from jts_domain.jtd.ports import JobToDoFilter
+from jts_domain.jtd.recurrence import Recurrence
+from jts_domain.jtd.visits import schedule_service_visits
+from jts_domain.model import ActorType
+from jts_store.jtd.recurrence import DateutilRecurrences
+
+DEFAULT_PAGE_SIZE = 50
+_EXPANDER = DateutilRecurrences()
+
+
+def _codes(values: list[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+@strawberry.input
+class CreateJobToDoInput:
+    """A new job: its source type decides the defaults (event type, channels, priority)."""
+
+    subject: str
+    source_type: str = "manual"
+    event_type: str | None = None
+    recipient_id: strawberry.ID | None = None
+    recipient_address: str | None = None
+    recipient_name: str | None = None
+    body: str = ""
+    payload: JSON | None = None
+    priority: int | None = None
+    scheduled_at: datetime | None = None
+    channel: str | None = None
+    is_live: bool = True
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class JobToDoFilterInput:
+    """Filters of ``jobsToDo``; every one given must match (``scheduledTo`` exclusive)."""
+
+    event_types: list[str] | None = None
+    statuses: list[str] | None = None
+    source_types: list[str] | None = None
+    recipient_id: strawberry.ID | None = None
+    scheduled_from: datetime | None = None
+    scheduled_to: datetime | None = None
+    is_live: bool | None = None
+
+
+@strawberry.input
+class RecurrenceInput:
+    """An RFC 5545 style rule: bounded by ``count`` or ``until`` (a local date)."""
+
+    frequency: Frequency
+    interval: int = 1
+    count: int | None = None
+    until: date | None = None
+    by_weekday: list[Weekday] | None = None
+    by_month_day: list[int] | None = None
+
+
+@strawberry.input
+class ScheduleServiceVisitsInput:
+    """Visits from ``startDate`` at the local ``time`` (the organization's timezone, or
+    ``timezone``), one job each; ``clientKey`` makes the request idempotent."""
+
+    client_key: str
+    start_date: date
+    time: time
+    recurrence: RecurrenceInput
+    subject: str
+    body: str = ""
+    payload: JSON | None = None
+    recipient_id: strawberry.ID | None = None
+    recipient_address: str | None = None
+    recipient_name: str | None = None
+    timezone: str | None = None
+    priority: int | None = None
+    channel: str | None = None
+    is_live: bool = True
+    source_type: str = "service_scheduled"
+
+
+@strawberry.input
+class JtdChannelSettingInput:
+    channel: str
+    enabled: bool
+
+
+@strawberry.input
+class UpdateJtdSettingsInput:
+    """The settings to change; fields left out stay as they are."""
+
+    agent_enabled: bool | None = None
+    agent_event_types: list[str] | None = None
+    channels_enabled: list[JtdChannelSettingInput] | None = None
+    daily_limit: int | None = None
+    monthly_limit: int | None = None
+    quiet_hours_start: time | None = None
+    quiet_hours_end: time | None = None
+
+
+@strawberry.input
+class UpdateJtdSourceSettingsInput:
+    """A source type's overrides, as a whole: a field left out goes back to the default."""
+
+    source_type: str
+    channels: list[str] | None = None
+    auto_execute: bool | None = None
+    priority: int | None = None
+    delay_seconds: int | None = None
+
+
+@strawberry.input
+class JobToDoUpdatedFilterInput:
+    """What a ``jobToDoUpdated`` subscription follows; every one given must match."""
+
+    job_id: strawberry.ID | None = None
+    event_types: list[str] | None = None
+    statuses: list[str] | None = None
+    recipient_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class JobToDoUpdate:
+    """A job's status change, pushed after commit (at most one per job per 500 ms)."""
+
+    job_id: strawberry.ID
+    event_type: str
+    from_status: str
+    status: str
+    valid_transition: bool
+    recipient_id: strawberry.ID | None
+    actor: JobToDoActorType
+    at: datetime
+
+    @classmethod
+    def of(cls, change: JobToDoChange) -> JobToDoUpdate:
+        """The GraphQL shape of a change."""
+        actor = JobToDoActorType(
+            type=ActorType(change.actor_type),
+            id=to_optional_id(change.actor_id),
+            name=change.actor_name,
+        )
+        return cls(
+            job_id=to_id(change.job_id),
+            event_type=change.event_type,
+            from_status=change.from_status,
+            status=change.to_status,
+            valid_transition=change.valid_transition,
+            recipient_id=to_optional_id(change.recipient_id),
+            actor=actor,
+            at=change.at,
+        )
+
+    @strawberry.field(description="The job as it is now (null once out of reach).")
+    async def job_to_do(self, info: Info) -> JobToDoType | None:
+        ctx = info.context
+        try:
+            job = await jtd.get_job_to_do(
+                ctx.services, ctx.require_caller(), parse_id(self.job_id, "jobId")
+            )
+        except DomainError:
+            return None
+        return JobToDoType(record=job)
+
+
+def _job_filter(given: JobToDoFilterInput | None) -> JobToDoFilter:
+    f = given or JobToDoFilterInput()
+    return JobToDoFilter(
+        event_types=_codes(f.event_types),
+        statuses=_codes(f.statuses),
+        source_types=_codes(f.source_types),
+        recipient_id=parse_optional_id(f.recipient_id, "recipientId"),
+        scheduled_from=f.scheduled_from,
+        scheduled_to=f.scheduled_to,
+        is_live=f.is_live,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The seven event types, with statuses and flows.")
+    async def jtd_event_types(self, info: Info) -> list[JtdEventTypeType]:
+        ctx = info.context
+        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
+        return [JtdEventTypeType.of(t) for t in catalog.event_types.values()]
+
+    @strawberry.field(description="The channels, with provider, cost and rate limit.")
+    async def jtd_channels(self, info: Info) -> list[JtdChannelType]:
+        ctx = info.context
+        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
+        return [
+            JtdChannelType(
+                code=c.code,
+                name=c.name,
+                provider=c.provider,
+                cost_minor=c.cost_minor,
+                currency=c.currency,
+                rate_limit_per_minute=c.rate_limit_per_minute,
+            )
+            for c in catalog.channels.values()
+        ]
+
+    @strawberry.field(description="What creates jobs, with its defaults.")
+    async def jtd_source_types(self, info: Info) -> list[JtdSourceTypeType]:
+        ctx = info.context
+        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
+        return [
+            JtdSourceTypeType(
+                code=s.code,
+                name=s.name,
+                event_type=s.event_type,
+                channels=list(s.channels),
+                default_priority=s.default_priority,
+            )
+            for s in catalog.source_types.values()
+        ]
+
+    @strawberry.field(description="The agent, system and webhook actors, with their fixed ids.")
+    async def jtd_system_actors(self, info: Info) -> list[JtdSystemActorType]:
+        ctx = info.context
+        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
+        return [
+            JtdSystemActorType(code=a.code, id=to_id(a.id), name=a.name, type=a.type)
+            for a in catalog.system_actors
+        ]
+
+    @strawberry.field(description="A job to do the caller may see.")
+    async def job_to_do(self, info: Info, id: strawberry.ID) -> JobToDoType:
+        ctx = info.context
+        job = await jtd.get_job_to_do(ctx.services, ctx.require_caller(), parse_id(id, "id"))
+        return JobToDoType(record=job)
+
+    @strawberry.field(description="Jobs the caller may see, soonest scheduled first, by pages.")
+    async def jobs_to_do(
+        self,
+        info: Info,
+        filters: JobToDoFilterInput | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> JobToDoConnection:
+        ctx = info.context
+        page = await jtd.list_jobs_to_do(
+            ctx.services, ctx.require_caller(), _job_filter(filters), first=first,
+            after=decode_cursor(after),
+        )  # fmt: skip
+        return JobToDoConnection.of(page)
+
+    @strawberry.field(description="The tenant's JTD settings and source overrides (jtd.read).")
+    async def jtd_settings(self, info: Info) -> JtdSettingsType:
+        ctx = info.context
+        configuration = await jtd_settings.jtd_configuration(ctx.services, ctx.require_caller())
+        return JtdSettingsType.of(configuration)
+
+    @strawberry.field(description="What the agent will do next (empty while agent mode is off).")
+    async def agent_plan(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE
+    ) -> list[AgentPlanItemType]:
+        ctx = info.context
+        plan = await jtd_agent.agent_plan(ctx.services, ctx.require_caller(), first=first)
+        return [AgentPlanItemType.of(item) for item in plan]
+
+    @strawberry.field(description="What the agent did: its moves, newest first.")
+    async def agent_activity(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> JobToDoStatusChangeConnection:
+        ctx = info.context
+        page = await jtd_agent.agent_activity(
+            ctx.services, ctx.require_caller(), first=first, after=decode_cursor(after)
+        )
+        return JobToDoStatusChangeConnection.of(page)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create one job to do (jtd.manage).")
+    async def create_job_to_do(self, info: Info, input: CreateJobToDoInput) -> JobToDoType:
+        ctx = info.context
+        job = await jtd.create_job_to_do(
+            ctx.services,
+            ctx.require_caller(),
+            subject=input.subject,
+            source_type=input.source_type,
+            event_type=input.event_type,
+            recipient_id=parse_optional_id(input.recipient_id, "recipientId"),
+            recipient_address=input.recipient_address,
+            recipient_name=input.recipient_name,
+            body=input.body,
+            payload=input.payload,
+            priority=input.priority,
+            scheduled_at=input.scheduled_at,
+            channel=input.channel,
+            is_live=input.is_live,
+            idempotency_key=input.idempotency_key,
+        )
+        return JobToDoType(record=job)
+
+    @strawberry.mutation(description="Move a job to any status of its type; off-flow is flagged.")
+    async def move_job_to_do(
+        self, info: Info, id: strawberry.ID, status: str, note: str | None = None
+    ) -> JobToDoType:
+        ctx = info.context
+        job = await jtd.move_job_to_do(
+            ctx.services, ctx.require_caller(), parse_id(id, "id"), status, note
+        )
+        return JobToDoType(record=job)
+
+    @strawberry.mutation(description="Give a scheduled job a new time (jtd.manage).")
+    async def reschedule_job_to_do(
+        self, info: Info, id: strawberry.ID, scheduled_at: datetime
+    ) -> JobToDoType:
+        ctx = info.context
+        job = await jtd.reschedule_job_to_do(
+            ctx.services, ctx.require_caller(), parse_id(id, "id"), scheduled_at
+        )
+        return JobToDoType(record=job)
+
+    @strawberry.mutation(description="Cancel a job with a reason (jtd.manage).")
+    async def cancel_job_to_do(self, info: Info, id: strawberry.ID, reason: str) -> JobToDoType:
+        ctx = info.context
+        job = await jtd.cancel_job_to_do(
+            ctx.services, ctx.require_caller(), parse_id(id, "id"), reason
+        )
+        return JobToDoType(record=job)
+
+    @strawberry.mutation(description="One service-visit job per occurrence, idempotent by key.")
+    async def schedule_service_visits(
+        self, info: Info, input: ScheduleServiceVisitsInput
+    ) -> list[JobToDoType]:
+        ctx = info.context
+        rule = input.recurrence
+        recurrence = Recurrence(
+            frequency=rule.frequency,
+            start=input.start_date,
+            at=input.time,
+            interval=rule.interval,
+            count=rule.count,
+            until=rule.until,
+            by_weekday=tuple(rule.by_weekday or ()),
+            by_month_day=tuple(rule.by_month_day or ()),
+        )
+        jobs = await schedule_service_visits(
+            ctx.services,
+            ctx.require_caller(),
+            client_key=input.client_key,
+            recurrence=recurrence,
+            expander=_EXPANDER,
+            subject=input.subject,
+            body=input.body,
+            payload=input.payload,
+            recipient_id=parse_optional_id(input.recipient_id, "recipientId"),
+            recipient_address=input.recipient_address,
+            recipient_name=input.recipient_name,
+            timezone=input.timezone,
+            priority=input.priority,
+            channel=input.channel,
+            is_live=input.is_live,
+            source_type=input.source_type,
+        )
+        return [JobToDoType(record=job) for job in jobs]
+
+    @strawberry.mutation(description="Change the tenant's JTD settings (jtd.configure).")
+    async def update_jtd_settings(
+        self, info: Info, input: UpdateJtdSettingsInput
+    ) -> JtdSettingsType:
+        ctx = info.context
+        caller = ctx.require_caller()
+        channels = input.channels_enabled
+        await jtd_settings.update_jtd_settings(
+            ctx.services,
+            caller,
+            agent_enabled=input.agent_enabled,
+            agent_event_types=_codes(input.agent_event_types),
+            channels_enabled=None if channels is None else {c.channel: c.enabled for c in channels},
+            daily_limit=input.daily_limit,
+            monthly_limit=input.monthly_limit,
+            quiet_hours_start=input.quiet_hours_start,
+            quiet_hours_end=input.quiet_hours_end,
+        )
+        return JtdSettingsType.of(await jtd_settings.jtd_configuration(ctx.services, caller))
+
+    @strawberry.mutation(description="Set a source type's overrides (jtd.configure).")
+    async def update_jtd_source_settings(
+        self, info: Info, input: UpdateJtdSourceSettingsInput
+    ) -> JtdSourceSettingsType:
+        ctx = info.context
+        saved = await jtd_settings.update_jtd_source_settings(
+            ctx.services,
+            ctx.require_caller(),
+            input.source_type,
+            channels=None if input.channels is None else tuple(input.channels),
+            auto_execute=input.auto_execute,
+            priority=input.priority,
+            delay_seconds=input.delay_seconds,
+        )
+        return JtdSourceSettingsType.of(saved)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Status changes of the jobs the caller may see (coalesced per job, 500 ms)."
+    )
+    async def job_to_do_updated(
+        self, info: Info, filters: JobToDoUpdatedFilterInput | None = None
+    ) -> AsyncGenerator[JobToDoUpdate, None]:
+        ctx = info.context
+        caller = ctx.require_caller()
+        given = filters or JobToDoUpdatedFilterInput()
+        job_id, allowed = await jtd.watch_filter(
+            ctx.services,
+            caller,
+            job_id=parse_optional_id(given.job_id, "jobId"),
+            recipient_id=parse_optional_id(given.recipient_id, "recipientId"),
+            job_filter=JobToDoFilter(
+                event_types=_codes(given.event_types), statuses=_codes(given.statuses)
+            ),
+        )
+        feed = ctx.runtime.jtd_feed
+        if feed is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "live updates are off in this process")
+
+        def wanted(change: JobToDoChange) -> bool:
+            return (
+                (job_id is None or change.job_id == job_id)
+                and (allowed.event_types is None or change.event_type in allowed.event_types)
+                and (allowed.statuses is None or change.to_status in allowed.statuses)
+                and (allowed.recipient_id is None or change.recipient_id == allowed.recipient_id)
+            )
+
+        async with feed.subscribe(caller.organization_id, wanted) as changes:
+            while True:
+                yield JobToDoUpdate.of(await changes.get())
