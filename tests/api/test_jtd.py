@@ -98,15 +98,29 @@ def test_the_master_data_is_the_seeded_catalog(gql: Gql, world: ApiWorld) -> Non
         assert [s["code"] for s in types[code]["statuses"]] == [s.code for s in definition.statuses]
     assert types["service_visit"]["channels"] == ["email", "sms", "whatsapp"]
     assert {c["code"]: (c["costMinor"], c["rateLimitPerMinute"]) for c in data["jtdChannels"]} == {
-        "email": (25, 100), "sms": (75, 50), "whatsapp": (50, 30), "push": (1, 500),
+        "email": (25, 100),
+        "sms": (75, 50),
+        "whatsapp": (50, 30),
+        "push": (1, 500),
         "inapp": (0, 1000),
-    }  # fmt: skip
+    }
     sources = {s["code"] for s in data["jtdSourceTypes"]}
-    assert {"task_assigned", "sla_at_risk", "sla_breached", "idle_alert", "overtime_alert",
-            "daily_score_ready", "shift_reminder", "user_invite", "manual"} <= sources  # fmt: skip
+    assert {
+        "task_assigned",
+        "sla_at_risk",
+        "sla_breached",
+        "idle_alert",
+        "overtime_alert",
+        "daily_score_ready",
+        "shift_reminder",
+        "user_invite",
+        "manual",
+    } <= sources
     assert [(a["code"], a["id"][-1], a["type"]) for a in data["jtdSystemActors"]] == [
-        ("agent", "1", "AGENT"), ("system", "2", "SYSTEM"), ("webhook", "3", "WEBHOOK"),
-    ]  # fmt: skip
+        ("agent", "1", "AGENT"),
+        ("system", "2", "SYSTEM"),
+        ("webhook", "3", "WEBHOOK"),
+    ]
 
 
 @pytest.mark.parametrize("event_type", list(FLOW_CHAINS))
@@ -120,8 +134,9 @@ def test_every_seeded_flow_walks_end_to_end(
     if CATALOG.event_type(event_type).scheduling:
         assert api.clock is not None
         scheduled = {"scheduledAt": (api.clock.now() + timedelta(days=1)).isoformat()}
-    job = _create(gql, token, eventType=event_type, recipientId=world.employee.employee_id,
-                  **scheduled)  # fmt: skip
+    job = _create(
+        gql, token, eventType=event_type, recipientId=world.employee.employee_id, **scheduled
+    )
     main = [code.strip() for code in FLOW_CHAINS[event_type][0].split("→")]
     assert job["status"] == main[0] == CATALOG.event_type(event_type).initial_status
     for status in main[1:]:
@@ -148,31 +163,47 @@ def test_every_seeded_flow_walks_end_to_end(
 
 def test_one_record_per_job_with_its_channel_cost_and_test_mode(gql: Gql, world: ApiWorld) -> None:
     admin = world.admin.token
-    gql(UPDATE_SETTINGS, {"input": {"channelsEnabled": [{"channel": "sms", "enabled": True}]}},
-        admin).ok()  # fmt: skip
-    gql(UPDATE_SOURCE, {"input": {"sourceType": "payment_due", "channels": ["sms", "email"]}},
-        admin).ok()  # fmt: skip
+    gql(
+        UPDATE_SETTINGS,
+        {"input": {"channelsEnabled": [{"channel": "sms", "enabled": True}]}},
+        admin,
+    ).ok()
+    gql(
+        UPDATE_SOURCE, {"input": {"sourceType": "payment_due", "channels": ["sms", "email"]}}, admin
+    ).ok()
     live = _create(gql, admin, sourceType="payment_due", recipientAddress="+91 98450 00000")
-    test = _create(gql, admin, sourceType="payment_due", recipientAddress="+91 98450 00000",
-                   isLive=False)  # fmt: skip
+    test = _create(
+        gql, admin, sourceType="payment_due", recipientAddress="+91 98450 00000", isLive=False
+    )
     assert (live["eventType"], live["channel"], live["costMinor"], live["isLive"]) == (
-        "reminder", "sms", 75, True,
-    )  # fmt: skip
+        "reminder",
+        "sms",
+        75,
+        True,
+    )
     assert (test["channel"], test["costMinor"], test["isLive"]) == ("sms", 0, False)
     listed = gql(JOBS, {"f": {"isLive": False}}, admin).ok()["jobsToDo"]["edges"]
     assert [e["node"]["id"] for e in listed] == [test["id"]]
     settings = gql(SETTINGS, token=admin).ok()["jtdSettings"]
     assert settings["sources"] == [
-        {"sourceType": "payment_due", "channels": ["sms", "email"], "autoExecute": None,
-         "priority": None, "delaySeconds": None},
-    ]  # fmt: skip
+        {
+            "sourceType": "payment_due",
+            "channels": ["sms", "email"],
+            "autoExecute": None,
+            "priority": None,
+            "delaySeconds": None,
+        },
+    ]
     bad = [
-        gql(UPDATE_SETTINGS, {"input": {"channelsEnabled": [{"channel": "fax", "enabled": True}]}},
-            admin),
+        gql(
+            UPDATE_SETTINGS,
+            {"input": {"channelsEnabled": [{"channel": "fax", "enabled": True}]}},
+            admin,
+        ),
         gql(UPDATE_SETTINGS, {"input": {"agentEventTypes": ["gossip"]}}, admin),
         gql(UPDATE_SOURCE, {"input": {"sourceType": "payment_due", "channels": ["pigeon"]}}, admin),
         gql(MOVE, {"id": live["id"], "status": "teleported"}, admin),
-    ]  # fmt: skip
+    ]
     assert [r.codes for r in bad] == [["VALIDATION_ERROR"]] * 4
     assert gql(SETTINGS, token=admin).ok()["jtdSettings"]["sources"] == settings["sources"]
 
@@ -224,8 +255,9 @@ async def test_the_agent_plans_moves_and_reports_as_agent(
     await run_agent(_services(engine, api), await _organization_id(gql, world))
     activity = gql(ACTIVITY, token=world.manager.token).ok()["agentActivity"]["edges"]
     assert [(a["node"]["toStatus"], a["node"]["actor"]["type"]) for a in activity] == [
-        ("queued", "AGENT"), ("pending", "AGENT"),
-    ]  # fmt: skip
+        ("queued", "AGENT"),
+        ("pending", "AGENT"),
+    ]
     assert activity[0]["node"]["actor"]["id"] == "00000000-0000-0000-0000-000000000001"
     assert activity[0]["node"]["jobToDo"] == {"id": note["id"], "status": "queued"}
     assert gql(JOB, {"id": task["id"]}, admin).ok()["jobToDo"]["status"] == "created"
@@ -268,9 +300,12 @@ def test_isolation_and_permissions_on_every_id_taking_field(
     for_manager = _create(gql, admin, recipientId=_manager_id(gql, world))
     later = (api.clock.now() + timedelta(days=3)).isoformat()
     visit = {
-        "clientKey": uuid4().hex, "startDate": (api.clock.now() + timedelta(days=3)).date().isoformat(),
-        "time": "09:00:00", "recurrence": {"frequency": "WEEKLY", "count": 2}, "subject": "s",
-    }  # fmt: skip
+        "clientKey": uuid4().hex,
+        "startDate": (api.clock.now() + timedelta(days=3)).date().isoformat(),
+        "time": "09:00:00",
+        "recurrence": {"frequency": "WEEKLY", "count": 2},
+        "subject": "s",
+    }
     not_found = [
         gql(JOB, {"id": theirs["id"]}, admin),
         gql(MOVE, {"id": theirs["id"], "status": "pending"}, admin),
@@ -287,15 +322,16 @@ def test_isolation_and_permissions_on_every_id_taking_field(
         gql(MOVE, {"id": for_manager["id"], "status": "pending"}, employee),
         gql(CANCEL, {"id": for_manager["id"], "reason": "r"}, employee),
         gql(RESCHEDULE, {"id": for_manager["id"], "at": later}, employee),
-        gql(CREATE, {"input": {"subject": "s", "recipientId": world.employee.employee_id}},
-            employee),
+        gql(
+            CREATE, {"input": {"subject": "s", "recipientId": world.employee.employee_id}}, employee
+        ),
         gql(VISITS, {"input": {**visit, "recipientAddress": "a@b.test"}}, employee),
         gql(JOBS, {"f": {"recipientId": _manager_id(gql, world)}}, employee),
         gql(SETTINGS, token=employee),
         gql(UPDATE_SETTINGS, {"input": {"dailyLimit": 5}}, world.manager.token),
         gql(UPDATE_SOURCE, {"input": {"sourceType": "manual"}}, world.manager.token),
         gql(ACTIVITY, token=employee),
-    ]  # fmt: skip
+    ]
     assert [r.codes for r in forbidden] == [["FORBIDDEN"]] * len(forbidden)
     malformed = [
         gql(JOB, {"id": "nope"}, admin),
@@ -322,10 +358,15 @@ def test_pages_of_jobs_follow_the_scheduled_time(gql: Gql, world: ApiWorld, api:
     token = world.manager.token
     base = api.clock.now() + timedelta(days=5)
     made = [
-        _create(gql, token, sourceType="shift_reminder", recipientId=world.employee.employee_id,
-                scheduledAt=(base + timedelta(hours=h)).astimezone(UTC).isoformat())
+        _create(
+            gql,
+            token,
+            sourceType="shift_reminder",
+            recipientId=world.employee.employee_id,
+            scheduledAt=(base + timedelta(hours=h)).astimezone(UTC).isoformat(),
+        )
         for h in (3, 1, 2)
-    ]  # fmt: skip
+    ]
     first = gql(JOBS, {"first": 2}, token).ok()["jobsToDo"]
     rest = gql(JOBS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, token).ok()["jobsToDo"]
     order = [e["node"]["id"] for e in first["edges"] + rest["edges"]]

@@ -124,8 +124,10 @@ async def test_changes_within_half_a_second_are_coalesced_to_the_newest(
     finally:
         await socket.close()
     assert (first["fromStatus"], first["status"], first["validTransition"]) == (
-        "created", "pending", True,
-    )  # fmt: skip
+        "created",
+        "pending",
+        True,
+    )
     # "queued" was overtaken within the window: only the newest change is pushed
     assert (second["fromStatus"], second["status"]) == ("queued", "executing")
     assert second["jobToDo"] == {"id": job, "status": "executing"}

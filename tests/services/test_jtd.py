@@ -217,8 +217,12 @@ async def test_settings_are_validated_audited_and_changed_field_by_field(
     assert (before.daily_limit, before.monthly_limit, before.version) == (1000, 30000, 0)
     assert (before.quiet_hours_start, before.quiet_hours_end) == (time(22, 0), time(8, 0))
     assert before.channels_enabled == {
-        "email": True, "sms": False, "whatsapp": False, "push": False, "inapp": True
-    }  # fmt: skip
+        "email": True,
+        "sms": False,
+        "whatsapp": False,
+        "push": False,
+        "inapp": True,
+    }
     refused = [
         await _code(jtd_settings.update_jtd_settings(ctx, admin, channels_enabled={"fax": True})),
         await _code(

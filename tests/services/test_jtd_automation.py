@@ -122,11 +122,18 @@ async def test_the_agent_moves_only_due_jobs_of_the_configured_types_as_agent(
     ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:
     manager = world.caller(world.manager)
-    note = await jtd.create_job_to_do(ctx, manager, subject="Hi", recipient_id=world.alice.id,
-                                      source_type="system")  # fmt: skip
+    note = await jtd.create_job_to_do(
+        ctx, manager, subject="Hi", recipient_id=world.alice.id, source_type="system"
+    )
     later = clock.now() + timedelta(hours=2)
-    reminder = await jtd.create_job_to_do(ctx, manager, subject="Shift", source_type="shift_reminder",
-                                          recipient_id=world.alice.id, scheduled_at=later)  # fmt: skip
+    reminder = await jtd.create_job_to_do(
+        ctx,
+        manager,
+        subject="Shift",
+        source_type="shift_reminder",
+        recipient_id=world.alice.id,
+        scheduled_at=later,
+    )
     task = await jtd.create_job_to_do(ctx, manager, subject="Count", recipient_id=world.bob.id)
     assert (await jtd_agent.run_agent(ctx, world.org.id)).enabled is False
     await _agent_on(ctx, world, "notification", "reminder")
@@ -167,8 +174,9 @@ async def test_source_overrides_widen_or_narrow_what_the_agent_moves(
     await _agent_on(ctx, world, "notification")
     await jtd_settings.update_jtd_source_settings(ctx, admin, "system", auto_execute=False)
     await jtd_settings.update_jtd_source_settings(ctx, admin, "manual", auto_execute=True)
-    excluded = await jtd.create_job_to_do(ctx, manager, subject="a", recipient_id=world.alice.id,
-                                          source_type="system")  # fmt: skip
+    excluded = await jtd.create_job_to_do(
+        ctx, manager, subject="a", recipient_id=world.alice.id, source_type="system"
+    )
     included = await jtd.create_job_to_do(ctx, manager, subject="b", recipient_id=world.alice.id)
     run = await jtd_agent.run_agent(ctx, world.org.id)
     assert run.jobs_moved == 1
@@ -181,8 +189,9 @@ async def test_a_tenant_without_agent_mode_sees_nothing_move(
     ctx: ServiceContext, world: World
 ) -> None:
     manager = world.caller(world.manager)
-    job = await jtd.create_job_to_do(ctx, manager, subject="a", recipient_id=world.alice.id,
-                                     source_type="system")  # fmt: skip
+    job = await jtd.create_job_to_do(
+        ctx, manager, subject="a", recipient_id=world.alice.id, source_type="system"
+    )
     assert await jtd_agent.agent_plan(ctx, manager) == []
     assert (await jtd_agent.run_agent(ctx, world.org.id)).moves == 0
     assert (await jtd.get_job_to_do(ctx, manager, job.id)).status == "created"

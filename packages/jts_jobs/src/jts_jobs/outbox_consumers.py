@@ -37,8 +37,9 @@ class OutboxConsumers:
         for name, handle in CONSUMERS.items():
             done[name] = await consume_all(self.ctx, name, handle)
             if done[name].events:
-                log.info("outbox consumed", consumer=name, events=done[name].events,
-                         **done[name].counts)  # fmt: skip
+                log.info(
+                    "outbox consumed", consumer=name, events=done[name].events, **done[name].counts
+                )
         return done
 
     async def loop(self, stop: asyncio.Event) -> None:

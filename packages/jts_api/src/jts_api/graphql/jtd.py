@@ -273,9 +273,12 @@ class Query:
     ) -> JobToDoConnection:
         ctx = info.context
         page = await jtd.list_jobs_to_do(
-            ctx.services, ctx.require_caller(), _job_filter(filters), first=first,
+            ctx.services,
+            ctx.require_caller(),
+            _job_filter(filters),
+            first=first,
             after=decode_cursor(after),
-        )  # fmt: skip
+        )
         return JobToDoConnection.of(page)
 
     @strawberry.field(description="The tenant's JTD settings and source overrides (jtd.read).")
