@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jts_domain.ids import new_id
-from jts_domain.jtd.catalog import AGENT, CATALOG, FLOW_CHAINS, SYSTEM, chain_edges
+from jts_domain.jtd.catalog import AGENT, ARROW, CATALOG, FLOW_CHAINS, SYSTEM, chain_edges
 from jts_domain.jtd.master import StatusType
 from jts_domain.jtd.model import JobToDo, JtdSettings, Recipient, SourceSettings
 from jts_domain.jtd.rules import (
@@ -166,3 +166,15 @@ def test_a_job_gets_the_first_candidate_channel_that_is_on_and_allowed(
     if chosen is not None:
         assert enabled[chosen]
         assert chosen in allowed
+
+
+def test_the_readme_writes_out_every_flow() -> None:
+    """The README's "Jobs to do" section prints each type's chains as the catalog has them."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Jobs to do", 1)[1].split("\n## ", 1)[0]
+    for code, chains in FLOW_CHAINS.items():
+        block = section.split(f"\n{code}  (", 1)[1].split("\n\n", 1)[0]
+        listed = [line.strip() for line in block.splitlines()[1:] if ARROW in line]
+        assert listed[: len(chains)] == list(chains), code
