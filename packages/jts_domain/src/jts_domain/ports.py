@@ -402,6 +402,10 @@ class AuditLogRepository(Protocol):
 
     async def add(self, entry: AuditEntry) -> None: ...
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries at once (the changes of a batch, as the agent's)."""
+        ...
+
     async def recent(
         self,
         organization_id: UUID,

@@ -5,13 +5,14 @@ history row, the audit entry (an out-of-flow move says so) and the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
+from jts_domain.ids import new_id
 from jts_domain.jtd.drafts import Tenant
 from jts_domain.jtd.model import JobStatusChange, JobToDo
-from jts_domain.model import DomainEvent, EventName
+from jts_domain.model import Actor, AuditEntry, DomainEvent, EventName
 from jts_domain.ports import UnitOfWork
-from jts_domain.services.audit import record_change
 
 ENTITY = "job_to_do"
 
@@ -66,33 +67,38 @@ async def record_moves(
     if not changes:
         return
     await uow.jtd.add_history(changes)
+    entries = []
     for change in changes:
         job = jobs[change.job_id]
-        await record_change(
-            uow,
-            job.organization_id,
-            change.actor,
-            change.ended_at,
-            action="job_to_do.move",
-            entity_type=ENTITY,
-            entity_id=job.id,
-            summary=move_summary(change),
+        entries.append(
+            _entry(job, change.actor, change.ended_at, "job_to_do.move", move_summary(change))
         )
         uow.emit(status_changed_event(job, change))
+    await uow.audit.add_many(entries)
 
 
 async def record_created(uow: UnitOfWork, jobs: Sequence[JobToDo], how: str) -> None:
-    """One audit entry per new job."""
+    """One audit entry per new job, written at once."""
+    entries = []
     for job in jobs:
         whom = job.recipient.name or job.recipient.address or str(job.recipient.employee_id)
-        await record_change(
-            uow,
-            job.organization_id,
-            job.performed_by,
-            job.created_at,
-            action="job_to_do.create",
-            entity_type=ENTITY,
-            entity_id=job.id,
-            summary=f"{job.event_type} {job.subject!r} for {whom} via "
-            f"{job.channel or 'no channel'}, {how}, at {job.scheduled_at.isoformat()}",
+        summary = (
+            f"{job.event_type} {job.subject!r} for {whom} via "
+            f"{job.channel or 'no channel'}, {how}, at {job.scheduled_at.isoformat()}"
         )
+        entries.append(_entry(job, job.performed_by, job.created_at, "job_to_do.create", summary))
+    if entries:
+        await uow.audit.add_many(entries)
+
+
+def _entry(job: JobToDo, actor: Actor, at: datetime, action: str, summary: str) -> AuditEntry:
+    return AuditEntry(
+        id=new_id(),
+        organization_id=job.organization_id,
+        at=at,
+        actor=actor,
+        action=action,
+        entity_type=ENTITY,
+        entity_id=job.id,
+        summary=summary,
+    )

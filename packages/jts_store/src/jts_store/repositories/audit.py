@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -9,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import Row, insert, select, tuple_
 
 from jts_domain.model import Actor, ActorType, AuditEntry
-from jts_store.repositories.transaction import TransactionConnection
+from jts_store.repositories.transaction import TransactionConnection, in_batches
 from jts_store.tables import AuditEntryRow
 
 _audit = AuditEntryRow.__table__
@@ -28,6 +29,21 @@ def _entry(row: Row[Any]) -> AuditEntry:
     )
 
 
+def _values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "organization_id": entry.organization_id,
+        "at": entry.at,
+        "actor_type": entry.actor.type.value,
+        "actor_id": entry.actor.id,
+        "actor_name": entry.actor.name,
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "summary": entry.summary,
+    }
+
+
 class SqlAuditLog:
     """The audit log: one insert per change, pages read newest first through an index."""
 
@@ -35,20 +51,11 @@ class SqlAuditLog:
         self._db = db
 
     async def add(self, entry: AuditEntry) -> None:
-        await self._db.execute(
-            insert(_audit).values(
-                id=entry.id,
-                organization_id=entry.organization_id,
-                at=entry.at,
-                actor_type=entry.actor.type.value,
-                actor_id=entry.actor.id,
-                actor_name=entry.actor.name,
-                action=entry.action,
-                entity_type=entry.entity_type,
-                entity_id=entry.entity_id,
-                summary=entry.summary,
-            )
-        )
+        await self._db.execute(insert(_audit).values(**_values(entry)))
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for chunk in in_batches(entries, len(_audit.c)):
+            await self._db.execute(insert(_audit).values([_values(e) for e in chunk]))
 
     async def recent(
         self,
