@@ -38,6 +38,7 @@ from jts_api.graphql import (
     attendance,
     jobs,
     jtd,
+    jtd_settings,
     live,
     monitoring,
     organization,
@@ -61,6 +62,7 @@ FEATURES: tuple[ModuleType, ...] = (
     monitoring,
     jobs,
     jtd,
+    jtd_settings,
 )
 
 PARSER_CACHE_SIZE = 1_000

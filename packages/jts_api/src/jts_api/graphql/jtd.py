@@ -1,17 +1,16 @@
-"""Jobs to do: the master data, ``createJobToDo``, ``moveJobToDo``, ``rescheduleJobToDo``,
-``cancelJobToDo``, ``scheduleServiceVisits``, ``jobToDo``, ``jobsToDo``, the tenant's
-settings, ``agentPlan``, ``agentActivity`` and the ``jobToDoUpdated`` subscription."""
+"""Jobs to do: ``createJobToDo``, ``moveJobToDo``, ``rescheduleJobToDo``,
+``cancelJobToDo``, ``scheduleServiceVisits``, ``jobToDo``, ``jobsToDo``, ``agentPlan``,
+``agentActivity`` and the ``jobToDoUpdated`` subscription (the master data and the
+settings are :mod:`jts_api.graphql.jtd_settings`)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import date, datetime, time
+from datetime import datetime
 
 import strawberry
-from strawberry.scalars import JSON
 
 from jts_api.context import Info
-from jts_api.graphql.enums import Frequency, Weekday
 from jts_api.graphql.ids import parse_id, parse_optional_id, to_id, to_optional_id
 from jts_api.graphql.types.jtd import (
     AgentPlanItemType,
@@ -19,19 +18,18 @@ from jts_api.graphql.types.jtd import (
     JobToDoConnection,
     JobToDoStatusChangeConnection,
     JobToDoType,
-    JtdChannelType,
-    JtdEventTypeType,
-    JtdSettingsType,
-    JtdSourceSettingsType,
-    JtdSourceTypeType,
-    JtdSystemActorType,
+)
+from jts_api.graphql.types.jtd_inputs import (
+    CreateJobToDoInput,
+    JobToDoFilterInput,
+    JobToDoUpdatedFilterInput,
+    ScheduleServiceVisitsInput,
 )
 from jts_api.graphql.types.paging import decode_cursor
 from jts_api.jtd_feed import JobToDoChange
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.jtd import agent as jtd_agent
 from jts_domain.jtd import jobs as jtd
-from jts_domain.jtd import settings as jtd_settings
 from jts_domain.jtd.ports import JobToDoFilter
 from jts_domain.jtd.recurrence import Recurrence
 from jts_domain.jtd.visits import schedule_service_visits
@@ -44,112 +42,6 @@ _EXPANDER = DateutilRecurrences()
 
 def _codes(values: list[str] | None) -> frozenset[str] | None:
     return None if values is None else frozenset(values)
-
-
-@strawberry.input
-class CreateJobToDoInput:
-    """A new job: its source type decides the defaults (event type, channels, priority)."""
-
-    subject: str
-    source_type: str = "manual"
-    event_type: str | None = None
-    recipient_id: strawberry.ID | None = None
-    recipient_address: str | None = None
-    recipient_name: str | None = None
-    body: str = ""
-    payload: JSON | None = None
-    priority: int | None = None
-    scheduled_at: datetime | None = None
-    channel: str | None = None
-    is_live: bool = True
-    idempotency_key: str | None = None
-
-
-@strawberry.input
-class JobToDoFilterInput:
-    """Filters of ``jobsToDo``; every one given must match (``scheduledTo`` exclusive)."""
-
-    event_types: list[str] | None = None
-    statuses: list[str] | None = None
-    source_types: list[str] | None = None
-    recipient_id: strawberry.ID | None = None
-    scheduled_from: datetime | None = None
-    scheduled_to: datetime | None = None
-    is_live: bool | None = None
-
-
-@strawberry.input
-class RecurrenceInput:
-    """An RFC 5545 style rule: bounded by ``count`` or ``until`` (a local date)."""
-
-    frequency: Frequency
-    interval: int = 1
-    count: int | None = None
-    until: date | None = None
-    by_weekday: list[Weekday] | None = None
-    by_month_day: list[int] | None = None
-
-
-@strawberry.input
-class ScheduleServiceVisitsInput:
-    """Visits from ``startDate`` at the local ``time`` (the organization's timezone, or
-    ``timezone``), one job each; ``clientKey`` makes the request idempotent."""
-
-    client_key: str
-    start_date: date
-    time: time
-    recurrence: RecurrenceInput
-    subject: str
-    body: str = ""
-    payload: JSON | None = None
-    recipient_id: strawberry.ID | None = None
-    recipient_address: str | None = None
-    recipient_name: str | None = None
-    timezone: str | None = None
-    priority: int | None = None
-    channel: str | None = None
-    is_live: bool = True
-    source_type: str = "service_scheduled"
-
-
-@strawberry.input
-class JtdChannelSettingInput:
-    channel: str
-    enabled: bool
-
-
-@strawberry.input
-class UpdateJtdSettingsInput:
-    """The settings to change; fields left out stay as they are."""
-
-    agent_enabled: bool | None = None
-    agent_event_types: list[str] | None = None
-    channels_enabled: list[JtdChannelSettingInput] | None = None
-    daily_limit: int | None = None
-    monthly_limit: int | None = None
-    quiet_hours_start: time | None = None
-    quiet_hours_end: time | None = None
-
-
-@strawberry.input
-class UpdateJtdSourceSettingsInput:
-    """A source type's overrides, as a whole: a field left out goes back to the default."""
-
-    source_type: str
-    channels: list[str] | None = None
-    auto_execute: bool | None = None
-    priority: int | None = None
-    delay_seconds: int | None = None
-
-
-@strawberry.input
-class JobToDoUpdatedFilterInput:
-    """What a ``jobToDoUpdated`` subscription follows; every one given must match."""
-
-    job_id: strawberry.ID | None = None
-    event_types: list[str] | None = None
-    statuses: list[str] | None = None
-    recipient_id: strawberry.ID | None = None
 
 
 @strawberry.type
@@ -211,52 +103,6 @@ def _job_filter(given: JobToDoFilterInput | None) -> JobToDoFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The seven event types, with statuses and flows.")
-    async def jtd_event_types(self, info: Info) -> list[JtdEventTypeType]:
-        ctx = info.context
-        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
-        return [JtdEventTypeType.of(t) for t in catalog.event_types.values()]
-
-    @strawberry.field(description="The channels, with provider, cost and rate limit.")
-    async def jtd_channels(self, info: Info) -> list[JtdChannelType]:
-        ctx = info.context
-        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
-        return [
-            JtdChannelType(
-                code=c.code,
-                name=c.name,
-                provider=c.provider,
-                cost_minor=c.cost_minor,
-                currency=c.currency,
-                rate_limit_per_minute=c.rate_limit_per_minute,
-            )
-            for c in catalog.channels.values()
-        ]
-
-    @strawberry.field(description="What creates jobs, with its defaults.")
-    async def jtd_source_types(self, info: Info) -> list[JtdSourceTypeType]:
-        ctx = info.context
-        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
-        return [
-            JtdSourceTypeType(
-                code=s.code,
-                name=s.name,
-                event_type=s.event_type,
-                channels=list(s.channels),
-                default_priority=s.default_priority,
-            )
-            for s in catalog.source_types.values()
-        ]
-
-    @strawberry.field(description="The agent, system and webhook actors, with their fixed ids.")
-    async def jtd_system_actors(self, info: Info) -> list[JtdSystemActorType]:
-        ctx = info.context
-        catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
-        return [
-            JtdSystemActorType(code=a.code, id=to_id(a.id), name=a.name, type=a.type)
-            for a in catalog.system_actors
-        ]
-
     @strawberry.field(description="A job to do the caller may see.")
     async def job_to_do(self, info: Info, id: strawberry.ID) -> JobToDoType:
         ctx = info.context
@@ -280,12 +126,6 @@ class Query:
             after=decode_cursor(after),
         )
         return JobToDoConnection.of(page)
-
-    @strawberry.field(description="The tenant's JTD settings and source overrides (jtd.read).")
-    async def jtd_settings(self, info: Info) -> JtdSettingsType:
-        ctx = info.context
-        configuration = await jtd_settings.jtd_configuration(ctx.services, ctx.require_caller())
-        return JtdSettingsType.of(configuration)
 
     @strawberry.field(description="What the agent will do next (empty while agent mode is off).")
     async def agent_plan(
@@ -393,42 +233,6 @@ class Mutation:
             source_type=input.source_type,
         )
         return [JobToDoType(record=job) for job in jobs]
-
-    @strawberry.mutation(description="Change the tenant's JTD settings (jtd.configure).")
-    async def update_jtd_settings(
-        self, info: Info, input: UpdateJtdSettingsInput
-    ) -> JtdSettingsType:
-        ctx = info.context
-        caller = ctx.require_caller()
-        channels = input.channels_enabled
-        await jtd_settings.update_jtd_settings(
-            ctx.services,
-            caller,
-            agent_enabled=input.agent_enabled,
-            agent_event_types=_codes(input.agent_event_types),
-            channels_enabled=None if channels is None else {c.channel: c.enabled for c in channels},
-            daily_limit=input.daily_limit,
-            monthly_limit=input.monthly_limit,
-            quiet_hours_start=input.quiet_hours_start,
-            quiet_hours_end=input.quiet_hours_end,
-        )
-        return JtdSettingsType.of(await jtd_settings.jtd_configuration(ctx.services, caller))
-
-    @strawberry.mutation(description="Set a source type's overrides (jtd.configure).")
-    async def update_jtd_source_settings(
-        self, info: Info, input: UpdateJtdSourceSettingsInput
-    ) -> JtdSourceSettingsType:
-        ctx = info.context
-        saved = await jtd_settings.update_jtd_source_settings(
-            ctx.services,
-            ctx.require_caller(),
-            input.source_type,
-            channels=None if input.channels is None else tuple(input.channels),
-            auto_execute=input.auto_execute,
-            priority=input.priority,
-            delay_seconds=input.delay_seconds,
-        )
-        return JtdSourceSettingsType.of(saved)
 
 
 @strawberry.type

@@ -1,14 +1,14 @@
-"""Jobs to do: the master data, jobs and their history, the tenant's settings, the agent.
+"""Jobs to do: jobs, their history and the agent's plan, as GraphQL types.
 
 Statuses, event types, channels and source types are codes (strings), as the master
-data names them; ``allowedNextStatuses`` and ``statusType`` read the domain's catalog,
-the one definition of the flows. A job's history and a move's job come through the
-request's loaders.
+data names them (:mod:`jts_api.graphql.types.jtd_settings`); ``allowedNextStatuses``
+and ``statusType`` read the domain's catalog, the one definition of the flows. A job's
+history and a move's job come through the request's loaders.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,100 +19,10 @@ from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor
 from jts_api.graphql.types.people import EmployeeType
 from jts_domain import model
-from jts_domain.jtd import master
 from jts_domain.jtd import model as jtd
 from jts_domain.jtd.agent import PlannedAgentMove
 from jts_domain.jtd.catalog import CATALOG
-from jts_domain.jtd.settings import JtdConfiguration
 from jts_domain.services.paging import Page
-
-
-@strawberry.type(name="JtdStatus")
-class JtdStatusType:
-    """A status of an event type and its status type (initial, progress, success,
-    failure, terminal)."""
-
-    code: str
-    name: str
-    type: str
-
-
-@strawberry.type(name="JtdFlowMove")
-class JtdFlowMoveType:
-    """A move an event type's flow has."""
-
-    from_status: str
-    to_status: str
-
-
-@strawberry.type(name="JtdEventType")
-class JtdEventTypeType:
-    """An event type: category, allowed channels, scheduling flag, statuses and flow."""
-
-    code: str
-    name: str
-    category: str
-    channels: list[str]
-    scheduling: bool
-    statuses: list[JtdStatusType]
-    flows: list[JtdFlowMoveType]
-    agent_target: str
-    cancel_status: str
-    reschedule_status: str | None
-
-    @classmethod
-    def of(cls, definition: master.EventTypeDefinition) -> JtdEventTypeType:
-        """The GraphQL shape of an event type."""
-        order = {s.code: i for i, s in enumerate(definition.statuses)}
-        moves = sorted(definition.flows, key=lambda m: (order[m[0]], order[m[1]]))
-        return cls(
-            code=definition.code,
-            name=definition.name,
-            category=definition.category,
-            channels=list(definition.channels),
-            scheduling=definition.scheduling,
-            statuses=[
-                JtdStatusType(code=s.code, name=s.name, type=s.type.value)
-                for s in definition.statuses
-            ],
-            flows=[JtdFlowMoveType(from_status=a, to_status=b) for a, b in moves],
-            agent_target=definition.agent_target,
-            cancel_status=definition.cancel_status,
-            reschedule_status=definition.reschedule_status,
-        )
-
-
-@strawberry.type(name="JtdChannel")
-class JtdChannelType:
-    """A channel: provider, cost per message (minor units) and rate limit per minute."""
-
-    code: str
-    name: str
-    provider: str
-    cost_minor: int
-    currency: str
-    rate_limit_per_minute: int
-
-
-@strawberry.type(name="JtdSourceType")
-class JtdSourceTypeType:
-    """What creates jobs, with its default event type, channels and priority."""
-
-    code: str
-    name: str
-    event_type: str
-    channels: list[str]
-    default_priority: int
-
-
-@strawberry.type(name="JtdSystemActor")
-class JtdSystemActorType:
-    """An actor that is not a person, with its fixed id."""
-
-    code: str
-    id: strawberry.ID
-    name: str
-    type: ActorType
 
 
 @strawberry.type(name="JobToDoActor")
@@ -365,68 +275,4 @@ class AgentPlanItemType:
             job_to_do=JobToDoType(record=planned.job),
             at=planned.at,
             statuses=list(planned.statuses),
-        )
-
-
-@strawberry.type(name="JtdChannelSetting")
-class JtdChannelSettingType:
-    """Whether the tenant has a channel on."""
-
-    channel: str
-    enabled: bool
-
-
-@strawberry.type(name="JtdSourceSettings")
-class JtdSourceSettingsType:
-    """A tenant's overrides for one source type (null: the default)."""
-
-    source_type: str
-    channels: list[str] | None
-    auto_execute: bool | None
-    priority: int | None
-    delay_seconds: int | None
-
-    @classmethod
-    def of(cls, settings: jtd.SourceSettings) -> JtdSourceSettingsType:
-        """The GraphQL shape of source overrides."""
-        return cls(
-            source_type=settings.source_type,
-            channels=None if settings.channels is None else list(settings.channels),
-            auto_execute=settings.auto_execute,
-            priority=settings.priority,
-            delay_seconds=settings.delay_seconds,
-        )
-
-
-@strawberry.type(name="JtdSettings")
-class JtdSettingsType:
-    """A tenant's JTD settings (quiet hours in the organization's timezone)."""
-
-    agent_enabled: bool
-    agent_event_types: list[str]
-    channels_enabled: list[JtdChannelSettingType]
-    daily_limit: int
-    monthly_limit: int
-    quiet_hours_start: time
-    quiet_hours_end: time
-    version: int
-    sources: list[JtdSourceSettingsType]
-
-    @classmethod
-    def of(cls, configuration: JtdConfiguration) -> JtdSettingsType:
-        """The GraphQL shape of a tenant's configuration."""
-        s = configuration.settings
-        return cls(
-            agent_enabled=s.agent_enabled,
-            agent_event_types=sorted(s.agent_event_types),
-            channels_enabled=[
-                JtdChannelSettingType(channel=code, enabled=s.channel_enabled(code))
-                for code in CATALOG.channels
-            ],
-            daily_limit=s.daily_limit,
-            monthly_limit=s.monthly_limit,
-            quiet_hours_start=s.quiet_hours_start,
-            quiet_hours_end=s.quiet_hours_end,
-            version=s.version,
-            sources=[JtdSourceSettingsType.of(o) for o in configuration.sources.values()],
         )
