@@ -10,12 +10,14 @@ recurrence is CONFLICT. Visits keep their local time in the organization's timez
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.jtd.catalog import CATALOG
-from jts_domain.jtd.drafts import JobDraft, build_job, require_channel
+from jts_domain.jtd.drafts import JobDraft, Tenant, build_job, require_channel
 from jts_domain.jtd.jobs import check_schedule, recipient_of
 from jts_domain.jtd.model import JobToDo
 from jts_domain.jtd.recording import load_tenant, record_created
@@ -80,31 +82,19 @@ async def schedule_service_visits(
         recipient = await recipient_of(
             uow, caller, employee_id=recipient_id, address=recipient_address, name=recipient_name
         )
+        draft = JobDraft(
+            source_type=source_type,
+            event_type=EVENT_TYPE,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            payload=extra,
+            priority=priority,
+            channel=channel,
+            is_live=is_live,
+        )
         tenant = await load_tenant(uow, org)
-        jobs = [
-            require_channel(
-                build_job(
-                    CATALOG,
-                    JobDraft(
-                        source_type=source_type,
-                        event_type=EVENT_TYPE,
-                        recipient=recipient,
-                        subject=subject,
-                        body=body,
-                        payload={**extra, "series": key, "visit": n, "visits": len(instants)},
-                        priority=priority,
-                        scheduled_at=at,
-                        channel=channel,
-                        is_live=is_live,
-                        idempotency_key=visit_key(key, n),
-                    ),
-                    tenant,
-                    actor=caller.actor,
-                    now=now,
-                )
-            )
-            for n, at in enumerate(instants, start=1)
-        ]
+        jobs = _visit_jobs(draft, key, instants, tenant, caller=caller, now=now)
         stored = await uow.jtd.add_many(jobs)
         if len(stored) < len(jobs):  # a concurrent request with the key won
             return _same_request(await uow.jtd.find_by_keys(org, keys), instants)
@@ -113,7 +103,29 @@ async def schedule_service_visits(
     return jobs
 
 
-def _same_request(existing: list[JobToDo], instants: list[Any]) -> list[JobToDo]:
+def _visit_jobs(
+    draft: JobDraft,
+    key: str,
+    instants: list[datetime],
+    tenant: Tenant,
+    *,
+    caller: Caller,
+    now: datetime,
+) -> list[JobToDo]:
+    """One job per visit: the draft at each instant, numbered, with its idempotency key."""
+    jobs = []
+    for number, at in enumerate(instants, start=1):
+        visit = replace(
+            draft,
+            payload={**draft.payload, "series": key, "visit": number, "visits": len(instants)},
+            scheduled_at=at,
+            idempotency_key=visit_key(key, number),
+        )
+        jobs.append(require_channel(build_job(CATALOG, visit, tenant, actor=caller.actor, now=now)))
+    return jobs
+
+
+def _same_request(existing: list[JobToDo], instants: list[datetime]) -> list[JobToDo]:
     """The jobs of an earlier request with the key, if it asked for the same visits."""
     same = [job.scheduled_at for job in existing] == instants and all(
         job.payload.get("visits") == len(instants) for job in existing
