@@ -11,6 +11,7 @@ import pytest
 
 from jts_domain.clock import ManualClock
 from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.ids import new_id
 from jts_domain.jtd import agent as jtd_agent
 from jts_domain.jtd import jobs as jtd
 from jts_domain.jtd import settings as jtd_settings
@@ -20,7 +21,7 @@ from jts_domain.jtd.model import JobToDo
 from jts_domain.jtd.ports import JobToDoFilter
 from jts_domain.jtd.recurrence import Frequency, Recurrence
 from jts_domain.jtd.visits import schedule_service_visits
-from jts_domain.model import ActorType, TaskStatus
+from jts_domain.model import ActorType, DomainEvent, EventName, TaskStatus
 from jts_domain.services import ServiceContext
 from jts_domain.services import tasks as task_service
 from jts_domain.services.monitoring import sla_monitor
@@ -285,3 +286,36 @@ def test_an_aware_start_is_refused() -> None:
     with pytest.raises(DomainError):
         _monthly(at=time(10, 0, tzinfo=UTC))
     assert datetime(2026, 1, 1, tzinfo=UTC).tzinfo is UTC
+
+
+async def test_idle_and_overtime_alerts_are_handled_by_kind(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """alert.raised as the activity work emits it (no digest): one job per alert and
+    person; a kind JTD has no source type for makes nothing."""
+    now = clock.now()
+    async with ctx.uow() as uow:
+        for kind in ("IDLE", "OVERTIME", "GEOFENCE_WOBBLE"):
+            uow.emit(
+                DomainEvent(
+                    name=EventName.ALERT_RAISED,
+                    organization_id=world.org.id,
+                    occurred_at=now,
+                    payload={
+                        "alert_id": str(new_id()),
+                        "kind": kind,
+                        "message": f"Alice: {kind.lower()}",
+                        "employee_id": str(world.alice.id),
+                        "manager_id": str(world.manager.id),
+                    },
+                )
+            )
+        await uow.commit()
+    await _consume(ctx)
+    idle = await _jobs_of(ctx, world, "idle_alert")
+    overtime = await _jobs_of(ctx, world, "overtime_alert")
+    people = sorted([world.alice.id, world.manager.id], key=str)
+    assert sorted((j.recipient.employee_id for j in idle), key=str) == people
+    assert sorted((j.recipient.employee_id for j in overtime), key=str) == people
+    assert {j.subject for j in idle} == {"Alice: idle"}
+    assert len(await _all_jobs(ctx, world)) == 4

@@ -58,16 +58,14 @@ class Coalescer(Generic[K, V]):
         return None
 
     def due(self, now: datetime) -> list[V]:
-        """The held items whose window has passed (sent now), and forget quiet keys."""
-        ready = [k for k in self._held if now - self._sent_at[k] >= self._window]
-        items = [self._held.pop(k) for k in ready]
+        """The held items whose window has passed (sent now); keys quiet for a whole
+        window are forgotten, so the map holds only recent jobs."""
+        ready = [key for key in self._held if now - self._sent_at[key] >= self._window]
+        items = [self._held.pop(key) for key in ready]
         for key in ready:
             self._sent_at[key] = now
-        quiet = [
-            k for k, t in self._sent_at.items() if k not in self._held and now - t >= self._window
-        ]
-        for key in quiet:
-            if key not in ready:
+        for key in [k for k, t in self._sent_at.items() if now - t >= self._window]:
+            if key not in self._held:
                 del self._sent_at[key]
         return items
 
