@@ -227,3 +227,25 @@ def test_coalesced_pushes_are_a_window_apart_and_end_with_the_newest(
         newest = max(n for n, (k, _) in enumerate(offers) if k == key)
         assert items[-1][1] == newest
     assert set(pushed) == {k for k, _ in offers}
+
+
+async def test_a_move_through_another_replica_is_pushed_too(
+    live: Live, live_gql: Gql, gql: Gql
+) -> None:
+    """The suite's main server and this module's share the database, not a process: a
+    move made through the main one reaches a subscriber of this one (from the outbox)."""
+    world = build_world(live_gql, live.server)
+    organization = _organization(live_gql, world)
+    job = _job_for(live_gql, world, world.employee.employee_id)
+    socket = await _connect(live.server, world.employee.token)
+    try:
+        await _subscribe(live, socket, organization, {})
+        gql(MOVE, {"id": job, "s": "cancelled"}, world.admin.token).ok()
+        pushed = await _next(socket)
+    finally:
+        await socket.close()
+    assert (pushed["jobId"], pushed["status"], pushed["validTransition"]) == (
+        job,
+        "cancelled",
+        True,
+    )
