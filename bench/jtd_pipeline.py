@@ -78,8 +78,7 @@ async def _setup(ctx: ServiceContext, employees: int) -> Organization:
                         "task_id": str(new_id()),
                         "title": f"Task {n}",
                         "assignee_id": str(person.id),
-                        "actor_id": None,
-                        "actor_name": "bench",
+                        "assigned_by": None,
                         "due_at": None,
                     },
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from saq import Worker
 from saq.queue.postgres import PostgresQueue
@@ -70,7 +71,7 @@ class JobsRuntime:
         dequeue_timeout: float = 0.0,
         poll_interval: float = 0.0,
         grace_period_s: int | None = None,
-    ) -> Worker:
+    ) -> Worker[Any]:
         """A saq worker running JTS's runs (``burst`` drains the queue and returns)."""
         grace = self.settings.shutdown_grace_period_s if grace_period_s is None else grace_period_s
         return Worker(

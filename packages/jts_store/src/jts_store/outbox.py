@@ -16,17 +16,24 @@ from sqlalchemy import DateTime, Text, Uuid, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from jts_domain.model import DomainEvent, EventName
+from jts_domain.model import AuditEntry, DomainEvent, EventName
+from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import OutboxRow
+from jts_store.tables.base import table_of
 
 CHANNEL = "jts_outbox"
 
-_outbox = OutboxRow.__table__
+_outbox = table_of(OutboxRow)
 
-# One statement for any number of events, in their order, announcing the newest id.
-_WRITE_AND_NOTIFY = text(
-    """
-    WITH written AS (
+_AUDIT = """
+    INSERT INTO audit_log (id, organization_id, at, actor_type, actor_id, actor_name, action,
+                           entity_type, entity_id, summary)
+    SELECT * FROM unnest(:a_ids, :a_organization_ids, :a_ats, :a_actor_types, :a_actor_ids,
+                         :a_actor_names, :a_actions, :a_entity_types, :a_entity_ids,
+                         :a_summaries)
+"""
+_EVENTS_AND_NOTIFY = """
+    written AS (
         INSERT INTO outbox (organization_id, name, payload, occurred_at)
         SELECT organization_id, name, payload::jsonb, occurred_at
         FROM unnest(:organization_ids, :names, :payloads, :occurred_ats)
@@ -35,13 +42,32 @@ _WRITE_AND_NOTIFY = text(
         RETURNING id
     )
     SELECT pg_notify(:channel, max(id)::text) FROM written
-    """
-).bindparams(
+"""
+_EVENT_BINDS = (
     bindparam("organization_ids", type_=ARRAY(Uuid())),
     bindparam("names", type_=ARRAY(Text())),
     bindparam("payloads", type_=ARRAY(Text())),
     bindparam("occurred_ats", type_=ARRAY(DateTime(timezone=True))),
     bindparam("channel", type_=Text()),
+)
+_AUDIT_BINDS = (
+    bindparam("a_ids", type_=ARRAY(Uuid())),
+    bindparam("a_organization_ids", type_=ARRAY(Uuid())),
+    bindparam("a_ats", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("a_actor_types", type_=ARRAY(Text())),
+    bindparam("a_actor_ids", type_=ARRAY(Uuid())),
+    bindparam("a_actor_names", type_=ARRAY(Text())),
+    bindparam("a_actions", type_=ARRAY(Text())),
+    bindparam("a_entity_types", type_=ARRAY(Text())),
+    bindparam("a_entity_ids", type_=ARRAY(Uuid())),
+    bindparam("a_summaries", type_=ARRAY(Text())),
+)
+# One statement for any number of events (in their order, announcing the newest id) and
+# audit entries: what a unit of work appends, written with its commit.
+_WRITE_AND_NOTIFY = text("WITH" + _EVENTS_AND_NOTIFY).bindparams(*_EVENT_BINDS)
+_AUDIT_ONLY = text(_AUDIT).bindparams(*_AUDIT_BINDS)
+_AUDIT_AND_EVENTS = text(f"WITH audit AS ({_AUDIT}),{_EVENTS_AND_NOTIFY}").bindparams(
+    *_EVENT_BINDS, *_AUDIT_BINDS
 )
 
 
@@ -49,20 +75,50 @@ def _payload_json(payload: dict[str, Any]) -> str:
     return json.dumps(payload, default=str)
 
 
+def _event_params(events: Sequence[DomainEvent]) -> dict[str, Any]:
+    return {
+        "organization_ids": [e.organization_id for e in events],
+        "names": [e.name.value for e in events],
+        "payloads": [_payload_json(e.payload) for e in events],
+        "occurred_ats": [e.occurred_at for e in events],
+        "channel": CHANNEL,
+    }
+
+
+def _audit_params(entries: Sequence[AuditEntry]) -> dict[str, Any]:
+    return {
+        "a_ids": [e.id for e in entries],
+        "a_organization_ids": [e.organization_id for e in entries],
+        "a_ats": [e.at for e in entries],
+        "a_actor_types": [e.actor.type.value for e in entries],
+        "a_actor_ids": [e.actor.id for e in entries],
+        "a_actor_names": [e.actor.name for e in entries],
+        "a_actions": [e.action for e in entries],
+        "a_entity_types": [e.entity_type for e in entries],
+        "a_entity_ids": [e.entity_id for e in entries],
+        "a_summaries": [e.summary for e in entries],
+    }
+
+
 async def write_events(connection: AsyncConnection, events: Sequence[DomainEvent]) -> None:
     """Append events to the outbox in the current transaction and notify at its commit."""
-    if not events:
-        return
-    await connection.execute(
-        _WRITE_AND_NOTIFY,
-        {
-            "organization_ids": [e.organization_id for e in events],
-            "names": [e.name.value for e in events],
-            "payloads": [_payload_json(e.payload) for e in events],
-            "occurred_ats": [e.occurred_at for e in events],
-            "channel": CHANNEL,
-        },
-    )
+    await write_appends(connection, (), events)
+
+
+async def write_appends(
+    connection: AsyncConnection | TransactionConnection,
+    audit: Sequence[AuditEntry],
+    events: Sequence[DomainEvent],
+) -> None:
+    """Append audit entries and outbox events in one statement (none when both are empty);
+    listeners are notified of the events at commit."""
+    if events and audit:
+        params = {**_event_params(events), **_audit_params(audit)}
+        await connection.execute(_AUDIT_AND_EVENTS, params)
+    elif events:
+        await connection.execute(_WRITE_AND_NOTIFY, _event_params(events))
+    elif audit:
+        await connection.execute(_AUDIT_ONLY, _audit_params(audit))
 
 
 def _event(organization_id: UUID, name: str, payload: Any, occurred_at: datetime) -> DomainEvent:

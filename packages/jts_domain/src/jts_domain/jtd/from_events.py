@@ -3,9 +3,9 @@
 :func:`jobs_from_events` is the handler of the outbox consumer :data:`CONSUMER` (run by
 the worker). What each event makes, and the payload it reads:
 
-* ``task.assigned`` (``task_id``, ``title``, ``assignee_id``, ``actor_id``,
-  ``actor_name``, ``due_at``) → a ``task_assigned`` job for the assignee; none when
-  people assign work to themselves.
+* ``task.assigned`` (``task_id``, ``title``, ``assignee_id``, ``assigned_by``,
+  ``due_at``) → a ``task_assigned`` job for the assignee; none when people assign work
+  to themselves.
 * ``alert.raised`` (``alert_id``, ``kind``, ``message``, ``employee_id``,
   ``manager_id``, ``task_id``, ``digest``), by kind: SLA_AT_RISK → ``sla_at_risk``,
   SLA_BREACHED → ``sla_breached``, IDLE → ``idle_alert``, OVERTIME →
@@ -76,12 +76,11 @@ def _employee_ids(items: Iterable[_Keyed]) -> set[UUID]:
 
 def _assigned(item: _Keyed) -> tuple[UUID, JobDraft] | None:
     assignee = item.uuid("assignee_id")
-    if assignee is None or assignee == item.uuid("actor_id"):
+    if assignee is None or assignee == item.uuid("assigned_by"):
         return None
     title = item.text("title") or "a task"
     due = item.text("due_at")
-    body = f"{item.text('actor_name') or 'Someone'} assigned you {title!r}"
-    body += f", due {due}." if due else "."
+    body = f"You were assigned {title!r}" + (f", due {due}." if due else ".")
     draft = JobDraft(
         source_type="task_assigned",
         recipient=Recipient(employee_id=assignee),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from itertools import islice
+from typing import Literal
 
 from dateutil import rrule
 
 from jts_domain.jtd.recurrence import Frequency, Recurrence
 
-_FREQUENCIES = {
+_FREQUENCIES: dict[Frequency, Literal[0, 1, 2, 3, 4, 5, 6]] = {
     Frequency.DAILY: rrule.DAILY,
     Frequency.WEEKLY: rrule.WEEKLY,
     Frequency.MONTHLY: rrule.MONTHLY,

@@ -36,11 +36,12 @@ from jts_store.jtd.tables import (
 )
 from jts_store.repositories.transaction import TransactionConnection, in_batches
 from jts_store.tables import METADATA
+from jts_store.tables.base import table_of
 
-_jobs = JobToDoRow.__table__
-_history = JobToDoHistoryRow.__table__
-_settings = JtdSettingsRow.__table__
-_sources = JtdSourceSettingsRow.__table__
+_jobs = table_of(JobToDoRow)
+_history = table_of(JobToDoHistoryRow)
+_settings = table_of(JtdSettingsRow)
+_sources = table_of(JtdSourceSettingsRow)
 
 # What a move (or a delivery attempt) changes, for any number of jobs in one statement;
 # a job whose version moved on is left alone and not returned.
@@ -151,8 +152,8 @@ class SqlJtd:
     async def save_settings(self, settings: JtdSettings) -> JtdSettings:
         saved = replace(settings, version=settings.version + 1)
         values = settings_values(saved)
-        statement = insert(_settings).values(**values)
-        statement = statement.on_conflict_do_update(
+        upsert = insert(_settings).values(**values)
+        statement = upsert.on_conflict_do_update(
             index_elements=["organization_id"],
             set_={k: v for k, v in values.items() if k != "organization_id"},
             where=_settings.c.version == settings.version,

@@ -10,10 +10,11 @@ from uuid import UUID
 from sqlalchemy import Row, insert, select, tuple_
 
 from jts_domain.model import Actor, ActorType, AuditEntry
-from jts_store.repositories.transaction import TransactionConnection, in_batches
+from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AuditEntryRow
+from jts_store.tables.base import table_of
 
-_audit = AuditEntryRow.__table__
+_audit = table_of(AuditEntryRow)
 
 
 def _entry(row: Row[Any]) -> AuditEntry:
@@ -45,17 +46,27 @@ def _values(entry: AuditEntry) -> dict[str, Any]:
 
 
 class SqlAuditLog:
-    """The audit log: one insert per change, pages read newest first through an index."""
+    """The audit log: entries are kept until the unit of work commits and written with its
+    outbox events in one statement; pages are read newest first through an index."""
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
+        self._pending: list[AuditEntry] = []
 
     async def add(self, entry: AuditEntry) -> None:
-        await self._db.execute(insert(_audit).values(**_values(entry)))
+        self._pending.append(entry)
 
     async def add_many(self, entries: Sequence[AuditEntry]) -> None:
-        for chunk in in_batches(entries, len(_audit.c)):
-            await self._db.execute(insert(_audit).values([_values(e) for e in chunk]))
+        self._pending.extend(entries)
+
+    def take_pending(self) -> list[AuditEntry]:
+        """The entries added since the last take (the unit of work writes them)."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def discard_pending(self) -> None:
+        """Forget entries of a transaction that rolls back."""
+        self._pending = []
 
     async def recent(
         self,
@@ -64,6 +75,8 @@ class SqlAuditLog:
         after: tuple[datetime, UUID] | None = None,
         limit: int = 50,
     ) -> list[AuditEntry]:
+        if self._pending:
+            await self._db.execute(insert(_audit), [_values(e) for e in self.take_pending()])
         statement = select(_audit).where(_audit.c.organization_id == organization_id)
         if after is not None:
             statement = statement.where(tuple_(_audit.c.at, _audit.c.id) < tuple_(*after))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, Table, exists, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jts_domain.errors import not_found
@@ -26,27 +27,53 @@ def in_batches(items: Sequence[ItemT], columns: int) -> Iterator[Sequence[ItemT]
         yield items[start : start + size]
 
 
+#: Replaces a connection found dead by a fresh one (the unit of work's).
+Reconnect = Callable[[], Awaitable[AsyncConnection]]
+
+
 class TransactionConnection:
     """One connection inside one transaction; statements raise domain errors, not driver ones.
 
     Repositories are made with it before the unit of work opens its connection, which
-    :meth:`bind` then supplies.
+    :meth:`bind` then supplies. When the first statement of a transaction finds that the
+    server dropped the connection (a restart, an idle timeout), nothing has been done in
+    that transaction yet: it is run again once on a fresh connection from ``reconnect``.
     """
 
     def __init__(self) -> None:
         self._connection: AsyncConnection | None = None
+        self._reconnect: Reconnect | None = None
+        self._fresh = False
 
-    def bind(self, connection: AsyncConnection | None) -> None:
-        """Use ``connection`` from now on (None when the unit of work has closed it)."""
+    def bind(self, connection: AsyncConnection | None, reconnect: Reconnect | None = None) -> None:
+        """Use ``connection`` from now on (None when the unit of work has closed it); a new
+        transaction begins on it."""
         self._connection = connection
+        self._reconnect = reconnect
+        self._fresh = connection is not None
 
-    async def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
+    def begun(self) -> None:
+        """A new transaction begins (after a commit or rollback)."""
+        self._fresh = True
+
+    async def execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
         """Execute a statement; a constraint violation becomes its ``DomainError``."""
         if self._connection is None:
             msg = "the unit of work is used outside `async with`"
             raise RuntimeError(msg)
-        async with domain_errors():
-            return await self._connection.execute(statement, params)
+        try:
+            async with domain_errors():
+                result = await self._connection.execute(statement, params)
+        except DBAPIError as error:
+            if not (error.connection_invalidated and self._fresh and self._reconnect):
+                raise
+            self._connection = await self._reconnect()
+            async with domain_errors():
+                result = await self._connection.execute(statement, params)
+        self._fresh = False
+        return result
 
     async def update_versioned(
         self,
