@@ -355,6 +355,14 @@ def upgrade() -> None:
 
     _seed_master_data()
     _job_names(_JOBS_WITH_AGENT)
+    # Jobs are made from events committed from now on, not from the outbox's history.
+    op.execute(
+        sa.text(
+            "INSERT INTO outbox_consumers (name, txid, last_id) "
+            "SELECT 'jtd.jobs_from_events', coalesce(max(txid), '0'::xid8), coalesce(max(id), 0) "
+            "FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())"
+        )
+    )
 
 
 def downgrade() -> None:

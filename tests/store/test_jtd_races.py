@@ -7,7 +7,11 @@ transaction, as two API replicas or two workers would.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import date, time
+
+import asyncpg
+import pytest
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.jtd import jobs as jtd
@@ -19,6 +23,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services import tasks as task_service
 from jts_domain.services.outbox_consumers import consume_all, consume_outbox
 from jts_store.jtd.recurrence import DateutilRecurrences
+from tests.conftest import create_database, drop_database, migrate
 from tests.services.builders import World
 
 RACERS = 12
@@ -99,3 +104,39 @@ async def test_racing_moves_of_one_job_lose_nothing(ctx: ServiceContext, world: 
     assert won == len(history)
     stored = await jtd.get_job_to_do(ctx, manager, job.id)
     assert stored.version == 1 + won
+
+
+@pytest.fixture
+def old_database(server_url: str) -> Iterator[str]:
+    """A database at the revision before jobs to do."""
+    url = create_database(server_url, prefix="jts_consumer_start")
+    migrate(url, "0003_audit_log")
+    yield url
+    drop_database(server_url, url)
+
+
+async def test_the_migration_starts_the_consumer_after_the_existing_outbox(
+    old_database: str,
+) -> None:
+    """Upgrading a database that already has events: jobs come from later events only."""
+    conn = await asyncpg.connect(old_database.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        org = await conn.fetchval(
+            "INSERT INTO organizations (id, name, settings, created_at) "
+            "VALUES (gen_random_uuid(), 'Old', '{}'::jsonb, now()) RETURNING id"
+        )
+        await conn.execute(
+            "INSERT INTO outbox (organization_id, name, payload, occurred_at) "
+            "VALUES ($1, 'task.assigned', '{}'::jsonb, now())",
+            org,
+        )
+        await asyncio.to_thread(migrate, old_database)
+        row = await conn.fetchrow(
+            "SELECT last_id, (SELECT max(id) FROM outbox) AS newest FROM outbox_consumers "
+            "WHERE name = $1",
+            CONSUMER,
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    assert row["last_id"] == row["newest"] > 0
