@@ -37,6 +37,8 @@ from jts_api.graphql import (
     accounts,
     attendance,
     jobs,
+    jtd,
+    jtd_settings,
     live,
     monitoring,
     organization,
@@ -59,6 +61,8 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    jtd,
+    jtd_settings,
 )
 
 PARSER_CACHE_SIZE = 1_000

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.jtd.ports import JtdRepository
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -440,6 +441,10 @@ class AuditLogRepository(Protocol):
 
     async def add(self, entry: AuditEntry) -> None: ...
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries at once (the changes of a batch, as the agent's)."""
+        ...
+
     async def recent(
         self,
         organization_id: UUID,
@@ -549,6 +554,37 @@ class JobQueue(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxBatch:
+    """Committed outbox events a consumer has not seen, whole transactions at a time.
+
+    ``keys`` has one key per event, unique in the outbox (for idempotency keys of what
+    the events cause); ``end`` is the opaque position after the batch.
+    """
+
+    events: tuple[DomainEvent, ...]
+    keys: tuple[str, ...]
+    end: str
+
+
+class OutboxConsumerRepository(Protocol):
+    """Durable outbox consumers: a name and the position it has read up to.
+
+    A consumer handles a batch in the transaction that moves its position on, so its
+    effects and its position commit together: a restart neither loses nor repeats one.
+    """
+
+    async def claim(self, consumer: str, limit: int) -> OutboxBatch | None:
+        """Hold the consumer for this transaction and read the committed events after its
+        position, in commit order: about ``limit`` of them, never part of a transaction.
+        None when there are none, or when another transaction holds the consumer."""
+        ...
+
+    async def advance(self, consumer: str, end: str) -> None:
+        """Move the consumer's position to ``end`` (a batch's) in this transaction."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
@@ -594,6 +630,11 @@ class UnitOfWork(Protocol):
     def job_executions(self) -> JobExecutionRepository: ...
     @property
     def job_controls(self) -> JobControlRepository: ...
+    # jobs to do, and the outbox consumers that create some of them from JTS's events
+    @property
+    def jtd(self) -> JtdRepository: ...
+    @property
+    def outbox_consumers(self) -> OutboxConsumerRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

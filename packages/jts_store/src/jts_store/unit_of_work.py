@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 from jts_store.errors import domain_errors
+from jts_store.jtd.repository import SqlJtd
 from jts_store.outbox import write_appends
+from jts_store.outbox_consumers import SqlOutboxConsumers
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
@@ -65,6 +67,8 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        self.jtd = SqlJtd(db)
+        self.outbox_consumers = SqlOutboxConsumers(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
+from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -98,6 +99,8 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.jtd = MemoryJtd(tables)
+        self.outbox_consumers = MemoryOutboxConsumers(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

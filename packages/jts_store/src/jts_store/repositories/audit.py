@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -54,6 +55,9 @@ class SqlAuditLog:
 
     async def add(self, entry: AuditEntry) -> None:
         self._pending.append(entry)
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        self._pending.extend(entries)
 
     def take_pending(self) -> list[AuditEntry]:
         """The entries added since the last take (the unit of work writes them)."""
