@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.delivery.ports import DeliveryRepository
 from jts_domain.jtd.ports import JtdRepository
 from jts_domain.model import (
     Alert,
@@ -42,6 +43,7 @@ from jts_domain.model import (
     Timer,
 )
 from jts_domain.schedule import JobName
+from jts_domain.webhooks.ports import WebhookRepository
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
 
@@ -635,6 +637,11 @@ class UnitOfWork(Protocol):
     def jtd(self) -> JtdRepository: ...
     @property
     def outbox_consumers(self) -> OutboxConsumerRepository: ...
+    # delivery of jobs to do (attempts, counters, ledger, inboxes, templates) and webhooks
+    @property
+    def delivery(self) -> DeliveryRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

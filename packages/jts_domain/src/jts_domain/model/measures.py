@@ -120,6 +120,8 @@ class EventName(StrEnum):
     # jobs to do: what creates them, and their moves
     ALERT_RAISED = "alert.raised"
     JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
+    # delivery: a message put in an employee's inbox (for the live inbox feed)
+    INBOX_MESSAGE_ADDED = "inbox.message_added"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

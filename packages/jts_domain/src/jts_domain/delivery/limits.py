@@ -1,0 +1,195 @@
+"""The dispatcher's gates for one batch, in order: quiet hours, the tenant's daily and
+monthly limits, the channels' (and providers') rates. A job a gate stops is never
+dropped: it waits (quiet hours, rate) or is held (limits) with its reason, and comes
+back when the gate opens.
+
+The limits and rates are counters in the repository (``take``), shared by every worker
+on the database: concurrent takers queue on a counter, so two workers never pass more
+than a window allows, and exactly one of them sees a limit cross its 80 % mark.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from jts_domain.delivery.model import ClaimedJob, DeliveryState, JobDelivery
+from jts_domain.delivery.rules import (
+    CRITICAL_PRIORITY,
+    RATE_WINDOW,
+    crossed_warning,
+    next_local_midnight,
+    next_local_month,
+    quiet_until,
+    window_start,
+)
+from jts_domain.jtd.catalog import CATALOG
+from jts_domain.jtd.model import JtdSettings
+from jts_domain.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TenantGate:
+    """What the gates know of one tenant."""
+
+    organization_id: UUID
+    timezone: str
+    settings: JtdSettings
+
+
+@dataclass(slots=True)
+class GateResult:
+    """The batch split: jobs that go now (with whether quiet hours were overridden), the
+    deliveries of those that wait or are held, and the limits that crossed 80 %."""
+
+    go: list[ClaimedJob] = field(default_factory=list)
+    overridden: set[UUID] = field(default_factory=set)
+    stopped: list[JobDelivery] = field(default_factory=list)
+    warnings: list[tuple[UUID, str, int]] = field(default_factory=list)
+
+
+def _stop(claimed: ClaimedJob, state: DeliveryState, reason: str, until: datetime,
+          now: datetime) -> JobDelivery:  # fmt: skip
+    job = claimed.job
+    return JobDelivery(
+        job_id=job.id,
+        organization_id=job.organization_id,
+        state=state,
+        reason=reason,
+        next_attempt_at=until,
+        critical_override=False,
+        updated_at=now,
+    )
+
+
+def quiet_gate(
+    batch: Sequence[ClaimedJob], tenants: Mapping[UUID, TenantGate], now: datetime, out: GateResult
+) -> list[ClaimedJob]:
+    """Jobs due in their tenant's quiet hours wait for its end; priority ≥ 9 goes on,
+    marked as a critical override."""
+    passed: list[ClaimedJob] = []
+    for claimed in batch:
+        tenant = tenants[claimed.job.organization_id]
+        s = tenant.settings
+        until = quiet_until(now, tenant.timezone, s.quiet_hours_start, s.quiet_hours_end)
+        if until is None:
+            passed.append(claimed)
+        elif claimed.job.priority >= CRITICAL_PRIORITY:
+            out.overridden.add(claimed.job.id)
+            passed.append(claimed)
+        else:
+            reason = f"quiet hours ({s.quiet_hours_start:%H:%M}–{s.quiet_hours_end:%H:%M})"
+            out.stopped.append(_stop(claimed, DeliveryState.WAITING, reason, until, now))
+    return passed
+
+
+def _by_org(batch: Sequence[ClaimedJob]) -> dict[UUID, list[ClaimedJob]]:
+    grouped: dict[UUID, list[ClaimedJob]] = defaultdict(list)
+    for claimed in batch:
+        grouped[claimed.job.organization_id].append(claimed)
+    return grouped
+
+
+async def limit_gate(
+    uow: UnitOfWork,
+    batch: Sequence[ClaimedJob],
+    tenants: Mapping[UUID, TenantGate],
+    now: datetime,
+    out: GateResult,
+) -> list[ClaimedJob]:
+    """Live jobs past the tenant's daily or monthly limit are held until the next local
+    day or month (test-mode jobs count against nothing)."""
+    passed = [c for c in batch if not c.job.is_live]
+    live = [c for c in batch if c.job.is_live]
+    for organization_id, jobs in _by_org(live).items():
+        tenant = tenants[organization_id]
+        s, tz = tenant.settings, tenant.timezone
+        day_end, month_end = next_local_midnight(now, tz), next_local_month(now, tz)
+        day_key, month_key = f"daily:{organization_id}", f"monthly:{organization_id}"
+        day_before, day_after = await uow.delivery.take(day_key, day_end, s.daily_limit, len(jobs))
+        day_granted = day_after - day_before
+        month_before, month_after = await uow.delivery.take(
+            month_key, month_end, s.monthly_limit, day_granted
+        )
+        granted = month_after - month_before
+        if granted < day_granted:
+            await uow.delivery.give_back(day_key, day_end, day_granted - granted)
+        if crossed_warning(day_before, day_before + granted, s.daily_limit):
+            out.warnings.append((organization_id, "daily", s.daily_limit))
+        if crossed_warning(month_before, month_after, s.monthly_limit):
+            out.warnings.append((organization_id, "monthly", s.monthly_limit))
+        passed.extend(jobs[:granted])
+        reason, until = (
+            (f"monthly limit of {s.monthly_limit} messages reached", month_end)
+            if granted < day_granted
+            else (f"daily limit of {s.daily_limit} messages reached", day_end)
+        )
+        out.stopped.extend(_stop(c, DeliveryState.HELD, reason, until, now) for c in jobs[granted:])
+    return passed
+
+
+async def rate_gate(
+    uow: UnitOfWork,
+    batch: Sequence[ClaimedJob],
+    tenants: Mapping[UUID, TenantGate],
+    provider_limits: Mapping[str, int],
+    now: datetime,
+    out: GateResult,
+) -> list[ClaimedJob]:
+    """Live jobs past their channel's rate (per tenant and minute, the catalog's numbers)
+    or their provider's (all tenants) wait for the next window; the limits they had
+    taken are given back, so a job waiting never counts twice."""
+    passed = [c for c in batch if not c.job.is_live]
+    window = window_start(now)
+    groups: dict[tuple[UUID, str], list[ClaimedJob]] = defaultdict(list)
+    for claimed in batch:
+        if claimed.job.is_live:
+            groups[(claimed.job.organization_id, claimed.job.channel or "")].append(claimed)
+    for (organization_id, channel), jobs in groups.items():
+        definition = CATALOG.channel(channel)
+        before, after = await uow.delivery.take(
+            f"rate:{organization_id}:{channel}", window, definition.rate_limit_per_minute, len(jobs)
+        )
+        granted = after - before
+        provider_limit = provider_limits.get(definition.provider)
+        if provider_limit is not None and granted:
+            key = f"provider:{definition.provider}"
+            p_before, p_after = await uow.delivery.take(key, window, provider_limit, granted)
+            if p_after - p_before < granted:
+                await uow.delivery.give_back(
+                    f"rate:{organization_id}:{channel}", window, granted - (p_after - p_before)
+                )
+                granted = p_after - p_before
+        passed.extend(jobs[:granted])
+        waiting = jobs[granted:]
+        if waiting:
+            await _give_back_limits(uow, tenants[organization_id], now, len(waiting))
+        reason = f"rate limit of {channel} ({definition.rate_limit_per_minute}/min)"
+        out.stopped.extend(
+            _stop(c, DeliveryState.WAITING, reason, window + RATE_WINDOW, now) for c in waiting
+        )
+    return passed
+
+
+async def _give_back_limits(uow: UnitOfWork, tenant: TenantGate, now: datetime, n: int) -> None:
+    org = tenant.organization_id
+    await uow.delivery.give_back(f"daily:{org}", next_local_midnight(now, tenant.timezone), n)
+    await uow.delivery.give_back(f"monthly:{org}", next_local_month(now, tenant.timezone), n)
+
+
+async def apply_gates(
+    uow: UnitOfWork,
+    batch: Sequence[ClaimedJob],
+    tenants: Mapping[UUID, TenantGate],
+    provider_limits: Mapping[str, int],
+    now: datetime,
+) -> GateResult:
+    """Every gate, in order, over a batch (highest priority first)."""
+    out = GateResult()
+    passed = quiet_gate(batch, tenants, now, out)
+    passed = await limit_gate(uow, passed, tenants, now, out)
+    out.go = await rate_gate(uow, passed, tenants, provider_limits, now, out)
+    return out
