@@ -122,14 +122,16 @@ def _start(
     dispatcher: Dispatcher,
     claimed: ClaimedJob,
     book: TemplateBook,
+    *,
     address: str | None,
     now: datetime,
     changes: list[JobStatusChange],
 ) -> Send:
     job = claimed.job
-    definition = CATALOG.event_type(job.event_type)
-    for status in definition.path(job.status, EXECUTING) or ():
-        changes.append(apply_move(CATALOG, job, status, actor=SYSTEM, at=now, note="delivery"))
+    path = CATALOG.event_type(job.event_type).path(job.status, EXECUTING) or ()
+    changes.extend(
+        apply_move(CATALOG, job, status, actor=SYSTEM, at=now, note="delivery") for status in path
+    )
     job.attempts += 1
     channel = job.channel or ""
     attempt = DeliveryAttempt(
@@ -191,7 +193,9 @@ def _counts(gates: GateResult, claimed: int) -> DispatchRun:
     )
 
 
-async def claim_batch(ctx: ServiceContext, dispatcher: Dispatcher) -> tuple[list[Send], DispatchRun]:
+async def claim_batch(
+    ctx: ServiceContext, dispatcher: Dispatcher
+) -> tuple[list[Send], DispatchRun]:
     """Transaction 1: hold due jobs, gate them, and commit the attempts of those that go."""
     async with ctx.uow() as uow:
         now = ctx.clock.now()
@@ -209,8 +213,12 @@ async def claim_batch(ctx: ServiceContext, dispatcher: Dispatcher) -> tuple[list
         sends = []
         for claimed in gates.go:
             job = claimed.job
-            address = addresses.get(job.recipient.employee_id) if job.recipient.employee_id else None
-            sends.append(_start(dispatcher, claimed, books[job.organization_id], address, now, changes))
+            employee = job.recipient.employee_id
+            address = addresses.get(employee) if employee is not None else None
+            book = books[job.organization_id]
+            sends.append(
+                _start(dispatcher, claimed, book, address=address, now=now, changes=changes)
+            )
         jobs = {s.claimed.job.id: s.claimed.job for s in sends}
         await uow.jtd.update_many(list(jobs.values()))
         await record_moves(uow, jobs, changes)

@@ -136,6 +136,7 @@ async def rate_gate(
     batch: Sequence[ClaimedJob],
     tenants: Mapping[UUID, TenantGate],
     provider_limits: Mapping[str, int],
+    *,
     now: datetime,
     out: GateResult,
 ) -> list[ClaimedJob]:
@@ -191,5 +192,5 @@ async def apply_gates(
     out = GateResult()
     passed = quiet_gate(batch, tenants, now, out)
     passed = await limit_gate(uow, passed, tenants, now, out)
-    out.go = await rate_gate(uow, passed, tenants, provider_limits, now, out)
+    out.go = await rate_gate(uow, passed, tenants, provider_limits, now=now, out=out)
     return out

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from jts_domain.delivery.model import DeliveryState, JobDelivery
 from jts_domain.jtd.master import Catalog, StatusType
+from jts_domain.jtd.model import JobToDo
 
 #: A job goes through its flow to this status while an attempt is out, then to SENT.
 EXECUTING, SENT, FAILED = "executing", "sent", "failed"
@@ -26,6 +28,10 @@ RATE_WINDOW = timedelta(minutes=1)
 #: The share of a tenant's limit at which its admins get one warning.
 WARNING_SHARE = 0.8
 _SECOND = timedelta(seconds=1)
+#: The delivery states in which a failed job is still delivery's to try again, and in
+#: which an executing one is (its lease over: the worker sending it stopped).
+RETRY_STATES = frozenset({DeliveryState.RETRYING, DeliveryState.WAITING, DeliveryState.HELD})
+STALE_STATES = frozenset({DeliveryState.SENDING, DeliveryState.WAITING, DeliveryState.HELD})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,24 @@ class Claimable:
     def event_types(self) -> frozenset[str]:
         """The message event types (those whose flow sends)."""
         return frozenset(event_type for event_type, _ in self.stale)
+
+    def takes(
+        self, job: JobToDo, delivery: JobDelivery | None, channels: frozenset[str], now: datetime
+    ) -> bool:
+        """Whether a dispatcher with these channels takes the job at ``now`` (the store's
+        claim says the same in SQL)."""
+        if job.channel not in channels or job.scheduled_at > now:
+            return False
+        waiting_until = None if delivery is None else delivery.next_attempt_at
+        if waiting_until is not None and waiting_until > now:
+            return False
+        pair = (job.event_type, job.status)
+        if pair in self.fresh:
+            return True
+        state = None if delivery is None else delivery.state
+        if pair in self.retry:
+            return state in RETRY_STATES
+        return pair in self.stale and state in STALE_STATES
 
 
 def claimable(catalog: Catalog) -> Claimable:
@@ -68,7 +92,8 @@ def claimable(catalog: Catalog) -> Claimable:
 def retry_delay(attempt: int) -> timedelta:
     """The wait after failed attempt ``attempt`` (1-based): 30 s, 2 min, 8 min, 32 min…
     never more than an hour."""
-    return min(_FIRST_RETRY * 4 ** max(attempt - 1, 0), _RETRY_CAP)
+    wait: timedelta = _FIRST_RETRY * 4 ** max(attempt - 1, 0)
+    return min(wait, _RETRY_CAP)
 
 
 def window_start(now: datetime, width: timedelta = RATE_WINDOW) -> datetime:

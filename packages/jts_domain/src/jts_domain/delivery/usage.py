@@ -14,9 +14,7 @@ from jts_domain.services.context import Caller, ServiceContext
 MAX_DAYS = 366
 
 
-async def jtd_usage(
-    ctx: ServiceContext, caller: Caller, start: date, end: date
-) -> list[UsageRow]:
+async def jtd_usage(ctx: ServiceContext, caller: Caller, start: date, end: date) -> list[UsageRow]:
     """Messages sent and their cost (minor units) per local day and channel, from
     ``start`` to ``end`` inclusive (``jtd.read``); test-mode messages count, at zero."""
     caller.require(Permission.JTD_READ)
@@ -31,4 +29,3 @@ async def jtd_usage(
         lower = local_instant(start, time(0), tz)
         upper = local_instant(end + timedelta(days=1), time(0), tz)
         return await uow.delivery.usage(caller.organization_id, lower, upper, timezone)
-

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.delivery import MemoryDelivery
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
 from jts_domain.memory.repositories import (
@@ -29,6 +30,7 @@ from jts_domain.memory.timers import (
     MemoryTaskTemplates,
     MemoryTimers,
 )
+from jts_domain.memory.webhooks import MemoryWebhooks
 from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
@@ -101,6 +103,8 @@ class InMemoryUnitOfWork:
         self.job_controls = MemoryJobControls(tables)
         self.jtd = MemoryJtd(tables)
         self.outbox_consumers = MemoryOutboxConsumers(tables)
+        self.delivery = MemoryDelivery(tables)
+        self.webhooks = MemoryWebhooks(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

@@ -71,7 +71,7 @@ def check_event_types(event_types: Sequence[str]) -> tuple[str, ...]:
 
 async def _audit(
     ctx: ServiceContext, caller: Caller, uow: UnitOfWork, endpoint: WebhookEndpoint,
-    action: str, summary: str,
+    *, action: str, summary: str,
 ) -> None:  # fmt: skip
     await record_change(
         uow,
@@ -111,7 +111,7 @@ async def create_webhook_endpoint(
     async with ctx.uow() as uow:
         await uow.webhooks.add_endpoint(endpoint)
         summary = f"endpoint {endpoint.url} for {', '.join(endpoint.event_types)}"
-        await _audit(ctx, caller, uow, endpoint, "webhook_endpoint.create", summary)
+        await _audit(ctx, caller, uow, endpoint, action="webhook_endpoint.create", summary=summary)
         await uow.commit()
     return endpoint
 
@@ -151,7 +151,14 @@ async def update_webhook_endpoint(
         endpoint.updated_at = ctx.clock.now()
         await uow.webhooks.update_endpoint(endpoint)
         after = f"{endpoint.url} {list(endpoint.event_types)} enabled={endpoint.enabled}"
-        await _audit(ctx, caller, uow, endpoint, "webhook_endpoint.update", f"{before} → {after}")
+        await _audit(
+            ctx,
+            caller,
+            uow,
+            endpoint,
+            action="webhook_endpoint.update",
+            summary=f"{before} → {after}",
+        )
         await uow.commit()
     return endpoint
 
@@ -166,7 +173,14 @@ async def rotate_webhook_secret(
         endpoint.secret = new_secret()
         endpoint.updated_at = ctx.clock.now()
         await uow.webhooks.update_endpoint(endpoint)
-        await _audit(ctx, caller, uow, endpoint, "webhook_endpoint.rotate_secret", "secret rotated")
+        await _audit(
+            ctx,
+            caller,
+            uow,
+            endpoint,
+            action="webhook_endpoint.rotate_secret",
+            summary="secret rotated",
+        )
         await uow.commit()
     return endpoint
 
@@ -215,6 +229,6 @@ async def replay_webhook_delivery(
         delivery.next_attempt_at = ctx.clock.now()
         await uow.webhooks.save_deliveries([delivery])
         summary = f"delivery {delivery.message_id} ({delivery.event_name}) replayed"
-        await _audit(ctx, caller, uow, endpoint, "webhook_delivery.replay", summary)
+        await _audit(ctx, caller, uow, endpoint, action="webhook_delivery.replay", summary=summary)
         await uow.commit()
     return delivery
