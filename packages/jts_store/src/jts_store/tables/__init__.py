@@ -1,5 +1,6 @@
 """JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
 
+from jts_store.delivery import tables as delivery_tables
 from jts_store.jtd import tables as jtd_tables
 from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
@@ -34,5 +35,6 @@ __all__ = [
     "TaskTemplateRow",
     "TimerIntervalRow",
     "TimerRow",
+    "delivery_tables",
     "jtd_tables",
 ]
