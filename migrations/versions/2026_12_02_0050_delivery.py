@@ -23,10 +23,10 @@ def upgrade() -> None:
     op.create_table(
         "delivery_counters",
         sa.Column("key", sa.Text(), nullable=False),
-        sa.Column("window", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("bucket", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used", sa.Integer(), nullable=False),
         sa.CheckConstraint("used >= 0", name=op.f("ck_delivery_counters_used_positive")),
-        sa.PrimaryKeyConstraint("key", "window", name=op.f("pk_delivery_counters")),
+        sa.PrimaryKeyConstraint("key", "bucket", name=op.f("pk_delivery_counters")),
     )
     op.create_table(
         "delivery_settings",
@@ -358,8 +358,19 @@ def upgrade() -> None:
         unique=False,
     )
 
+    op.create_index(
+        "ix_jobs_to_do_due_for_delivery",
+        "jobs_to_do",
+        ["scheduled_at"],
+        unique=False,
+        postgresql_where=sa.text(
+            "status IN ('created', 'pending', 'scheduled', 'queued', 'failed', 'executing')"
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_jobs_to_do_due_for_delivery", table_name="jobs_to_do")
     op.drop_index("ix_job_deliveries_organization_id_state", table_name="job_deliveries")
     op.drop_table("job_deliveries")
     op.drop_index(

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
+from jts_store.delivery.repository import SqlDelivery
+from jts_store.delivery.webhooks import SqlWebhooks
 from jts_store.errors import domain_errors
 from jts_store.jtd.repository import SqlJtd
 from jts_store.outbox import write_appends
@@ -69,6 +71,8 @@ class SqlUnitOfWork:
         self.job_controls = SqlJobControls(db)
         self.jtd = SqlJtd(db)
         self.outbox_consumers = SqlOutboxConsumers(db)
+        self.delivery = SqlDelivery(db)
+        self.webhooks = SqlWebhooks(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -104,7 +104,7 @@ async def limit_gate(
     day or month (test-mode jobs count against nothing)."""
     passed = [c for c in batch if not c.job.is_live]
     live = [c for c in batch if c.job.is_live]
-    for organization_id, jobs in _by_org(live).items():
+    for organization_id, jobs in sorted(_by_org(live).items()):
         tenant = tenants[organization_id]
         s, tz = tenant.settings, tenant.timezone
         day_end, month_end = next_local_midnight(now, tz), next_local_month(now, tz)
@@ -131,6 +131,34 @@ async def limit_gate(
     return passed
 
 
+async def _provider_gate(
+    uow: UnitOfWork,
+    granted: dict[tuple[UUID, str], int],
+    provider_limits: Mapping[str, int],
+    window: datetime,
+) -> None:
+    """Cut each channel's grant to what its provider's own limit (across tenants) allows;
+    what is cut goes back to the channel's counter."""
+    by_provider: dict[str, list[tuple[UUID, str]]] = defaultdict(list)
+    for group in sorted(granted):
+        by_provider[CATALOG.channel(group[1]).provider].append(group)
+    for provider in sorted(by_provider):
+        limit = provider_limits.get(provider)
+        groups = by_provider[provider]
+        wanted = sum(granted[g] for g in groups)
+        if limit is None or not wanted:
+            continue
+        before, after = await uow.delivery.take(f"provider:{provider}", window, limit, wanted)
+        left = after - before
+        for group in groups:
+            keep = min(granted[group], left)
+            left -= keep
+            if keep < granted[group]:
+                key = f"rate:{group[0]}:{group[1]}"
+                await uow.delivery.give_back(key, window, granted[group] - keep)
+            granted[group] = keep
+
+
 async def rate_gate(
     uow: UnitOfWork,
     batch: Sequence[ClaimedJob],
@@ -142,33 +170,30 @@ async def rate_gate(
 ) -> list[ClaimedJob]:
     """Live jobs past their channel's rate (per tenant and minute, the catalog's numbers)
     or their provider's (all tenants) wait for the next window; the limits they had
-    taken are given back, so a job waiting never counts twice."""
+    taken are given back, so a job waiting never counts twice. Counters are taken in
+    one order (channels by key, then providers), so concurrent workers never deadlock."""
     passed = [c for c in batch if not c.job.is_live]
     window = window_start(now)
     groups: dict[tuple[UUID, str], list[ClaimedJob]] = defaultdict(list)
     for claimed in batch:
         if claimed.job.is_live:
             groups[(claimed.job.organization_id, claimed.job.channel or "")].append(claimed)
-    for (organization_id, channel), jobs in groups.items():
-        definition = CATALOG.channel(channel)
-        before, after = await uow.delivery.take(
-            f"rate:{organization_id}:{channel}", window, definition.rate_limit_per_minute, len(jobs)
-        )
-        granted = after - before
-        provider_limit = provider_limits.get(definition.provider)
-        if provider_limit is not None and granted:
-            key = f"provider:{definition.provider}"
-            p_before, p_after = await uow.delivery.take(key, window, provider_limit, granted)
-            if p_after - p_before < granted:
-                await uow.delivery.give_back(
-                    f"rate:{organization_id}:{channel}", window, granted - (p_after - p_before)
-                )
-                granted = p_after - p_before
-        passed.extend(jobs[:granted])
-        waiting = jobs[granted:]
-        if waiting:
-            await _give_back_limits(uow, tenants[organization_id], now, len(waiting))
-        reason = f"rate limit of {channel} ({definition.rate_limit_per_minute}/min)"
+    granted: dict[tuple[UUID, str], int] = {}
+    for (organization_id, channel), jobs in sorted(groups.items()):
+        rate = CATALOG.channel(channel).rate_limit_per_minute
+        key = f"rate:{organization_id}:{channel}"
+        before, after = await uow.delivery.take(key, window, rate, len(jobs))
+        granted[(organization_id, channel)] = after - before
+    await _provider_gate(uow, granted, provider_limits, window)
+    for (organization_id, channel), jobs in sorted(groups.items()):
+        count = granted[(organization_id, channel)]
+        passed.extend(jobs[:count])
+        waiting = jobs[count:]
+        if not waiting:
+            continue
+        await _give_back_limits(uow, tenants[organization_id], now, len(waiting))
+        rate = CATALOG.channel(channel).rate_limit_per_minute
+        reason = f"rate limit of {channel} ({rate}/min)"
         out.stopped.extend(
             _stop(c, DeliveryState.WAITING, reason, window + RATE_WINDOW, now) for c in waiting
         )

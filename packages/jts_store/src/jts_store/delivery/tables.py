@@ -24,7 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from jts_domain.delivery.model import AttemptOutcome, DeliveryState
 from jts_domain.webhooks.model import WebhookDeliveryStatus
-from jts_store.tables.base import Base, one_of, organization_reference, reference
+from jts_store.jtd.tables import JobToDoRow
+from jts_store.tables.base import Base, one_of, organization_reference, reference, table_of
 
 
 class JobDeliveryRow(Base):
@@ -76,12 +77,12 @@ class DeliveryCounterRow(Base):
 
     __tablename__ = "delivery_counters"
     __table_args__ = (
-        PrimaryKeyConstraint("key", "window"),
+        PrimaryKeyConstraint("key", "bucket"),
         CheckConstraint("used >= 0", name="used_positive"),
     )
 
     key: Mapped[str]
-    window: Mapped[datetime]
+    bucket: Mapped[datetime]
     used: Mapped[int] = mapped_column(Integer)
 
 
@@ -187,9 +188,7 @@ class WebhookDeliveryRow(Base):
             "next_attempt_at",
             postgresql_where=text("status IN ('PENDING', 'RETRYING')"),
         ),
-        Index(
-            "ix_webhook_deliveries_endpoint_id_created_at_id", "endpoint_id", "created_at", "id"
-        ),
+        Index("ix_webhook_deliveries_endpoint_id_created_at_id", "endpoint_id", "created_at", "id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -212,9 +211,7 @@ class WebhookAttemptRow(Base):
     """One POST of a delivery and its answer."""
 
     __tablename__ = "webhook_attempts"
-    __table_args__ = (
-        Index("ix_webhook_attempts_delivery_id_attempt", "delivery_id", "attempt"),
-    )
+    __table_args__ = (Index("ix_webhook_attempts_delivery_id_attempt", "delivery_id", "attempt"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     organization_id: Mapped[UUID] = mapped_column(organization_reference())
@@ -224,3 +221,14 @@ class WebhookAttemptRow(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None]
     response_excerpt: Mapped[str | None]
+
+
+#: The claim's index: jobs a dispatcher may still take, by scheduled time (sent and
+#: finished jobs, the bulk of the table, are not in it).
+DUE_FOR_DELIVERY = Index(
+    "ix_jobs_to_do_due_for_delivery",
+    table_of(JobToDoRow).c.scheduled_at,
+    postgresql_where=text(
+        "status IN ('created', 'pending', 'scheduled', 'queued', 'failed', 'executing')"
+    ),
+)
