@@ -367,9 +367,18 @@ def upgrade() -> None:
             "status IN ('created', 'pending', 'scheduled', 'queued', 'failed', 'executing')"
         ),
     )
+    # Webhooks are for events committed from now on, not for the outbox's history.
+    op.execute(
+        sa.text(
+            "INSERT INTO outbox_consumers (name, txid, last_id) "
+            "SELECT 'webhooks.deliveries', coalesce(max(txid), '0'::xid8), coalesce(max(id), 0) "
+            "FROM outbox WHERE txid < pg_snapshot_xmin(pg_current_snapshot())"
+        )
+    )
 
 
 def downgrade() -> None:
+    op.execute(sa.text("DELETE FROM outbox_consumers WHERE name = 'webhooks.deliveries'"))
     op.drop_index("ix_jobs_to_do_due_for_delivery", table_name="jobs_to_do")
     op.drop_index("ix_job_deliveries_organization_id_state", table_name="job_deliveries")
     op.drop_table("job_deliveries")

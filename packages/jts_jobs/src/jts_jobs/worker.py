@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
-from jts_jobs.outbox_consumers import OutboxConsumers
+from jts_jobs.delivery.loop import DeliveryLoop
+from jts_jobs.delivery.settings import DeliverySettings
+from jts_jobs.outbox_consumers import CONSUMERS, OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
 from jts_jobs.scheduler import Scheduler
@@ -40,6 +42,7 @@ class JobsRuntime:
     executor: RunExecutor
     scheduler: Scheduler
     consumers: OutboxConsumers
+    delivery: DeliveryLoop
 
     @classmethod
     async def open(
@@ -48,8 +51,10 @@ class JobsRuntime:
         *,
         clock: Clock | None = None,
         database_url: str | None = None,
+        delivery: DeliverySettings | None = None,
     ) -> JobsRuntime:
-        """Connect to the database (the configured or embedded one) and saq's queue."""
+        """Connect to the database (the configured or embedded one) and saq's queue;
+        ``delivery`` defaults to the environment's delivery settings."""
         url = database_url or configured_url(settings.database_url, settings.data_dir)
         engine = create_engine(url, pool_size=settings.pool_size)
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock())
@@ -58,7 +63,8 @@ class JobsRuntime:
         executor = RunExecutor(ctx, engine, settings, url)
         scheduler = Scheduler(ctx, engine, queue, settings, started_at=ctx.clock.now())
         consumers = OutboxConsumers(ctx, settings.outbox_poll_seconds)
-        return cls(settings, url, engine, ctx, queue, executor, scheduler, consumers)
+        sending = DeliveryLoop.build(ctx, engine, delivery or DeliverySettings(), list(CONSUMERS))
+        return cls(settings, url, engine, ctx, queue, executor, scheduler, consumers, sending)
 
     def job_queue(self) -> SaqJobQueue:
         """The domain's ``JobQueue`` port on this queue (for manual triggers)."""
@@ -95,6 +101,7 @@ class JobsRuntime:
 
     async def close(self) -> None:
         """Disconnect from saq and the database."""
+        await self.delivery.close()
         await self.queue.disconnect()
         await self.engine.dispose()
 
@@ -105,7 +112,8 @@ async def run_worker(
     """Run the worker until ``stop`` is set or the process gets SIGINT/SIGTERM.
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
-    caught up then, once. The outbox consumers run beside it (jobs to do from events).
+    caught up then, once. The outbox consumers run beside it (jobs to do from events,
+    webhook deliveries), and the delivery loop (messages, webhooks, outbox pruning).
     """
     stop = stop or asyncio.Event()
     runtime = await JobsRuntime.open(settings, clock=clock)
@@ -113,12 +121,13 @@ async def run_worker(
     try:
         ticking = asyncio.create_task(runtime.scheduler.loop(stop))
         consuming = asyncio.create_task(runtime.consumers.loop(stop))
+        delivering = asyncio.create_task(runtime.delivery.loop(stop))
         working = asyncio.create_task(worker.start())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         await worker.stop()
-        await asyncio.gather(ticking, consuming, working, stopping)
+        await asyncio.gather(ticking, consuming, delivering, working, stopping)
     finally:
         with contextlib.suppress(Exception):
             await runtime.close()

@@ -70,6 +70,8 @@ class Dispatcher:
     batch_size: int = 500
     concurrency: int = 64
     provider_limits: Mapping[str, int] = field(default_factory=dict)
+    #: only these tenants' jobs (a worker dedicated to some tenants); None: everyone's
+    tenants: frozenset[UUID] | None = None
 
     @property
     def channels(self) -> frozenset[str]:
@@ -200,7 +202,7 @@ async def claim_batch(
     async with ctx.uow() as uow:
         now = ctx.clock.now()
         batch = await uow.delivery.claim_due(
-            now, CLAIMABLE, dispatcher.channels, dispatcher.batch_size
+            now, CLAIMABLE, dispatcher.channels, dispatcher.batch_size, dispatcher.tenants
         )
         if not batch:
             return [], DispatchRun()

@@ -26,12 +26,18 @@ class DeliveryRepository(Protocol):
     """Claims, counters, attempts, the ledger, inboxes and templates."""
 
     async def claim_due(
-        self, now: datetime, claimable: Claimable, channels: frozenset[str], limit: int
+        self,
+        now: datetime,
+        claimable: Claimable,
+        channels: frozenset[str],
+        limit: int,
+        tenants: frozenset[UUID] | None = None,
     ) -> list[ClaimedJob]:
         """Hold, for this transaction, up to ``limit`` due jobs on the channels (highest
-        priority first, then scheduled time): scheduled at or before ``now``, in a status
-        ``claimable`` names, whose delivery is not waiting past ``now``. Jobs another
-        transaction holds are skipped, never waited for."""
+        priority first, then scheduled time), of ``tenants`` only when given: scheduled
+        at or before ``now``, in a status ``claimable`` names, whose delivery is not
+        waiting past ``now``. Jobs another transaction holds are skipped, never waited
+        for."""
         ...
 
     async def take(self, key: str, window: datetime, limit: int, wanted: int) -> tuple[int, int]:

@@ -44,12 +44,18 @@ class MemoryDelivery:
         return self._t.delivery
 
     async def claim_due(
-        self, now: datetime, claimable: Claimable, channels: frozenset[str], limit: int
+        self,
+        now: datetime,
+        claimable: Claimable,
+        channels: frozenset[str],
+        limit: int,
+        tenants: frozenset[UUID] | None = None,
     ) -> list[ClaimedJob]:
         due = [
             job
             for job in self._t.jtd.jobs.values()
-            if claimable.takes(job, self._d.deliveries.get(job.id), channels, now)
+            if (tenants is None or job.organization_id in tenants)
+            and claimable.takes(job, self._d.deliveries.get(job.id), channels, now)
         ]
         due.sort(key=lambda j: (-j.priority, j.scheduled_at, j.id))
         return [

@@ -73,12 +73,13 @@ class MemoryWebhooks:
         return added
 
     async def claim_deliveries(
-        self, now: datetime, limit: int
+        self, now: datetime, limit: int, tenants: frozenset[UUID] | None = None
     ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
         due = [
             d
             for d in self._w.deliveries.values()
-            if d.status in _DUE
+            if (tenants is None or d.organization_id in tenants)
+            and d.status in _DUE
             and d.next_attempt_at is not None
             and d.next_attempt_at <= now
             and self._w.endpoints[d.endpoint_id].enabled

@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from jts_domain.errors import DomainError
 from jts_domain.ids import new_id
@@ -54,6 +55,8 @@ class WebhookDispatcher:
     targets: TargetPolicy
     batch_size: int = 500
     concurrency: int = 64
+    #: only these tenants' deliveries; None: everyone's
+    tenants: frozenset[UUID] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -77,7 +80,9 @@ async def _claim(
 ) -> tuple[list[tuple[WebhookDelivery, WebhookEndpoint]], datetime]:
     async with ctx.uow() as uow:
         now = ctx.clock.now()
-        claimed = await uow.webhooks.claim_deliveries(now, dispatcher.batch_size)
+        claimed = await uow.webhooks.claim_deliveries(
+            now, dispatcher.batch_size, dispatcher.tenants
+        )
         for delivery, _ in claimed:
             delivery.attempts += 1
             delivery.next_attempt_at = now + LEASE

@@ -43,10 +43,11 @@ class WebhookRepository(Protocol):
         ...
 
     async def claim_deliveries(
-        self, now: datetime, limit: int
+        self, now: datetime, limit: int, tenants: frozenset[UUID] | None = None
     ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
         """Hold, for this transaction, up to ``limit`` deliveries due at ``now`` (pending
-        or retrying) of enabled endpoints, oldest due first; others' are skipped."""
+        or retrying) of enabled endpoints (of ``tenants`` only, when given), oldest due
+        first; others' are skipped."""
         ...
 
     async def save_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> None:

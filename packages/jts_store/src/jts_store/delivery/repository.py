@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, true, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.types import DateTime, Text, Uuid
 
@@ -89,7 +89,12 @@ class SqlDelivery:
         self._db = db
 
     async def claim_due(
-        self, now: datetime, claimable: Claimable, channels: frozenset[str], limit: int
+        self,
+        now: datetime,
+        claimable: Claimable,
+        channels: frozenset[str],
+        limit: int,
+        tenants: frozenset[UUID] | None = None,
     ) -> list[ClaimedJob]:
         d = _deliveries.c
         statement = (
@@ -105,6 +110,7 @@ class SqlDelivery:
                     and_(_pairs(claimable.stale), d.state.in_(sorted(STALE_STATES))),
                 ),
             )
+            .where(_jobs.c.organization_id.in_(sorted(tenants)) if tenants is not None else true())
             .order_by(_jobs.c.priority.desc(), _jobs.c.scheduled_at, _jobs.c.id)
             .limit(max(limit, 0))
             .with_for_update(of=_jobs, skip_locked=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select, tuple_
+from sqlalchemy import Row, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from jts_domain.errors import not_found
@@ -138,13 +138,14 @@ class SqlWebhooks:
         return added
 
     async def claim_deliveries(
-        self, now: datetime, limit: int
+        self, now: datetime, limit: int, tenants: frozenset[UUID] | None = None
     ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
         d = _deliveries.c
         statement = (
             select(_deliveries, *_ENDPOINT_COLUMNS)
             .join(_endpoints, _endpoints.c.id == d.endpoint_id)
             .where(d.status.in_(_DUE), d.next_attempt_at <= now, _endpoints.c.enabled)
+            .where(d.organization_id.in_(sorted(tenants)) if tenants is not None else true())
             .order_by(d.next_attempt_at, d.id)
             .limit(max(limit, 0))
             .with_for_update(of=_deliveries, skip_locked=True)
