@@ -27,8 +27,17 @@ from jts_domain.delivery.rules import (
     window_start,
 )
 from jts_domain.jtd.catalog import CATALOG
-from jts_domain.jtd.model import JtdSettings
+from jts_domain.jtd.model import JobToDo, JtdSettings
 from jts_domain.ports import UnitOfWork
+
+
+#: The idempotency keys of the warnings about a tenant's limits start so.
+LIMIT_WARNING_KEY = "limit_warning:"
+
+
+def is_limit_warning(job: JobToDo) -> bool:
+    """Whether the job is a warning to admins about their limit."""
+    return (job.idempotency_key or "").startswith(LIMIT_WARNING_KEY)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,9 +110,11 @@ async def limit_gate(
     out: GateResult,
 ) -> list[ClaimedJob]:
     """Live jobs past the tenant's daily or monthly limit are held until the next local
-    day or month (test-mode jobs count against nothing)."""
-    passed = [c for c in batch if not c.job.is_live]
-    live = [c for c in batch if c.job.is_live]
+    day or month (test-mode jobs count against nothing, and neither does the warning
+    about the limit itself: it would otherwise be held by what it warns of)."""
+    exempt = [c for c in batch if not c.job.is_live or is_limit_warning(c.job)]
+    passed = list(exempt)
+    live = [c for c in batch if c not in exempt]
     for organization_id, jobs in sorted(_by_org(live).items()):
         tenant = tenants[organization_id]
         s, tz = tenant.settings, tenant.timezone

@@ -1,6 +1,6 @@
 """The one warning a tenant's admins get when a limit reaches 80 %: itself a job to do
 (an in-app ``system`` notification to each active admin), made once per limit and
-period by its idempotency key."""
+period by its idempotency key, and sent even past the limit it warns of."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from jts_domain.delivery.limits import TenantGate
+from jts_domain.delivery.limits import LIMIT_WARNING_KEY, TenantGate
 from jts_domain.jtd.catalog import CATALOG, SYSTEM
 from jts_domain.jtd.drafts import JobDraft, build_job
 from jts_domain.jtd.model import JobToDo, Recipient
@@ -53,7 +53,7 @@ async def warn_admins(
                 ),
                 payload={"limit": limit, "kind": kind, "period": period},
                 priority=8,
-                idempotency_key=f"limit_warning:{kind}:{period}:{admin.id}",
+                idempotency_key=f"{LIMIT_WARNING_KEY}{kind}:{period}:{admin.id}",
             )
             job = build_job(CATALOG, draft, tenant, actor=SYSTEM, now=now)
             if job.channel is not None:
