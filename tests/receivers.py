@@ -28,7 +28,7 @@ class _Handler:
     def __init__(self, inbox: SmtpInbox) -> None:
         self.inbox = inbox
 
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         self.inbox.add(envelope.rcpt_tos, message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 

@@ -68,8 +68,7 @@ async def _job(ctx: ServiceContext, world: World, **fields: object) -> JobToDo:
 
 
 async def _jobs(ctx: ServiceContext, world: World, ids: list) -> dict:
-    found = await jtd.jobs_by_ids(ctx, world.caller(world.admin), ids)
-    return found
+    return await jtd.jobs_by_ids(ctx, world.caller(world.admin), ids)
 
 
 async def _deliveries(ctx: ServiceContext, world: World, ids: list) -> dict:

@@ -30,7 +30,6 @@ from jts_domain.jtd.catalog import CATALOG
 from jts_domain.jtd.model import JobToDo, JtdSettings
 from jts_domain.ports import UnitOfWork
 
-
 #: The idempotency keys of the warnings about a tenant's limits start so.
 LIMIT_WARNING_KEY = "limit_warning:"
 
