@@ -222,3 +222,7 @@ def jtd_tenants(draw: st.DrawFn) -> tuple[dict[str, bool], tuple[str, ...] | Non
     enabled = {code: draw(st.booleans()) for code in codes}
     override = draw(st.none() | st.lists(st.sampled_from(codes), unique=True).map(tuple))
     return enabled, override
+
+
+# delivery: outcomes a scripted sender answers with, in order
+send_outcomes = st.lists(st.sampled_from(["ok", "fail", "refuse"]), min_size=1, max_size=8)

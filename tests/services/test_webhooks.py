@@ -72,7 +72,9 @@ async def _event(ctx: ServiceContext, world: World, subject: str = "Payroll run"
     return await jtd.move_job_to_do(ctx, world.caller(world.manager), job.id, "pending")
 
 
-async def _endpoint(ctx: ServiceContext, world: World, receiver: HttpReceiver) -> hooks.WebhookEndpoint:
+async def _endpoint(
+    ctx: ServiceContext, world: World, receiver: HttpReceiver
+) -> hooks.WebhookEndpoint:
     return await hooks.create_webhook_endpoint(
         ctx, world.caller(world.admin), DEVELOPMENT, url=f"{receiver.url}/hooks",
         event_types=["job_to_do.status_changed"], description="payroll",

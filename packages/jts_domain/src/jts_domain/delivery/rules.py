@@ -92,8 +92,12 @@ def claimable(catalog: Catalog) -> Claimable:
 def retry_delay(attempt: int) -> timedelta:
     """The wait after failed attempt ``attempt`` (1-based): 30 s, 2 min, 8 min, 32 min…
     never more than an hour."""
-    wait: timedelta = _FIRST_RETRY * 4 ** max(attempt - 1, 0)
-    return min(wait, _RETRY_CAP)
+    wait = _FIRST_RETRY
+    for _ in range(max(attempt - 1, 0)):
+        wait *= 4
+        if wait >= _RETRY_CAP:
+            return _RETRY_CAP
+    return wait
 
 
 def window_start(now: datetime, width: timedelta = RATE_WINDOW) -> datetime:
