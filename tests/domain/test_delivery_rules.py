@@ -88,7 +88,8 @@ def test_a_counter_window_holds_its_instant(now: datetime) -> None:
     start = window_start(now)
     assert start <= now < start + timedelta(minutes=1)
     assert window_start(start) == start
-    assert start.second == 0 and start.microsecond == 0
+    assert start.second == 0
+    assert start.microsecond == 0
 
 
 @given(st.integers(1, 30))
