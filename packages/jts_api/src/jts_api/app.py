@@ -22,7 +22,9 @@ from strawberry.types.unset import UnsetType
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
 from jts_api.context import GraphQLContext, context_getter
+from jts_api.delivery_http.receipts import receipts_endpoint
 from jts_api.errors import count_errors, shape_result, unexpected_exception_response
+from jts_api.inbox_feed import InboxFeed
 from jts_api.jtd_feed import JobToDoFeed
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
@@ -112,6 +114,7 @@ def create_app(
         job_queue=job_queue,
         timer_feed=TimerFeed(engine.url.render_as_string(hide_password=False)),
         jtd_feed=JobToDoFeed(engine.url.render_as_string(hide_password=False), clock),
+        inbox_feed=InboxFeed(engine.url.render_as_string(hide_password=False)),
     )
 
     with warnings.catch_warnings():
@@ -129,6 +132,8 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
             await runtime.timer_feed.start()
         if runtime.jtd_feed is not None:
             await runtime.jtd_feed.start()
+        if runtime.inbox_feed is not None:
+            await runtime.inbox_feed.start()
 
     async def dispose_engine() -> None:
         logger.info("shutting down: closing database connections")
@@ -136,10 +141,17 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
             await runtime.timer_feed.stop()
         if runtime.jtd_feed is not None:
             await runtime.jtd_feed.stop()
+        if runtime.inbox_feed is not None:
+            await runtime.inbox_feed.stop()
         await runtime.engine.dispose()
 
     return Litestar(
-        route_handlers=[_graphql_controller(settings), health_endpoint, metrics_endpoint],
+        route_handlers=[
+            _graphql_controller(settings),
+            health_endpoint,
+            metrics_endpoint,
+            receipts_endpoint,
+        ],
         middleware=[RequestContextMiddleware(), MetricsMiddleware(runtime.metrics)],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
+from jts_api.inbox_feed import InboxFeed
 from jts_api.jtd_feed import JobToDoFeed
 from jts_api.ops.metrics import Metrics
 from jts_api.rate_limit import RateLimiter
@@ -38,3 +39,5 @@ class ApiRuntime:
     timer_feed: TimerFeed | None = None
     #: Live job-to-do changes, coalesced per job (one outbox listener per process).
     jtd_feed: JobToDoFeed | None = None
+    #: Live inbox arrivals for ``inboxMessage`` (one outbox listener per process).
+    inbox_feed: InboxFeed | None = None

@@ -36,6 +36,7 @@ from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
     attendance,
+    delivery,
     jobs,
     jtd,
     jtd_settings,
@@ -46,6 +47,7 @@ from jts_api.graphql import (
     scores,
     tasks,
     timers,
+    webhooks,
 )
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
@@ -63,6 +65,8 @@ FEATURES: tuple[ModuleType, ...] = (
     jobs,
     jtd,
     jtd_settings,
+    delivery,
+    webhooks,
 )
 
 PARSER_CACHE_SIZE = 1_000

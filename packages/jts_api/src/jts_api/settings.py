@@ -50,6 +50,8 @@ class ApiSettings(StoreSettings):
     #: Origins allowed to open the subscription websocket from a browser.
     allowed_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    #: Signs provider receipts (``POST /delivery/receipts``); unset, receipts are refused.
+    receipts_secret: SecretStr | None = None
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> ApiSettings:

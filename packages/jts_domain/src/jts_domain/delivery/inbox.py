@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from jts_domain.delivery.model import DeliveryState, InboxMessage
+from jts_domain.delivery.model import DeliveryState, InboxMessage, JobDelivery
 from jts_domain.delivery.rules import READ
 from jts_domain.errors import invalid
 from jts_domain.jtd.catalog import CATALOG
@@ -81,3 +81,11 @@ async def mark_inbox_read(
         await _jobs_read(uow, caller, marked)
         await uow.commit()
     return marked
+
+
+async def job_deliveries(
+    ctx: ServiceContext, caller: Caller, job_ids: Sequence[UUID]
+) -> dict[UUID, JobDelivery]:
+    """The delivery states of jobs the caller has already read, in one read."""
+    async with ctx.uow() as uow:
+        return await uow.delivery.deliveries(caller.organization_id, job_ids)

@@ -38,6 +38,10 @@ def inbox_event(message: InboxMessage) -> DomainEvent:
             "message_id": str(message.id),
             "employee_id": str(message.employee_id),
             "job_id": str(message.job_id),
+            "subject": message.subject,
+            "body": message.body,
+            "priority": message.priority,
+            "at": message.created_at.isoformat(),
         },
     )
 
