@@ -103,6 +103,10 @@ class InboxFeed:
                 queue.get_nowait()  # a subscriber this far behind reads the inbox instead
             queue.put_nowait(arrival)
 
+    def subscribers(self, organization_id: UUID, employee_id: UUID) -> int:
+        """How many subscriptions of the employee this process serves now."""
+        return len(self._subscribers.get((organization_id, employee_id), {}))
+
     @contextlib.asynccontextmanager
     async def subscribe(
         self, organization_id: UUID, employee_id: UUID

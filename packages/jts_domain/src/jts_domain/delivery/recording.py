@@ -99,7 +99,8 @@ class _Outcomes:
         )
         if job.is_live and attempt.channel == INAPP and job.recipient.employee_id is not None:
             self.inbox.append(_inbox_message(send, now))
-        self.delivery(send, DeliveryState.SENT, note, None, attempt.provider_message_id)
+        reason = None if note == "sent" else note
+        self.delivery(send, DeliveryState.SENT, reason, None, attempt.provider_message_id)
         if job.is_live:
             self.run.sent += 1
         else:
