@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -71,7 +71,7 @@ def pgql(prod: Prod) -> Iterator[Gql]:
 
 
 @pytest.fixture
-async def dispatch(engine: AsyncEngine, prod: Prod) -> AsyncIterator[Any]:
+def dispatch(engine: AsyncEngine, prod: Prod) -> Any:
     async def run(organization_id: UUID) -> Any:
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=prod.clock)
         dispatcher = Dispatcher(
@@ -79,7 +79,7 @@ async def dispatch(engine: AsyncEngine, prod: Prod) -> AsyncIterator[Any]:
         )
         return await dispatch_due(ctx, dispatcher)
 
-    yield run
+    return run
 
 
 def _organization(gql: Gql, world: ApiWorld) -> UUID:
@@ -166,13 +166,15 @@ async def test_a_dispatched_message_is_pushed_live_and_listed_in_the_inbox(
     assert [(u["channel"], u["messages"], u["costMinor"]) for u in usage] == [("inapp", 1, 0)]
 
 
-def _receipt(prod: Prod, body: dict[str, Any], *, secret: str = RECEIPTS_SECRET) -> httpx.Response:
+def _receipt(
+    pgql: Gql, prod: Prod, body: dict[str, Any], *, secret: str = RECEIPTS_SECRET
+) -> httpx.Response:
     raw = json.dumps(body).encode()
     timestamp = str(int(prod.clock.now().timestamp()))
     headers = {"x-jts-timestamp": timestamp,
                "x-jts-signature": receipt_signature(secret, timestamp, raw),
                "content-type": "application/json"}  # fmt: skip
-    return httpx.post(f"{prod.server.url}/delivery/receipts", content=raw, headers=headers)
+    return pgql.http.post(f"{prod.server.url}/delivery/receipts", content=raw, headers=headers)
 
 
 async def test_a_signed_receipt_moves_a_job_and_a_bad_signature_changes_nothing(
@@ -182,17 +184,18 @@ async def test_a_signed_receipt_moves_a_job_and_a_bad_signature_changes_nothing(
     job = _message_for(pgql, world)
     await dispatch(_organization(pgql, world))
     provider_id = f"{job}:1"
-    forged = _receipt(prod, {"messageId": provider_id, "status": "read"}, secret="guessed")
+    forged = _receipt(pgql, prod, {"messageId": provider_id, "status": "read"}, secret="guessed")
     assert forged.status_code == 401
     assert pgql(JOB, {"id": job}, world.admin.token).ok()["jobToDo"]["status"] == "sent"
-    unsigned = httpx.post(f"{prod.server.url}/delivery/receipts", json={"messageId": provider_id})
+    receipts = f"{prod.server.url}/delivery/receipts"
+    unsigned = pgql.http.post(receipts, json={"messageId": provider_id})
     assert unsigned.status_code == 401
-    delivered = _receipt(prod, {"messageId": provider_id, "status": "delivered"})
+    delivered = _receipt(pgql, prod, {"messageId": provider_id, "status": "delivered"})
     assert delivered.status_code == 200
     assert delivered.json()["status"] == "delivered"
-    assert _receipt(prod, {"messageId": "unknown", "status": "read"}).status_code == 404
-    assert _receipt(prod, {"nothing": 1}).status_code == 400
-    read = _receipt(prod, {"messageId": provider_id, "status": "read"})
+    assert _receipt(pgql, prod, {"messageId": "unknown", "status": "read"}).status_code == 404
+    assert _receipt(pgql, prod, {"nothing": 1}).status_code == 400
+    read = _receipt(pgql, prod, {"messageId": provider_id, "status": "read"})
     assert read.json() == {"jobId": job, "status": "read", "moved": True}
 
 
