@@ -70,6 +70,8 @@ class Dispatcher:
     batch_size: int = 500
     concurrency: int = 64
     provider_limits: Mapping[str, int] = field(default_factory=dict)
+    #: per-minute rates replacing the catalog's, by channel (an operator's own contract)
+    channel_rates: Mapping[str, int] = field(default_factory=dict)
     #: only these tenants' jobs (a worker dedicated to some tenants); None: everyone's
     tenants: frozenset[UUID] | None = None
 
@@ -207,7 +209,10 @@ async def claim_batch(
         if not batch:
             return [], DispatchRun()
         tenants = await _tenants(uow, {c.job.organization_id for c in batch})
-        gates = await apply_gates(uow, batch, tenants, dispatcher.provider_limits, now)
+        gates = await apply_gates(
+            uow, batch, tenants, dispatcher.provider_limits, now=now,
+            channel_rates=dispatcher.channel_rates,
+        )  # fmt: skip
         books = await _books(uow, {c.job.organization_id for c in gates.go})
         addresses = await _addresses(uow, gates.go)
         await _abandon_stale(uow, gates.go, now)

@@ -177,6 +177,7 @@ async def rate_gate(
     *,
     now: datetime,
     out: GateResult,
+    channel_rates: Mapping[str, int] | None = None,
 ) -> list[ClaimedJob]:
     """Live jobs past their channel's rate (per tenant and minute, the catalog's numbers)
     or their provider's (all tenants) wait for the next window; the limits they had
@@ -189,8 +190,9 @@ async def rate_gate(
         if claimed.job.is_live:
             groups[(claimed.job.organization_id, claimed.job.channel or "")].append(claimed)
     granted: dict[tuple[UUID, str], int] = {}
+    rates = channel_rates or {}
     for (organization_id, channel), jobs in sorted(groups.items()):
-        rate = CATALOG.channel(channel).rate_limit_per_minute
+        rate = rates.get(channel, CATALOG.channel(channel).rate_limit_per_minute)
         key = f"rate:{organization_id}:{channel}"
         before, after = await uow.delivery.take(key, window, rate, len(jobs))
         granted[(organization_id, channel)] = after - before
@@ -202,7 +204,7 @@ async def rate_gate(
         if not waiting:
             continue
         await _give_back_limits(uow, tenants[organization_id], now, len(waiting))
-        rate = CATALOG.channel(channel).rate_limit_per_minute
+        rate = rates.get(channel, CATALOG.channel(channel).rate_limit_per_minute)
         reason = f"rate limit of {channel} ({rate}/min)"
         out.stopped.extend(
             _stop(c, DeliveryState.WAITING, reason, window + RATE_WINDOW, now) for c in waiting
@@ -221,11 +223,16 @@ async def apply_gates(
     batch: Sequence[ClaimedJob],
     tenants: Mapping[UUID, TenantGate],
     provider_limits: Mapping[str, int],
+    *,
     now: datetime,
+    channel_rates: Mapping[str, int] | None = None,
 ) -> GateResult:
-    """Every gate, in order, over a batch (highest priority first)."""
+    """Every gate, in order, over a batch (highest priority first); ``channel_rates``
+    replaces the catalog's per-minute rates of the channels it names."""
     out = GateResult()
     passed = quiet_gate(batch, tenants, now, out)
     passed = await limit_gate(uow, passed, tenants, now, out)
-    out.go = await rate_gate(uow, passed, tenants, provider_limits, now=now, out=out)
+    out.go = await rate_gate(
+        uow, passed, tenants, provider_limits, now=now, out=out, channel_rates=channel_rates
+    )
     return out

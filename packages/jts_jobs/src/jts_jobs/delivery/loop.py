@@ -102,6 +102,7 @@ class DeliveryLoop:
             batch_size=settings.delivery_batch,
             concurrency=settings.delivery_concurrency,
             provider_limits=dict(settings.provider_rate_limits),
+            channel_rates=dict(settings.channel_rate_limits),
             tenants=scope,
         )
         webhooks = WebhookDispatcher(

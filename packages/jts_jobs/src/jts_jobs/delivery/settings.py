@@ -30,6 +30,8 @@ class DeliverySettings(BaseSettings):
     provider_token: SecretStr | None = None
     provider_timeout_s: float = 15.0
     provider_rate_limits: dict[str, int] = {}
+    #: per-minute rates replacing the catalog's, by channel (JSON, e.g. ``{"inapp": 60000}``)
+    channel_rate_limits: dict[str, int] = {}
     webhook_timeout_s: float = 10.0
     delivery_poll_seconds: float = 1.0
     delivery_batch: int = 500

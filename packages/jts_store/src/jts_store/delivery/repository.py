@@ -46,7 +46,8 @@ from jts_store.delivery.tables import (
 from jts_store.errors import stale
 from jts_store.jtd.rows import job_of
 from jts_store.jtd.tables import JobToDoRow
-from jts_store.repositories.transaction import TransactionConnection, in_batches
+from jts_store.repositories.transaction import TransactionConnection
+from jts_store.repositories.unnest import column_arrays, unnest_insert
 from jts_store.tables.base import table_of
 
 _jobs = table_of(JobToDoRow)
@@ -76,6 +77,23 @@ _FINISH = text(
     bindparam("errors", type_=ARRAY(Text())),
     bindparam("provider_ids", type_=ARRAY(Text())),
 )
+
+
+_DELIVERY_NAMES = tuple(c.name for c in _deliveries.c)
+_SAVE_DELIVERIES = unnest_insert(
+    _deliveries,
+    _DELIVERY_NAMES,
+    "ON CONFLICT (job_id) DO UPDATE SET "
+    + ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in _DELIVERY_NAMES if c not in ("job_id", "organization_id")
+    ),
+)
+_ATTEMPT_NAMES = tuple(c.name for c in _attempts.c)
+_ADD_ATTEMPTS = unnest_insert(_attempts, _ATTEMPT_NAMES)
+_LEDGER_NAMES = tuple(c.name for c in _ledger.c)
+_ADD_LEDGER = unnest_insert(_ledger, _LEDGER_NAMES, "ON CONFLICT (job_id) DO NOTHING")
+_INBOX_NAMES = tuple(c.name for c in _inbox.c)
+_ADD_INBOX = unnest_insert(_inbox, _INBOX_NAMES, "ON CONFLICT (job_id) DO NOTHING RETURNING id")
 
 
 def _pairs(column_pairs: frozenset[tuple[str, str]]) -> Any:
@@ -151,17 +169,8 @@ class SqlDelivery:
 
     async def save_deliveries(self, deliveries: Sequence[JobDelivery]) -> None:
         rows = list({d.job_id: delivery_values(d) for d in deliveries}.values())
-        for chunk in in_batches(rows, len(_deliveries.c)):
-            statement = insert(_deliveries).values(list(chunk))
-            statement = statement.on_conflict_do_update(
-                index_elements=["job_id"],
-                set_={
-                    name: statement.excluded[name]
-                    for name in rows[0]
-                    if name not in ("job_id", "organization_id")
-                },
-            )
-            await self._db.execute(statement)
+        if rows:
+            await self._db.execute(_SAVE_DELIVERIES, column_arrays(rows, _DELIVERY_NAMES))
 
     async def deliveries(
         self, organization_id: UUID, job_ids: Sequence[UUID]
@@ -175,8 +184,9 @@ class SqlDelivery:
         return {row.job_id: delivery_of(row) for row in await self._db.execute(statement)}
 
     async def add_attempts(self, attempts: Sequence[DeliveryAttempt]) -> None:
-        for chunk in in_batches(attempts, len(_attempts.c)):
-            await self._db.execute(insert(_attempts).values([attempt_values(a) for a in chunk]))
+        if attempts:
+            rows = [attempt_values(a) for a in attempts]
+            await self._db.execute(_ADD_ATTEMPTS, column_arrays(rows, _ATTEMPT_NAMES))
 
     async def finish_attempts(self, attempts: Sequence[DeliveryAttempt]) -> None:
         if not attempts:
@@ -235,9 +245,8 @@ class SqlDelivery:
             }
             for e in entries
         ]
-        for chunk in in_batches(rows, len(_ledger.c)):
-            statement = insert(_ledger).values(list(chunk))
-            await self._db.execute(statement.on_conflict_do_nothing(index_elements=["job_id"]))
+        if rows:
+            await self._db.execute(_ADD_LEDGER, column_arrays(rows, _LEDGER_NAMES))
 
     async def usage(
         self, organization_id: UUID, start: datetime, end: datetime, timezone: str
@@ -282,15 +291,10 @@ class SqlDelivery:
             }
             for m in messages
         ]
-        added: set[UUID] = set()
-        for chunk in in_batches(rows, len(_inbox.c)):
-            statement = (
-                insert(_inbox)
-                .values(list(chunk))
-                .on_conflict_do_nothing(index_elements=["job_id"])
-                .returning(_inbox.c.id)
-            )
-            added.update(row.id for row in await self._db.execute(statement))
+        if not rows:
+            return []
+        found = await self._db.execute(_ADD_INBOX, column_arrays(rows, _INBOX_NAMES))
+        added = {row.id for row in found}
         return [m for m in messages if m.id in added]
 
     async def inbox(

@@ -21,7 +21,8 @@ from jts_store.delivery.rows import (
 )
 from jts_store.delivery.secrets import secret_box
 from jts_store.delivery.tables import WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow
-from jts_store.repositories.transaction import TransactionConnection, in_batches
+from jts_store.repositories.transaction import TransactionConnection
+from jts_store.repositories.unnest import column_arrays, unnest_insert, unnest_update
 from jts_store.tables.base import table_of
 
 _endpoints = table_of(WebhookEndpointRow)
@@ -30,6 +31,15 @@ _attempts = table_of(WebhookAttemptRow)
 _DUE = ("PENDING", "RETRYING")
 _E = "e_"
 _ENDPOINT_COLUMNS = [c.label(f"{_E}{c.name}") for c in _endpoints.c]
+_DELIVERY_NAMES = tuple(c.name for c in _deliveries.c)
+_ADD_DELIVERIES = unnest_insert(
+    _deliveries, _DELIVERY_NAMES, "ON CONFLICT (endpoint_id, event_key) DO NOTHING RETURNING id"
+)
+_MUTABLE = ("status", "attempts", "next_attempt_at", "last_status_code", "last_error",
+            "delivered_at")  # fmt: skip
+_SAVE_DELIVERIES = unnest_update(_deliveries, "id", _MUTABLE)
+_ATTEMPT_NAMES = tuple(c.name for c in _attempts.c)
+_ADD_ATTEMPTS = unnest_insert(_attempts, _ATTEMPT_NAMES)
 
 
 def _endpoint_values(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -126,16 +136,11 @@ class SqlWebhooks:
         return found
 
     async def add_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> int:
-        added = 0
-        for chunk in in_batches(deliveries, len(_deliveries.c)):
-            statement = (
-                insert(_deliveries)
-                .values([webhook_delivery_values(d) for d in chunk])
-                .on_conflict_do_nothing(index_elements=["endpoint_id", "event_key"])
-                .returning(_deliveries.c.id)
-            )
-            added += len(list(await self._db.execute(statement)))
-        return added
+        if not deliveries:
+            return 0
+        rows = [webhook_delivery_values(d) for d in deliveries]
+        found = await self._db.execute(_ADD_DELIVERIES, column_arrays(rows, _DELIVERY_NAMES))
+        return len(list(found))
 
     async def claim_deliveries(
         self, now: datetime, limit: int, tenants: frozenset[UUID] | None = None
@@ -160,15 +165,9 @@ class SqlWebhooks:
         return claimed
 
     async def save_deliveries(self, deliveries: Sequence[WebhookDelivery]) -> None:
-        rows = [webhook_delivery_values(d) for d in deliveries]
-        mutable = ("status", "attempts", "next_attempt_at", "last_status_code", "last_error",
-                   "delivered_at")  # fmt: skip
-        for chunk in in_batches(rows, len(_deliveries.c)):
-            statement = insert(_deliveries).values(list(chunk))
-            statement = statement.on_conflict_do_update(
-                index_elements=["id"], set_={k: statement.excluded[k] for k in mutable}
-            )
-            await self._db.execute(statement)
+        if deliveries:
+            rows = [webhook_delivery_values(d) for d in deliveries]
+            await self._db.execute(_SAVE_DELIVERIES, column_arrays(rows, ("id", *_MUTABLE)))
 
     async def get_delivery(self, organization_id: UUID, delivery_id: UUID) -> WebhookDelivery:
         statement = select(_deliveries).where(
@@ -197,9 +196,9 @@ class SqlWebhooks:
         return [webhook_delivery_of(row) for row in await self._db.execute(statement)]
 
     async def add_attempts(self, attempts: Sequence[WebhookAttempt]) -> None:
-        for chunk in in_batches(attempts, len(_attempts.c)):
-            rows = [webhook_attempt_values(a) for a in chunk]
-            await self._db.execute(insert(_attempts).values(rows))
+        if attempts:
+            rows = [webhook_attempt_values(a) for a in attempts]
+            await self._db.execute(_ADD_ATTEMPTS, column_arrays(rows, _ATTEMPT_NAMES))
 
     async def attempts(
         self, organization_id: UUID, delivery_ids: Sequence[UUID]
