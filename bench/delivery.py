@@ -68,8 +68,14 @@ EMPLOYEES = 100
 async def _organization(ctx: ServiceContext) -> tuple[Organization, list[Employee]]:
     org = Organization(id=new_id(), name="Bench", settings=OrganizationSettings(), created_at=NOW)
     people = [
-        Employee(id=new_id(), organization_id=org.id, email=f"e{n}-{uuid4().hex[:6]}@bench.test",
-                 name=f"Employee {n}", role=Role.EMPLOYEE, created_at=NOW)  # fmt: skip
+        Employee(
+            id=new_id(),
+            organization_id=org.id,
+            email=f"e{n}-{uuid4().hex[:6]}@bench.test",
+            name=f"Employee {n}",
+            role=Role.EMPLOYEE,
+            created_at=NOW,
+        )  # fmt: skip
         for n in range(EMPLOYEES)
     ]
     async with ctx.uow() as uow:
@@ -89,9 +95,14 @@ async def _jobs(ctx: ServiceContext, org: Organization, people: list[Employee], 
         jobs = [
             build_job(
                 CATALOG,
-                JobDraft(source_type="system", subject=f"Message {i}",
-                         recipient=Recipient(employee_id=people[i % len(people)].id)),
-                tenant, actor=SYSTEM, now=NOW,
+                JobDraft(
+                    source_type="system",
+                    subject=f"Message {i}",
+                    recipient=Recipient(employee_id=people[i % len(people)].id),
+                ),
+                tenant,
+                actor=SYSTEM,
+                now=NOW,
             )  # fmt: skip
             for i in range(n)
         ]
@@ -103,7 +114,9 @@ async def _inbox_count(url: str, org: UUID) -> int:
     connection = await asyncpg.connect(plain(url))
     try:
         return int(
-            await connection.fetchval("SELECT count(*) FROM inbox_messages WHERE organization_id = $1", org)
+            await connection.fetchval(
+                "SELECT count(*) FROM inbox_messages WHERE organization_id = $1", org
+            )
         )
     finally:
         await connection.close()
@@ -143,14 +156,16 @@ async def _events(ctx: ServiceContext, org: Organization, n: int) -> None:
         for i in range(n):
             uow.emit(
                 DomainEvent(
-                    name=EventName.TASK_COMPLETED, organization_id=org.id, occurred_at=NOW,
+                    name=EventName.TASK_COMPLETED,
+                    organization_id=org.id,
+                    occurred_at=NOW,
                     payload={"task_id": str(new_id()), "n": i, "employee_id": str(new_id())},
                 )  # fmt: skip
             )
         await uow.commit()
 
 
-async def bench_webhooks(url: str, events: int, workers: int) -> None:
+async def bench_webhooks(url: str, events: int, workers: int, args_concurrency: int) -> None:
     engine = create_engine(url, pool_size=4 * workers)
     ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=ManualClock(NOW))
     receivers = []
@@ -173,19 +188,25 @@ async def bench_webhooks(url: str, events: int, workers: int) -> None:
         await consume_all(ctx, CONSUMER, webhook_fanout)  # start from here
         await _events(ctx, org, events)
         settings = DeliverySettings()
-        client = http_client(settings, 96)
-        dispatcher = WebhookDispatcher(
-            sender=HttpWebhookSender(client), targets=targets, batch_size=1_000,
-            concurrency=96, tenants=frozenset({org.id}),
-        )  # fmt: skip
+        # one client per dispatcher, as each worker process has its own
+        clients = [http_client(settings, args_concurrency) for _ in range(workers)]
+        dispatchers = [
+            WebhookDispatcher(
+                sender=HttpWebhookSender(client),
+                targets=targets,
+                batch_size=1_000,
+                concurrency=args_concurrency,
+                tenants=frozenset({org.id}),
+            )  # fmt: skip
+            for client in clients
+        ]
         start = time.perf_counter()
         fanned = await consume_all(ctx, CONSUMER, webhook_fanout, limit=2_000)
         fanout = time.perf_counter() - start
-        runs = await asyncio.gather(
-            *(send_due_webhooks(ctx, dispatcher) for _ in range(workers))
-        )
+        runs = await asyncio.gather(*(send_due_webhooks(ctx, d) for d in dispatchers))
         wall = time.perf_counter() - start
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
         delivered = sum(r.delivered for r in runs)
         print(
             f"webhooks: {events} events → {fanned.counts.get('deliveries', 0)} deliveries "
@@ -212,7 +233,7 @@ async def with_database_of(server: str, args: argparse.Namespace) -> None:
         if args.jobs:
             await bench_inapp(url, args.jobs, args.workers)
         if args.events:
-            await bench_webhooks(url, args.events, args.workers)
+            await bench_webhooks(url, args.events, args.workers, args.concurrency)
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
@@ -223,6 +244,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=8, help="webhook POSTs at once")
     args = parser.parse_args()
     server = os.environ.get("JTS_DATABASE_URL")
     with tempfile.TemporaryDirectory() as data_dir:

@@ -16,6 +16,10 @@ Two transactions a batch, with the sends between them:
    rules.retry_delay`) until :data:`~jts_domain.delivery.rules.MAX_ATTEMPTS`, then
    failed for good with the error.
 
+In-app messages and test-mode jobs reach no provider: their "send" is the inbox row (or
+nothing), so they are recorded in the claim's own transaction — the attempt, the move to
+``sent``, the ledger row and the inbox message commit together, exactly once.
+
 A worker that stops between 1 and 3 leaves its jobs ``executing`` with an open attempt;
 once the lease ends another worker marks that attempt abandoned and tries again under a
 new key: at least once, and never two sends for one attempt key.
@@ -41,7 +45,7 @@ from jts_domain.delivery.model import (
     SendResult,
 )
 from jts_domain.delivery.ports import ChannelSender, MessageRenderer
-from jts_domain.delivery.recording import record_results
+from jts_domain.delivery.recording import record_results, write_results
 from jts_domain.delivery.rules import EXECUTING, SEND_LEASE, claimable
 from jts_domain.delivery.templates import TemplateBook, book_of, render_job
 from jts_domain.delivery.warnings import warn_admins
@@ -55,6 +59,7 @@ from jts_domain.ports import UnitOfWork
 from jts_domain.services.context import ServiceContext
 
 INAPP = "inapp"
+EMAIL = "email"
 INTERNAL_PROVIDER = "Internal"
 CLAIMABLE = claimable(CATALOG)
 
@@ -109,10 +114,12 @@ async def _books(uow: UnitOfWork, organization_ids: set[UUID]) -> dict[UUID, Tem
 
 
 async def _addresses(uow: UnitOfWork, batch: Sequence[ClaimedJob]) -> dict[UUID, str]:
-    """E-mail addresses of employees the batch's jobs name without an address."""
+    """E-mail addresses of employees the batch's e-mail jobs name without an address."""
     wanted: dict[UUID, set[UUID]] = {}
     for claimed in batch:
         recipient = claimed.job.recipient
+        if claimed.job.channel != EMAIL:
+            continue
         if recipient.address is None and recipient.employee_id is not None:
             wanted.setdefault(claimed.job.organization_id, set()).add(recipient.employee_id)
     found: dict[UUID, str] = {}
@@ -200,7 +207,8 @@ def _counts(gates: GateResult, claimed: int) -> DispatchRun:
 async def claim_batch(
     ctx: ServiceContext, dispatcher: Dispatcher
 ) -> tuple[list[Send], DispatchRun]:
-    """Transaction 1: hold due jobs, gate them, and commit the attempts of those that go."""
+    """Transaction 1: hold due jobs, gate them, commit the attempts of those that go (and
+    the outcomes of those that reach no provider); the attempts still to send."""
     async with ctx.uow() as uow:
         now = ctx.clock.now()
         batch = await uow.delivery.claim_due(
@@ -231,17 +239,32 @@ async def claim_batch(
         await record_moves(uow, jobs, changes)
         await uow.delivery.add_attempts([s.attempt for s in sends])
         sending = [_sending(s, gates.overridden, now) for s in sends]
+        internal = [s for s in sends if _internal(s)]
+        external = [s for s in sends if not _internal(s)]
         await uow.delivery.save_deliveries([*sending, *gates.stopped])
+        done = await write_results(uow, internal, [_internal_result(s) for s in internal], now)
         await warn_admins(uow, gates.warnings, tenants, now)
         await uow.commit()
-    return sends, _counts(gates, len(batch))
+    run = _counts(gates, len(batch))
+    run.add(done)
+    return external, run
+
+
+def _internal(send: Send) -> bool:
+    """Whether the attempt reaches no provider (in-app, test mode, or nothing to send)."""
+    message = send.message
+    return message is None or not message.is_live or message.channel == INAPP
+
+
+def _internal_result(send: Send) -> SendResult:
+    if send.message is None:
+        return SendResult(ok=False, error=send.render_error, permanent=True)
+    return SendResult(ok=True)
 
 
 async def _send_one(dispatcher: Dispatcher, send: Send, gate: asyncio.Semaphore) -> SendResult:
-    if send.message is None:
-        return SendResult(ok=False, error=send.render_error, permanent=True)
-    if not send.message.is_live or send.message.channel == INAPP:
-        return SendResult(ok=True)
+    if send.message is None or _internal(send):
+        return _internal_result(send)
     sender = dispatcher.senders[send.message.channel]
     async with gate:
         return await sender.send(send.message)
@@ -257,7 +280,7 @@ async def dispatch_batch(ctx: ServiceContext, dispatcher: Dispatcher) -> Dispatc
     """One batch: claim, send, record."""
     sends, run = await claim_batch(ctx, dispatcher)
     if not sends:
-        return run
+        return run if run.claimed else DispatchRun()
     results = await send_all(dispatcher, sends)
     recorded = await record_results(ctx, sends, results)
     run.add(recorded)

@@ -23,6 +23,7 @@ from jts_domain.jtd.model import JobStatusChange
 from jts_domain.jtd.recording import record_moves
 from jts_domain.jtd.rules import apply_move
 from jts_domain.model import DomainEvent, EventName
+from jts_domain.ports import UnitOfWork
 from jts_domain.services.context import ServiceContext
 
 INAPP = "inapp"
@@ -139,27 +140,35 @@ def _inbox_message(send: Send, now: datetime) -> InboxMessage:
     )
 
 
+async def write_results(
+    uow: UnitOfWork, sends: Sequence[Send], results: Sequence[SendResult], now: datetime
+) -> DispatchRun:
+    """Every attempt's outcome, written in the caller's unit of work (not committed). A
+    job someone changed while it was out keeps their change; its attempt, its cost and
+    its inbox message are recorded all the same (the message did go)."""
+    out = _Outcomes(now)
+    for send, result in zip(sends, results, strict=True):
+        send.attempt.finished_at = out.now
+        if result.ok:
+            out.sent(send, result)
+        else:
+            out.failed(send, result)
+    jobs = {s.claimed.job.id: s.claimed.job for s in sends}
+    written = await uow.jtd.update_many(list(jobs.values()))
+    await record_moves(uow, jobs, [c for c in out.changes if c.job_id in written])
+    await uow.delivery.finish_attempts([s.attempt for s in sends])
+    await uow.delivery.add_ledger(out.ledger)
+    for message in await uow.delivery.add_inbox(out.inbox):
+        uow.emit(inbox_event(message))
+    await uow.delivery.save_deliveries(out.deliveries)
+    return out.run
+
+
 async def record_results(
     ctx: ServiceContext, sends: Sequence[Send], results: Sequence[SendResult]
 ) -> DispatchRun:
-    """Transaction 3: every attempt's outcome. A job someone changed while it was out
-    keeps their change; its attempt, its cost and its inbox message are recorded all
-    the same (the message did go)."""
+    """Transaction 3: the outcomes of the attempts that went to a provider."""
     async with ctx.uow() as uow:
-        out = _Outcomes(ctx.clock.now())
-        for send, result in zip(sends, results, strict=True):
-            send.attempt.finished_at = out.now
-            if result.ok:
-                out.sent(send, result)
-            else:
-                out.failed(send, result)
-        jobs = {s.claimed.job.id: s.claimed.job for s in sends}
-        written = await uow.jtd.update_many(list(jobs.values()))
-        await record_moves(uow, jobs, [c for c in out.changes if c.job_id in written])
-        await uow.delivery.finish_attempts([s.attempt for s in sends])
-        await uow.delivery.add_ledger(out.ledger)
-        for message in await uow.delivery.add_inbox(out.inbox):
-            uow.emit(inbox_event(message))
-        await uow.delivery.save_deliveries(out.deliveries)
+        run = await write_results(uow, sends, results, ctx.clock.now())
         await uow.commit()
-    return out.run
+    return run

@@ -109,7 +109,7 @@ class DeliveryLoop:
             sender=HttpWebhookSender(client),
             targets=TargetPolicy(resolver=SystemResolver(), production=settings.is_production),
             batch_size=settings.delivery_batch,
-            concurrency=settings.delivery_concurrency,
+            concurrency=settings.webhook_concurrency,
             tenants=scope,
         )
         return cls(ctx, engine, settings, dispatcher, webhooks, client, consumers)
