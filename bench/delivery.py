@@ -34,7 +34,6 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import asyncpg
-import httpx
 
 from jts_domain.clock import ManualClock
 from jts_domain.delivery.dispatch import Dispatcher, dispatch_due
@@ -44,8 +43,14 @@ from jts_domain.jtd.drafts import JobDraft, build_job
 from jts_domain.jtd.model import Recipient
 from jts_domain.jtd.recording import load_tenant
 from jts_domain.jtd.settings import update_jtd_settings
-from jts_domain.model import DomainEvent, Employee, EventName, Organization, OrganizationSettings
-from jts_domain.model import Role
+from jts_domain.model import (
+    DomainEvent,
+    Employee,
+    EventName,
+    Organization,
+    OrganizationSettings,
+    Role,
+)
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.outbox_consumers import consume_all
 from jts_domain.webhooks.dispatch import WebhookDispatcher, send_due_webhooks
@@ -75,7 +80,7 @@ async def _organization(ctx: ServiceContext) -> tuple[Organization, list[Employe
             name=f"Employee {n}",
             role=Role.EMPLOYEE,
             created_at=NOW,
-        )  # fmt: skip
+        )
         for n in range(EMPLOYEES)
     ]
     async with ctx.uow() as uow:
@@ -103,7 +108,7 @@ async def _jobs(ctx: ServiceContext, org: Organization, people: list[Employee], 
                 tenant,
                 actor=SYSTEM,
                 now=NOW,
-            )  # fmt: skip
+            )
             for i in range(n)
         ]
         await uow.jtd.add_many(jobs)
@@ -151,6 +156,18 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _start_receiver(port: int) -> subprocess.Popen[str]:
+    """The receiver process, once it listens."""
+    receiver = subprocess.Popen(  # noqa: S603 -- our own script, fixed arguments
+        [sys.executable, str(Path(__file__).with_name("webhook_receiver.py")), str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert receiver.stdout is not None
+    assert receiver.stdout.readline().strip() == "ready"
+    return receiver
+
+
 async def _events(ctx: ServiceContext, org: Organization, n: int) -> None:
     async with ctx.uow() as uow:
         for i in range(n):
@@ -160,7 +177,7 @@ async def _events(ctx: ServiceContext, org: Organization, n: int) -> None:
                     organization_id=org.id,
                     occurred_at=NOW,
                     payload={"task_id": str(new_id()), "n": i, "employee_id": str(new_id())},
-                )  # fmt: skip
+                )
             )
         await uow.commit()
 
@@ -174,12 +191,7 @@ async def bench_webhooks(url: str, events: int, workers: int, args_concurrency: 
         targets = TargetPolicy(resolver=SystemResolver(), production=False)
         for _ in range(3):
             port = _free_port()
-            receiver = subprocess.Popen(  # noqa: S603 -- our own script, fixed arguments
-                [sys.executable, str(Path(__file__).with_name("webhook_receiver.py")), str(port)],
-                stdout=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            assert receiver.stdout is not None
-            assert receiver.stdout.readline().strip() == "ready"
+            receiver = _start_receiver(port)
             receivers.append(receiver)
             await create_webhook_endpoint(
                 ctx, Caller.system(org.id), targets, url=f"http://127.0.0.1:{port}/hook",
@@ -197,7 +209,7 @@ async def bench_webhooks(url: str, events: int, workers: int, args_concurrency: 
                 batch_size=1_000,
                 concurrency=args_concurrency,
                 tenants=frozenset({org.id}),
-            )  # fmt: skip
+            )
             for client in clients
         ]
         start = time.perf_counter()
