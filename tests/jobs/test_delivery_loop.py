@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import structlog.testing
 from sqlalchemy import text
 
 from jts_domain.delivery.receipts import apply_receipt
@@ -136,3 +137,35 @@ async def _events_of(runtime: JobsRuntime, world: World) -> int:
             text("SELECT count(*) FROM outbox WHERE organization_id = :org"), {"org": world.org.id}
         )
         return int(found.scalar_one())
+
+
+async def test_failures_log_no_secret(runtime: JobsRuntime, world: World) -> None:
+    """An SMTP server that refuses the connection (its password in the URL) and a webhook
+    receiver that fails: the loop logs what it did, and no password or secret."""
+    ctx = runtime.ctx
+    await jtd_settings.update_jtd_settings(
+        ctx, world.caller(world.admin), channels_enabled={"email": True}
+    )
+    async with http_receiver(lambda _: (500, b"down")) as receiver:
+        endpoint = await hooks.create_webhook_endpoint(
+            ctx, world.caller(world.admin),
+            hooks.TargetPolicy(resolver=SystemResolver(), production=False),
+            url=f"{receiver.url}/payroll", event_types=["job_to_do.status_changed"],
+        )  # fmt: skip
+        loop = _loop(runtime, world, smtp_url="smtp://jts:hunter2-smtp-password@127.0.0.1:9")
+        try:
+            with structlog.testing.capture_logs() as logged:
+                await _job(ctx, world, "email")
+                await runtime.consumers.run_once()
+                await loop.run_once()
+                await runtime.consumers.run_once()
+                jobs_run, hooks_run = await loop.run_once()
+        finally:
+            await loop.close()
+    assert hooks_run.retrying >= 1
+    assert logged, "the loop logs what it did"
+    text_of_logs = repr(logged)
+    assert "hunter2-smtp-password" not in text_of_logs
+    assert endpoint.secret not in text_of_logs
+    assert endpoint.secret.removeprefix("whsec_") not in text_of_logs
+    del jobs_run
