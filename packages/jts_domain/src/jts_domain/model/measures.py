@@ -116,6 +116,8 @@ class EventName(StrEnum):
     TIMER_STATE_CHANGED = "timer.state_changed"
     TIMER_STOPPED = "timer.stopped"
     DAILY_SCORE_CALCULATED = "daily_score.calculated"
+    #: An employee was deactivated, reactivated or changed role: their sessions end.
+    EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
