@@ -40,6 +40,7 @@ from jts_api.graphql import (
     live,
     monitoring,
     organization,
+    people,
     planner,
     scores,
     tasks,
@@ -59,6 +60,7 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    people,
 )
 
 PARSER_CACHE_SIZE = 1_000

@@ -1,13 +1,15 @@
 """Signed access tokens (JWT, HS256) naming an employee of an organization.
 
 Expiry is checked against the injected clock, not the wall clock, so the server's one
-clock decides (and tests can move it).
+clock decides (and tests can move it). A token carries the employee's access epoch
+(``ae``) as it was when the token was issued: once the epoch moves on (the person was
+deactivated, reactivated or changed role) the token names a session that has ended.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import jwt
@@ -25,6 +27,10 @@ class TokenClaims:
 
     organization_id: UUID
     employee_id: UUID
+    #: The employee's access epoch when the token was issued (0 for tokens without one).
+    access_epoch: int
+    #: When the token stops being valid.
+    expires_at: datetime
 
 
 class InvalidTokenError(Exception):
@@ -48,6 +54,7 @@ class TokenCodec:
             "org": str(employee.organization_id),
             "iat": int(now.timestamp()),
             "exp": int((now + self._expiry).timestamp()),
+            "ae": employee.access_epoch,
         }
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
@@ -67,13 +74,15 @@ class TokenCodec:
                     "verify_nbf": False,
                 },
             )
-            expires = int(claims["exp"])
             identity = TokenClaims(
-                organization_id=UUID(str(claims["org"])), employee_id=UUID(str(claims["sub"]))
+                organization_id=UUID(str(claims["org"])),
+                employee_id=UUID(str(claims["sub"])),
+                access_epoch=int(claims.get("ae", 0)),
+                expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
             )
-        except (jwt.InvalidTokenError, ValueError, TypeError) as error:
+        except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError, OSError) as error:
             raise InvalidTokenError(str(error)) from error
-        if self._clock.now().timestamp() >= expires:
+        if self._clock.now() >= identity.expires_at:
             msg = "the token has expired"
             raise InvalidTokenError(msg)
         return identity

@@ -1,0 +1,44 @@
+"""The subscription websocket (graphql-transport-ws) and the session it opens.
+
+:func:`open_live_session` registers a socket that ``connection_init`` authenticated with
+the process's :class:`~jts_api.live_sessions.LiveSessions` (which close it when its token
+expires or its employee's access changes); :class:`SessionEndingHandler` is Strawberry's
+protocol handler, forgetting the session when the socket goes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+
+from jts_api.context import GraphQLContext
+from jts_api.live_sessions import LiveSession
+
+
+def open_live_session(context: GraphQLContext) -> None:
+    """Keep the authenticated socket of ``context`` as a live session."""
+    claims, socket = context.claims, context.websocket
+    if claims is None or socket is None:
+        return
+    session = LiveSession(
+        organization_id=claims.organization_id,
+        employee_id=claims.employee_id,
+        access_epoch=claims.access_epoch,
+        expires_at=claims.expires_at,
+        close=socket.close,
+    )
+    context.live_session = session
+    context.runtime.sessions.open(session)
+
+
+class SessionEndingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws, forgetting the socket's live session when it ends."""
+
+    async def shutdown(self) -> None:
+        context = self.context
+        if isinstance(context, GraphQLContext) and context.live_session is not None:
+            context.runtime.sessions.forget(context.live_session)
+        await super().shutdown()
