@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Response, post
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import LitestarDeprecationWarning
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.middleware import DefineMiddleware
+from litestar.status_codes import HTTP_200_OK, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Dependencies
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -18,13 +21,13 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from jts_api.context import GraphQLContext, context_getter
+from jts_api.context import GraphQLContext, context_getter, http_post_context
 from jts_api.errors import count_errors, shape_result, unexpected_exception_response
 from jts_api.graphql_ws import SessionEndingHandler, open_live_session
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
-from jts_api.ops.metrics import MetricsMiddleware, metrics_endpoint
-from jts_api.ops.request_context import RequestContextMiddleware, current_request_id
+from jts_api.ops.metrics import metrics_endpoint
+from jts_api.ops.request_context import RequestObserver, current_request_id
 from jts_api.runtime import ApiRuntime, build_runtime
 from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
@@ -54,6 +57,21 @@ def _graphql_controller(settings: ApiSettings) -> type:
         does a later change of the employee's access (an expired token: 4401)."""
 
         graphql_transport_ws_handler_class = SessionEndingHandler
+        dependencies: ClassVar[Dependencies] = {
+            **base.dependencies,
+            "post_context": Provide(http_post_context),
+        }
+
+        @post(status_code=HTTP_200_OK)
+        async def handle_http_post(
+            self, request: Request[Any, Any, Any], post_context: GraphQLContext
+        ) -> Response[Any]:
+            # Strawberry's handler takes context, root value and sub-response as three
+            # dependencies; one is cheaper (see http_post_context).
+            self.temporal_response = post_context.response
+            return await self.execute_request(  # type: ignore[no-any-return]
+                request=request, context=post_context, root_value=None
+            )
 
         async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object]:
             params = context.connection_params or {}
@@ -116,7 +134,7 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
 
     return Litestar(
         route_handlers=[_graphql_controller(settings), health_endpoint, metrics_endpoint],
-        middleware=[RequestContextMiddleware(), MetricsMiddleware(runtime.metrics)],
+        middleware=[DefineMiddleware(RequestObserver, metrics=runtime.metrics)],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)
         if settings.allowed_origins

@@ -31,7 +31,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from jts_api.auth.gate import AuthenticationGate
+from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
@@ -46,7 +46,6 @@ from jts_api.graphql import (
     tasks,
     timers,
 )
-from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -101,8 +100,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limits),
-        AuthenticationGate,
-        MutationRateLimit,
+        RequestGuard,
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)

@@ -8,6 +8,7 @@ deactivated, reactivated or changed role) the token names a session that has end
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -19,6 +20,9 @@ from jts_domain.ports import Clock
 
 ALGORITHM = "HS256"
 ISSUER = "jts"
+#: Verified tokens remembered (by their exact text), so a client's next request skips
+#: the signature check and the decoding; expiry is still checked every time.
+VERIFIED_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class TokenCodec:
         self._secret = secret
         self._clock = clock
         self._expiry = expiry
+        self._verified: OrderedDict[str, TokenClaims] = OrderedDict()
 
     def issue(self, employee: Employee) -> str:
         """A token for the employee, valid for the configured expiry from now."""
@@ -60,6 +65,20 @@ class TokenCodec:
 
     def verify(self, token: str) -> TokenClaims:
         """The claims of a genuine, unexpired token; :class:`InvalidTokenError` otherwise."""
+        identity = self._verified.get(token)
+        if identity is None:
+            identity = self._decode(token)
+            self._verified[token] = identity
+            while len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        else:
+            self._verified.move_to_end(token)
+        if self._clock.now() >= identity.expires_at:
+            msg = "the token has expired"
+            raise InvalidTokenError(msg)
+        return identity
+
+    def _decode(self, token: str) -> TokenClaims:
         try:
             claims = jwt.decode(
                 token,
@@ -68,7 +87,7 @@ class TokenCodec:
                 issuer=ISSUER,
                 options={
                     "require": ["exp", "iat", "sub", "org", "iss"],
-                    # time is checked below, against the injected clock
+                    # time is checked by verify, against the injected clock
                     "verify_exp": False,
                     "verify_iat": False,
                     "verify_nbf": False,
@@ -82,9 +101,6 @@ class TokenCodec:
             )
         except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError, OSError) as error:
             raise InvalidTokenError(str(error)) from error
-        if self._clock.now() >= identity.expires_at:
-            msg = "the token has expired"
-            raise InvalidTokenError(msg)
         return identity
 
 
