@@ -46,6 +46,7 @@ from jts_api.graphql import (
     tasks,
     timers,
 )
+from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -109,4 +110,4 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         "mutation": _merged("Mutation"),
         "subscription": _merged("Subscription"),
     }
-    return JtsSchema(**roots, extensions=extensions)
+    return JtsSchema(**roots, extensions=extensions, execution_context_class=SharedEventExecutor)

@@ -24,6 +24,7 @@ from jts_api.context import GraphQLContext, Info
 from jts_api.graphql.enums import TimerState
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.live_feed import TopicKind
+from jts_api.live_results import SharedPayload
 from jts_domain import model
 from jts_domain.model import DomainEvent, EventName
 from jts_domain.services import timers as timer_service
@@ -70,8 +71,9 @@ class TimerSnapshot:
 
 
 @strawberry.type
-class TimerEvent:
-    """One change of a timer's state."""
+class TimerEvent(SharedPayload):
+    """One change of a timer's state (plain data: executed once per event and document
+    for all its subscribers)."""
 
     timer: TimerSnapshot
     active_seconds: float

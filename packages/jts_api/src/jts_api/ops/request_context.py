@@ -67,7 +67,8 @@ class RequestObserver:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # a websocket's messages go straight through: it has no response headers
+            await self.app(scope, receive, send_with_id if kind == "http" else send)
         finally:
             elapsed = time.perf_counter() - started
             method, path = scope.get("method", "WS"), scope["path"]
