@@ -50,7 +50,10 @@ async def test_each_subscriber_gets_its_topics_events_only() -> None:
 
 
 async def test_a_subscriber_that_falls_behind_keeps_the_newest_and_delays_nobody() -> None:
-    feed = _feed(queue_size=4)
+    drops: list[int] = []
+    feed = LiveFeed(
+        "postgresql://unused.invalid/jts", queue_size=4, on_drop=lambda: drops.append(1)
+    )
     org, alice = new_id(), new_id()
     async with (
         feed.subscribe(BY_EMPLOYEE, org, alice) as slow,
@@ -63,7 +66,7 @@ async def test_a_subscriber_that_falls_behind_keeps_the_newest_and_delays_nobody
         assert received == list(range(10))
         kept = [(await slow.next()).event.payload["n"] for _ in range(4)]
     assert kept == [6, 7, 8, 9]
-    assert (slow.dropped, reader.dropped, feed.dropped) == (6, 0, 6)
+    assert (slow.dropped, reader.dropped, feed.dropped, len(drops)) == (6, 0, 6, 6)
 
 
 async def test_a_view_is_made_once_per_event_for_all_its_subscribers() -> None:

@@ -99,9 +99,16 @@ class Subscription:
 class LiveFeed:
     """Fans one process's outbox stream out to listeners and topic subscribers."""
 
-    def __init__(self, database_url: str, *, queue_size: int = QUEUE_SIZE) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        queue_size: int = QUEUE_SIZE,
+        on_drop: Callable[[], None] | None = None,
+    ) -> None:
         self._url = database_url
         self._queue_size = queue_size
+        self._on_drop = on_drop
         self._kinds: defaultdict[EventName, dict[str, TopicKind]] = defaultdict(dict)
         self._subscribers: defaultdict[_TopicKey, set[Subscription]] = defaultdict(set)
         self._listeners: defaultdict[EventName, list[Listener]] = defaultdict(list)
@@ -173,6 +180,8 @@ class LiveFeed:
                 ):
                     if not subscription.offer(live):
                         self.dropped += 1
+                        if self._on_drop is not None:
+                            self._on_drop()
 
     def subscribers(self, kind: TopicKind, organization_id: UUID, key: UUID | None) -> int:
         """How many subscriptions follow the topic in this process now."""

@@ -76,6 +76,7 @@ def build_runtime(
     async def identified(organization_id: UUID, employee_id: UUID, epoch: int) -> Caller:
         return await identify(services, organization_id, employee_id, epoch)
 
+    metrics = Metrics()
     runtime = ApiRuntime(
         settings=settings,
         services=services,
@@ -87,7 +88,7 @@ def build_runtime(
         rate_limiter=RateLimiter(
             clock, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
         ),
-        metrics=Metrics(),
+        metrics=metrics,
         callers=CallerCache(
             identified,
             clock,
@@ -96,10 +97,13 @@ def build_runtime(
         ),
         sessions=LiveSessions(clock, check_seconds=settings.live_check_seconds),
         live_feed=LiveFeed(
-            engine.url.render_as_string(hide_password=False), queue_size=settings.live_queue_size
+            engine.url.render_as_string(hide_password=False),
+            queue_size=settings.live_queue_size,
+            on_drop=metrics.live_dropped.inc,
         ),
         job_queue=job_queue,
     )
     runtime.live_feed.listen(EventName.EMPLOYEE_ACCESS_CHANGED, runtime.access_changed)
     runtime.live_feed.on_ready(runtime.callers.forget_all)
+    metrics.live_sockets.set_function(lambda: len(runtime.sessions))
     return runtime

@@ -12,6 +12,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -38,6 +39,16 @@ class Metrics:
             "jts_graphql_errors",
             "GraphQL errors answered, by extensions.code (NONE for unexpected ones)",
             ["code"],
+            registry=self.registry,
+        )
+        self.live_dropped = Counter(
+            "jts_live_dropped_events",
+            "Live events dropped for subscribers too far behind (their oldest waiting ones)",
+            registry=self.registry,
+        )
+        self.live_sockets = Gauge(
+            "jts_live_sockets",
+            "Authenticated subscription websockets open in this process",
             registry=self.registry,
         )
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
