@@ -16,6 +16,7 @@ import uuid
 from contextvars import ContextVar
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from jts_api.ops.metrics import Metrics
@@ -48,10 +49,7 @@ class RequestObserver:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+        kind = scope["type"]  # Litestar routes only HTTP and websocket scopes here
         request_id = _incoming_id(scope) or uuid.uuid4().hex
         id_header = (HEADER, request_id.encode())
         token = request_id_var.set(request_id)
@@ -68,11 +66,11 @@ class RequestObserver:
 
         try:
             # a websocket's messages go straight through: it has no response headers
-            await self.app(scope, receive, send_with_id if kind == "http" else send)
+            await self.app(scope, receive, send_with_id if kind == ScopeType.HTTP else send)
         finally:
             elapsed = time.perf_counter() - started
-            method, path = scope.get("method", "WS"), scope["path"]
-            if kind == "http":
+            method, path = str(scope.get("method", "WS")), scope["path"]
+            if kind == ScopeType.HTTP:
                 self.metrics.observe_request(method, path, status or 500, elapsed)
             logger.info(
                 "request",
