@@ -195,10 +195,11 @@ async def test_deactivation_stops_the_timer_closes_attendance_and_ends_sessions(
 
 
 async def test_reactivation_lets_them_in_with_a_new_sign_in_only(
-    ctx: ServiceContext, world: World, events: EventsReader
+    ctx: ServiceContext, world: World, clock: ManualClock, events: EventsReader
 ) -> None:
     admin = world.caller(world.admin)
     await people.deactivate_employee(ctx, admin, world.bob.id, "on leave")
+    clock.advance(days=3)  # the audit log is newest first, by instant
     with pytest.raises(DomainError) as inactive:
         await identify(ctx, world.org.id, world.bob.id, access_epoch=1)
     assert inactive.value.code is ErrorCode.UNAUTHENTICATED
