@@ -6,9 +6,11 @@ feed and clock), as two replicas behind a load balancer would.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import websockets
@@ -188,3 +190,22 @@ async def test_an_expired_token_gets_no_more_deliveries(
         finally:
             await socket.close()
     assert code == CLOSE_EXPIRED
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+async def test_a_socket_that_goes_leaves_no_session_behind(
+    replicas: tuple[Replica, Replica], engine: AsyncEngine, protocol: str
+) -> None:
+    replica, _ = replicas
+    sessions = replica.runtime.sessions
+    with make_gql(replica.server) as gql:
+        team = await make_team(engine, replica.server, gql)
+    await until(lambda: len(sessions) == 0, "sessions of earlier tests are still open")
+    protocols: Any = [protocol]
+    async with websockets.connect(replica.server.ws_url, subprotocols=protocols) as socket:
+        authorization = f"Bearer {team.tokens['bob']}"
+        init = {"type": "connection_init", "payload": {"authorization": authorization}}
+        await socket.send(json.dumps(init))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        assert len(sessions) == 1
+    await until(lambda: len(sessions) == 0, "the session outlived its socket")

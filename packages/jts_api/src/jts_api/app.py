@@ -23,7 +23,11 @@ from strawberry.types.unset import UnsetType
 
 from jts_api.context import GraphQLContext, context_getter, http_post_context
 from jts_api.errors import count_errors, shape_result, unexpected_exception_response
-from jts_api.graphql_ws import SessionEndingHandler, open_live_session
+from jts_api.graphql_ws import (
+    LegacySessionEndingHandler,
+    SessionEndingHandler,
+    open_live_session,
+)
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import metrics_endpoint
@@ -57,6 +61,7 @@ def _graphql_controller(settings: ApiSettings) -> type:
         does a later change of the employee's access (an expired token: 4401)."""
 
         graphql_transport_ws_handler_class = SessionEndingHandler
+        graphql_ws_handler_class = LegacySessionEndingHandler
         dependencies: ClassVar[Dependencies] = {
             **base.dependencies,
             "post_context": Provide(http_post_context),

@@ -3,7 +3,8 @@
 :func:`open_live_session` registers a socket that ``connection_init`` authenticated with
 the process's :class:`~jts_api.live_sessions.LiveSessions` (which close it when its token
 expires or its employee's access changes); :class:`SessionEndingHandler` is Strawberry's
-protocol handler, forgetting the session when the socket goes.
+protocol handler (:class:`LegacySessionEndingHandler` for the older graphql-ws), forgetting
+the session when the socket goes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 from jts_api.context import GraphQLContext
 from jts_api.live_sessions import LiveSession
@@ -34,11 +36,22 @@ def open_live_session(context: GraphQLContext) -> None:
     context.runtime.sessions.open(session)
 
 
+def _forget_live_session(context: object) -> None:
+    if isinstance(context, GraphQLContext) and context.live_session is not None:
+        context.runtime.sessions.forget(context.live_session)
+
+
 class SessionEndingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """graphql-transport-ws, forgetting the socket's live session when it ends."""
 
     async def shutdown(self) -> None:
-        context = self.context
-        if isinstance(context, GraphQLContext) and context.live_session is not None:
-            context.runtime.sessions.forget(context.live_session)
+        _forget_live_session(self.context)
         await super().shutdown()
+
+
+class LegacySessionEndingHandler(BaseGraphQLWSHandler[Any, Any]):
+    """The older graphql-ws protocol, likewise."""
+
+    async def cleanup(self) -> None:
+        _forget_live_session(self.context)
+        await super().cleanup()
