@@ -7,6 +7,7 @@ feed and clock), as two replicas behind a load balancer would.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,7 +28,14 @@ from jts_domain.clock import ManualClock
 from jts_domain.model import Employee
 from tests.api.conftest import API_START, TEST_SECRET_KEY, api_settings
 from tests.api.harness import ApiServer, make_gql, serve_app
-from tests.api.sockets import close_code, next_data, open_socket, subscribe, until
+from tests.api.sockets import (
+    PATIENCE_SECONDS,
+    close_code,
+    next_data,
+    open_socket,
+    subscribe,
+    until,
+)
 from tests.api.work import Team, make_team
 
 ME = "{ me { id role } }"
@@ -62,7 +70,13 @@ def replicas(database_url: str) -> Iterator[tuple[Replica, Replica]]:
     first = create_app(api_settings(database_url, live_check_seconds=0.05), clock=first_clock)
     second = create_app(api_settings(database_url, live_check_seconds=3600), clock=second_clock)
     with serve_app(first, clock=first_clock) as one, serve_app(second, clock=second_clock) as two:
-        yield Replica(one, first), Replica(two, second)
+        replicas = Replica(one, first), Replica(two, second)
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while not all(r.runtime.live_feed.ready.is_set() for r in replicas):
+            # a change committed before a feed reads the outbox would not reach it
+            assert time.monotonic() < deadline, "the live feeds never started"
+            time.sleep(0.01)
+        yield replicas
 
 
 def _short_token(team: Team, employee: Employee, minutes: int) -> str:
