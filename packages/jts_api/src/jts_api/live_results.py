@@ -17,6 +17,7 @@ can never mistake a new event for an old one.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any
@@ -46,13 +47,11 @@ class _Answered:
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, executing a shared event's selection once per document."""
 
-    _results: OrderedDict[_Key, tuple[object, ExecutionResult]] = OrderedDict()  # noqa: RUF012 -- one memo per process, on purpose
-
     def build_per_event_executor(self, payload: Any) -> Any:
         # graphql-core copies the executor for every event of every subscriber; a
         # shared event already executed for this document needs no copy.
         if isinstance(payload, SharedPayload):
-            found = self._results.get(self._key(payload))
+            found = _memo().get(self._key(payload))
             if found is not None and found[0] is payload:
                 return _Answered(found[1])
         return super().build_per_event_executor(payload)
@@ -65,7 +64,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         if not isinstance(payload, SharedPayload):
             return super().execute_operation(serially)
         key = self._key(payload)
-        found = self._results.get(key)
+        found = _memo().get(key)
         if found is not None and found[0] is payload:
             return found[1]
         result = super().execute_operation(serially)
@@ -79,12 +78,24 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         self._remember(key, payload, result)
         return result
 
-    @classmethod
-    def _remember(cls, key: _Key, payload: object, result: object) -> None:
+    @staticmethod
+    def _remember(key: _Key, payload: object, result: object) -> None:
         if isinstance(result, ExecutionResult) and not result.errors:
-            cls._results[key] = (payload, result)
-            while len(cls._results) > MAX_SHARED_RESULTS:
-                cls._results.popitem(last=False)
+            memo = _memo()
+            memo[key] = (payload, result)
+            while len(memo) > MAX_SHARED_RESULTS:
+                memo.popitem(last=False)
+
+
+_local = threading.local()
+
+
+def _memo() -> OrderedDict[_Key, tuple[object, ExecutionResult]]:
+    """The memo of this thread's event loop (one per process, unless apps share one)."""
+    memo: OrderedDict[_Key, tuple[object, ExecutionResult]] | None = getattr(_local, "memo", None)
+    if memo is None:
+        memo = _local.memo = OrderedDict()
+    return memo
 
 
 def _variables_key(variables: Any) -> str:
