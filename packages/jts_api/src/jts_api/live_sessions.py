@@ -26,6 +26,7 @@ from datetime import datetime
 from uuid import UUID
 
 import structlog
+from litestar.exceptions import WebSocketDisconnect
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import Clock
@@ -117,7 +118,7 @@ class LiveSessions:
     async def _close(self, session: LiveSession, code: int, reason: str) -> None:
         try:
             await session.close(code, reason)
-        except (RuntimeError, OSError) as error:  # the socket went first
+        except (RuntimeError, OSError, WebSocketDisconnect) as error:  # the socket went first
             logger.info("websocket already gone", error=repr(error))
 
     def sweep(self) -> None:
