@@ -40,6 +40,7 @@ import websockets
 from api_timer_cycle import SECRET, STEP_DOCUMENTS, free_port, make_staff, wait_healthy
 from jts_store.embedded import embedded_server_url
 from jts_store.engine import with_database
+from request_path import cpu_seconds
 from score_day import migrate, plain
 
 HERE = Path(__file__).resolve().parent
@@ -175,10 +176,15 @@ async def bench(url: str, args: argparse.Namespace, out: str) -> None:
             f"{args.subscribers} subscribers (+{args.stalled} that never read) are following; "
             f"permessage-deflate {'on' if args.deflate else 'off'}"
         )
-        began = time.perf_counter()
+        began, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
         await make_changes(base, token, str(staff.tasks[person.id]), args.changes, args.interval)
         await asyncio.sleep(2.0)  # the last change's deliveries; lateness shows in the report
-        print(f"{args.changes} changes made in {time.perf_counter() - began:.1f} s")
+        cpu = cpu_seconds(server.pid) - cpu_before
+        print(
+            f"{args.changes} changes made in {time.perf_counter() - began:.1f} s; server CPU "
+            f"{cpu:.2f} s = {cpu / (args.changes * args.subscribers) * 1e6:.0f} µs a delivery "
+            "(the changes' own requests included)"
+        )
         assert screens.stdin is not None
         screens.stdin.close()
         await asyncio.to_thread(screens.wait, 120)
