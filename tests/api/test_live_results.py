@@ -4,12 +4,13 @@ of its own, streamed the way the websocket handler streams it)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncGenerator
 
 import strawberry
 from strawberry.extensions import ParserCache
 
-from jts_api.live_results import SharedEventExecutor, SharedPayload
+from jts_api.live_results import SharedEventExecutor, SharedPayload, encoded_data
 
 RESOLVED: list[str] = []
 
@@ -99,3 +100,13 @@ async def test_payloads_that_are_not_shared_are_executed_for_each_subscriber() -
     answers = await asyncio.gather(*(_collect(schema, query) for _ in range(3)))
     assert answers == [[{"private": {"doubled": 10}}]] * 3
     assert RESOLVED == ["private"] * 3
+
+
+def test_data_shared_by_subscribers_is_encoded_once_and_only_for_itself() -> None:
+    shared = {"timerUpdated": {"activeSeconds": 42.0, "at": "2026-03-02T03:30:00+00:00"}}
+    first = encoded_data(shared)
+    assert encoded_data(shared) is first  # the same object: the same text, not a new one
+    twin = {"timerUpdated": {"activeSeconds": 42.0, "at": "2026-03-02T03:30:00+00:00"}}
+    assert encoded_data(twin) == first
+    assert encoded_data(twin) is not first
+    assert json.loads(first) == shared

@@ -9,15 +9,22 @@ the session when the socket goes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from litestar.exceptions import WebSocketDisconnect
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 from jts_api.context import GraphQLContext
+from jts_api.live_results import encoded_data
 from jts_api.live_sessions import LiveSession
+
+NEXT_MESSAGE = '{{"id":{id},"type":"next","payload":{{"data":{data}}}}}'
 
 
 def open_live_session(context: GraphQLContext) -> None:
@@ -42,11 +49,28 @@ def _forget_live_session(context: object) -> None:
 
 
 class SessionEndingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
-    """graphql-transport-ws, forgetting the socket's live session when it ends."""
+    """graphql-transport-ws, forgetting the socket's live session when it ends, and
+    sending a ``next`` whose data is shared by all subscribers of an event encoded once
+    (see :func:`jts_api.live_results.encoded_data`)."""
 
     async def shutdown(self) -> None:
         _forget_live_session(self.context)
         await super().shutdown()
+
+    async def send_message(self, message: Message) -> None:
+        payload = message.get("payload")
+        socket = getattr(self.websocket, "ws", None)
+        if message["type"] != "next" or not isinstance(payload, dict) or socket is None:
+            await super().send_message(message)
+            return
+        if payload.keys() != {"data"}:
+            await super().send_message(message)
+            return
+        text = NEXT_MESSAGE.format(id=json.dumps(message["id"]), data=encoded_data(payload["data"]))
+        try:
+            await socket.send_data(data=text)
+        except WebSocketDisconnect as gone:
+            raise WebSocketDisconnected from gone
 
 
 class LegacySessionEndingHandler(BaseGraphQLWSHandler[Any, Any]):

@@ -98,6 +98,27 @@ def _memo() -> OrderedDict[_Key, tuple[object, ExecutionResult]]:
     return memo
 
 
+def encoded_data(data: object) -> str:
+    """``data`` as JSON, encoded once for every subscriber that sends the same object
+    (a shared result's data is one object for all of them)."""
+    encoded = _encoded()
+    found = encoded.get(id(data))
+    if found is not None and found[0] is data:
+        return found[1]
+    text = json.dumps(data, separators=(",", ":"))
+    encoded[id(data)] = (data, text)
+    while len(encoded) > MAX_SHARED_RESULTS:
+        encoded.popitem(last=False)
+    return text
+
+
+def _encoded() -> OrderedDict[int, tuple[object, str]]:
+    encoded: OrderedDict[int, tuple[object, str]] | None = getattr(_local, "encoded", None)
+    if encoded is None:
+        encoded = _local.encoded = OrderedDict()
+    return encoded
+
+
 def _variables_key(variables: Any) -> str:
     coerced = getattr(variables, "coerced", variables)  # graphql-core's VariableValues
     return "" if not coerced else json.dumps(coerced, sort_keys=True, default=str)
