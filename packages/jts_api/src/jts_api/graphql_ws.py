@@ -58,19 +58,27 @@ class SessionEndingHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().shutdown()
 
     async def send_message(self, message: Message) -> None:
-        payload = message.get("payload")
-        socket = getattr(self.websocket, "ws", None)
-        if message["type"] != "next" or not isinstance(payload, dict) or socket is None:
+        socket = getattr(self.websocket, "ws", None)  # Litestar's socket, under the adapter
+        shared = _plain_next(message)
+        if shared is None or socket is None:
             await super().send_message(message)
             return
-        if payload.keys() != {"data"}:
-            await super().send_message(message)
-            return
-        text = NEXT_MESSAGE.format(id=json.dumps(message["id"]), data=encoded_data(payload["data"]))
+        operation, data = shared
+        text = NEXT_MESSAGE.format(id=json.dumps(operation), data=encoded_data(data))
         try:
             await socket.send_data(data=text)
         except WebSocketDisconnect as gone:
             raise WebSocketDisconnected from gone
+
+
+def _plain_next(message: Message) -> tuple[str, object] | None:
+    """(operation id, data) of a ``next`` message carrying data only; None otherwise."""
+    if message["type"] != "next":
+        return None
+    payload: dict[str, object] = dict(message["payload"])
+    if payload.keys() != {"data"}:
+        return None
+    return message["id"], payload["data"]
 
 
 class LegacySessionEndingHandler(BaseGraphQLWSHandler[Any, Any]):
