@@ -1,7 +1,7 @@
 """Employees' access epoch: tokens of an earlier epoch are refused.
 
 Revision ID: 0005_access_epoch
-Revises: 0003_audit_log
+Revises: 0010_jobs_to_do
 Create Date: 2026-12-02 09:00:00+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_access_epoch"
-down_revision: str | None = "0003_audit_log"
+down_revision: str | None = "0010_jobs_to_do"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

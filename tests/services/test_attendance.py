@@ -26,7 +26,7 @@ from jts_domain.services import tasks as task_service
 from jts_domain.services import timers as timer_service
 from jts_domain.timeline import durations
 from tests.services.builders import STORE_LATITUDE, World, roster_entry
-from tests.services.steps import clock_in, expect_error
+from tests.services.steps import clock_in, expect_error, start_work
 
 pytestmark = pytest.mark.asyncio
 
@@ -44,7 +44,7 @@ async def running_task(ctx: ServiceContext, world: World, employee: Employee):
     task = await task_service.create_task(
         ctx, world.caller(world.manager), title="Front desk", assignee_id=employee.id
     )
-    await timer_service.start_timer(ctx, world.caller(employee), task.id)
+    await start_work(ctx, world.caller(employee), task.id)
     return task
 
 

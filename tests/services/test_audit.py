@@ -23,7 +23,7 @@ from jts_domain.services.organization import (
     register_organization,
 )
 from tests.services.builders import World, build_world, roster_entry
-from tests.services.steps import clock_in, expect_error
+from tests.services.steps import clock_in, expect_error, start_work
 
 pytestmark = pytest.mark.asyncio
 
@@ -51,20 +51,20 @@ async def test_a_morning_is_recorded_newest_first_with_its_overrides(
     clock.advance(minutes=1)
     await clock_in(ctx, world, world.alice)
     clock.advance(minutes=1)
-    await timer_service.start_timer(ctx, alice, task.id)
+    await start_work(ctx, alice, task.id)
     clock.advance(minutes=1)
     await timer_service.start_break(ctx, alice)
 
     page = await audit_log(ctx, world.caller(world.admin))
 
-    # Newest first; one use case's entries share its instant (starting a timer starts
-    # its task in the same transaction).
+    # Newest first, one entry per use case (starting a task starts its timer: one entry
+    # says both).
     moments: dict[object, set[str]] = {}
     for entry in page.items:
         moments.setdefault(entry.at, set()).add(entry.action)
     assert list(moments.values()) == [
         {"timer.start_break"},
-        {"task.start", "timer.start"},
+        {"task.start"},
         {"attendance.clock_in"},
         {"task.assign"},
         {"task.create"},
@@ -91,12 +91,13 @@ async def test_a_timer_override_names_the_skipped_checks_and_the_reason(
     task = await task_service.create_task(
         ctx, manager, title="Audit the safe", assignee_id=world.manager.id
     )
-    await timer_service.start_timer(ctx, manager, task.id, override_reason="night audit")
+    await start_work(ctx, manager, task.id, override_reason="night audit")
 
     page = await audit_log(ctx, world.caller(world.admin), first=10)
 
-    start = next(e for e in page.items if e.action == "timer.start")
-    assert start.summary.endswith("override of ATTENDANCE, SHIFT: night audit")
+    start = next(e for e in page.items if e.action == "task.start")
+    assert start.summary.startswith("ASSIGNED → IN_PROGRESS; timer ")
+    assert start.summary.endswith("started; override of ATTENDANCE, SHIFT: night audit")
 
 
 async def test_a_failed_change_leaves_no_entry(ctx: ServiceContext, world: World) -> None:
@@ -104,9 +105,7 @@ async def test_a_failed_change_leaves_no_entry(ctx: ServiceContext, world: World
     task = await task_service.create_task(ctx, alice, title="Mine", assignee_id=world.alice.id)
     before = await audit_log(ctx, world.caller(world.admin))
 
-    await expect_error(
-        ErrorCode.ATTENDANCE_REQUIRED, timer_service.start_timer(ctx, alice, task.id)
-    )
+    await expect_error(ErrorCode.ATTENDANCE_REQUIRED, start_work(ctx, alice, task.id))
 
     after = await audit_log(ctx, world.caller(world.admin))
     assert after == before

@@ -37,7 +37,7 @@ from tests.services.builders import (
     build_world,
     roster_entry,
 )
-from tests.services.steps import clock_in, expect_error
+from tests.services.steps import clock_in, expect_error, latest_timer, resume_work, start_work
 
 pytestmark = pytest.mark.asyncio
 
@@ -92,11 +92,11 @@ async def test_attendance_is_required_and_checked_first(ctx: ServiceContext, wor
     # Bob is not the assignee either: attendance is still the first failure.
     await expect_error(
         ErrorCode.ATTENDANCE_REQUIRED,
-        timer_service.start_timer(ctx, world.caller(world.bob), task.id),
+        start_work(ctx, world.caller(world.bob), task.id),
     )
     await expect_error(
         ErrorCode.ATTENDANCE_REQUIRED,
-        timer_service.start_timer(ctx, world.caller(world.alice), task.id),
+        start_work(ctx, world.caller(world.alice), task.id),
     )
     await assert_not_started(ctx, world, task)
 
@@ -109,7 +109,7 @@ async def test_no_shift_after_the_shift_end(
     clock.advance(hours=8, seconds=1)  # 17:00:01
     await expect_error(
         ErrorCode.NO_ACTIVE_SHIFT,
-        timer_service.start_timer(ctx, world.caller(world.alice), task.id),
+        start_work(ctx, world.caller(world.alice), task.id),
     )
     await assert_not_started(ctx, world, task)
 
@@ -122,9 +122,9 @@ async def test_the_shift_window_opens_fifteen_minutes_early(
     task = await task_for(ctx, world, carol)
     caller = world.caller(carol)
     clock.advance(minutes=4, seconds=59)  # 09:04:59, before 09:20 - 15 min
-    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, caller, task.id))
+    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, start_work(ctx, caller, task.id))
     clock.advance(seconds=1)  # 09:05
-    timer = await timer_service.start_timer(ctx, caller, task.id)
+    timer = await start_work(ctx, caller, task.id)
     assert timer.state is TimerState.RUNNING
     assert timer.skipped_checks == frozenset()
 
@@ -137,21 +137,17 @@ async def test_yesterdays_overnight_shift_counts(
     )
     await clock_in(ctx, world, carol)
     task = await task_for(ctx, world, carol)
-    timer = await timer_service.start_timer(ctx, world.caller(carol), task.id)
+    timer = await start_work(ctx, world.caller(carol), task.id)
     assert timer.state is TimerState.RUNNING
     clock.advance(hours=1, minutes=1)  # 10:01, the overnight shift is over
     await timer_service.stop_timer(ctx, world.caller(carol))
-    await expect_error(
-        ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, world.caller(carol), task.id)
-    )
+    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, resume_work(ctx, world.caller(carol), task.id))
 
 
 async def test_not_assignee(ctx: ServiceContext, world: World) -> None:
     await clock_in(ctx, world, world.bob)
     task = await task_for(ctx, world, world.alice)
-    await expect_error(
-        ErrorCode.NOT_ASSIGNEE, timer_service.start_timer(ctx, world.caller(world.bob), task.id)
-    )
+    await expect_error(ErrorCode.NOT_ASSIGNEE, start_work(ctx, world.caller(world.bob), task.id))
     await assert_not_started(ctx, world, task)
 
 
@@ -159,7 +155,7 @@ async def test_one_timer_at_a_time(ctx: ServiceContext, world: World) -> None:
     await clock_in(ctx, world, world.alice)
     first, second = await task_for(ctx, world, world.alice), await task_for(ctx, world, world.alice)
     alice = world.caller(world.alice)
-    await timer_service.start_timer(ctx, alice, first.id)
+    await start_work(ctx, alice, first.id)
     await expect_error(
         ErrorCode.TIMER_ALREADY_RUNNING, task_service.start_task(ctx, alice, second.id)
     )
@@ -173,9 +169,9 @@ async def test_a_manager_overrides_attendance_and_shift_with_a_reason(
     manager = world.caller(world.manager)
     await expect_error(
         ErrorCode.VALIDATION_ERROR,
-        timer_service.start_timer(ctx, manager, task.id, override_reason="  "),
+        start_work(ctx, manager, task.id, override_reason="  "),
     )
-    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="stock audit")
+    timer = await start_work(ctx, manager, task.id, override_reason="stock audit")
     assert timer.skipped_checks == {StartCheck.ATTENDANCE, StartCheck.SHIFT}
     assert timer.override_by == world.manager.id
     assert timer.override_reason == "stock audit"
@@ -189,7 +185,7 @@ async def test_an_employee_cannot_override(ctx: ServiceContext, world: World) ->
     task = await task_for(ctx, world, world.alice)
     await expect_error(
         ErrorCode.FORBIDDEN,
-        timer_service.start_timer(ctx, world.caller(world.alice), task.id, override_reason="pls"),
+        start_work(ctx, world.caller(world.alice), task.id, override_reason="pls"),
     )
     await assert_not_started(ctx, world, task)
 
@@ -206,7 +202,7 @@ async def test_only_failed_checks_are_recorded_as_skipped(
         await uow.commit()
     task = await task_for(ctx, world, world.manager)
     manager = world.caller(world.manager)
-    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="no phone")
+    timer = await start_work(ctx, manager, task.id, override_reason="no phone")
     assert timer.skipped_checks == {StartCheck.ATTENDANCE}
 
 
@@ -216,19 +212,21 @@ async def test_timer_and_task_move_together(
     await clock_in(ctx, world, world.alice)
     alice = world.caller(world.alice)
     task = await task_for(ctx, world, world.alice)
-    timer = await timer_service.start_timer(ctx, alice, task.id)
+    timer = await start_work(ctx, alice, task.id)
     steps = [
         (timer_service.start_break, TimerState.ON_BREAK, TaskStatus.IN_PROGRESS),
         (timer_service.end_break, TimerState.RUNNING, TaskStatus.IN_PROGRESS),
-        (timer_service.pause_timer, TimerState.PAUSED, TaskStatus.PAUSED),
-        (timer_service.resume_timer, TimerState.RUNNING, TaskStatus.IN_PROGRESS),
+        (task_service.pause_task, TimerState.PAUSED, TaskStatus.PAUSED),
+        (task_service.resume_task, TimerState.RUNNING, TaskStatus.IN_PROGRESS),
         (timer_service.start_break, TimerState.ON_BREAK, TaskStatus.IN_PROGRESS),
-        (timer_service.pause_timer, TimerState.PAUSED, TaskStatus.PAUSED),
+        (task_service.pause_task, TimerState.PAUSED, TaskStatus.PAUSED),
         (timer_service.stop_timer, TimerState.STOPPED, TaskStatus.ON_HOLD),
     ]
     for minutes, (action, timer_state, task_status) in enumerate(steps, start=1):
         clock.advance(minutes=minutes)
-        timer = await action(ctx, alice, timer.id)
+        on_task = action in {task_service.pause_task, task_service.resume_task}
+        await action(ctx, alice, task.id if on_task else timer.id)  # type: ignore[operator]
+        timer = await latest_timer(ctx, alice)
         assert timer.state is timer_state
         assert (await task_service.get_task(ctx, alice, task.id)).status is task_status
     spent = durations(timer.intervals, clock.now())
@@ -254,21 +252,22 @@ async def test_timer_and_task_move_together(
         "active_seconds": 540.0,
         "stop_reason": "MANUAL",
         "auto_stopped": False,
+        "business_date": world.today.isoformat(),
         "at": clock.now().isoformat(),
     }
 
 
-async def test_start_timer_resumes_a_held_task_with_a_new_timer(
+async def test_resuming_a_held_task_starts_a_new_timer(
     ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:
     await clock_in(ctx, world, world.alice)
     alice = world.caller(world.alice)
     task = await task_for(ctx, world, world.alice)
-    first = await timer_service.start_timer(ctx, alice, task.id)
+    first = await start_work(ctx, alice, task.id)
     clock.advance(minutes=5)
     await task_service.hold_task(ctx, alice, task.id, "waiting")
     clock.advance(minutes=5)
-    second = await timer_service.start_timer(ctx, alice, task.id)
+    second = await resume_work(ctx, alice, task.id)
     assert second.id != first.id
     assert (await task_service.get_task(ctx, alice, task.id)).status is TaskStatus.IN_PROGRESS
     history = await timer_service.timer_history(ctx, alice)
@@ -281,12 +280,14 @@ async def test_invalid_timer_triggers_list_what_is_allowed(
     await clock_in(ctx, world, world.alice)
     alice = world.caller(world.alice)
     task = await task_for(ctx, world, world.alice)
-    await timer_service.start_timer(ctx, alice, task.id)
+    await start_work(ctx, alice, task.id)
     error = await expect_error(ErrorCode.INVALID_TRANSITION, timer_service.end_break(ctx, alice))
     assert error.details["allowed"] == ["pause", "start_break", "stop"]
-    error = await expect_error(ErrorCode.INVALID_TRANSITION, timer_service.resume_timer(ctx, alice))
-    assert error.details["state"] == "RUNNING"
-    await expect_error(ErrorCode.NOT_FOUND, timer_service.pause_timer(ctx, world.caller(world.bob)))
+    error = await expect_error(
+        ErrorCode.INVALID_TRANSITION, task_service.resume_task(ctx, alice, task.id)
+    )
+    assert error.details["state"] == "IN_PROGRESS"
+    await expect_error(ErrorCode.NOT_FOUND, timer_service.start_break(ctx, world.caller(world.bob)))
 
 
 async def test_an_admin_stops_someone_elses_timer(
@@ -294,7 +295,7 @@ async def test_an_admin_stops_someone_elses_timer(
 ) -> None:
     await clock_in(ctx, world, world.alice)
     task = await task_for(ctx, world, world.alice)
-    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    timer = await start_work(ctx, world.caller(world.alice), task.id)
     await expect_error(
         ErrorCode.FORBIDDEN, timer_service.stop_timer(ctx, world.caller(world.bob), timer.id)
     )
@@ -313,7 +314,7 @@ async def test_an_admin_stops_someone_elses_timer(
 async def test_reading_timers_of_others_needs_reach(ctx: ServiceContext, world: World) -> None:
     await clock_in(ctx, world, world.alice)
     task = await task_for(ctx, world, world.alice)
-    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    timer = await start_work(ctx, world.caller(world.alice), task.id)
     current = await timer_service.current_timer(ctx, world.caller(world.manager), world.alice.id)
     assert current is not None
     assert current.id == timer.id
@@ -343,7 +344,7 @@ async def test_the_lead_reaches_back_across_midnight(
     assert row is not None
     assert row.is_open
     task = await task_for(ctx, world, carol)
-    timer = await timer_service.start_timer(ctx, world.caller(carol), task.id)
+    timer = await start_work(ctx, world.caller(carol), task.id)
     assert timer.skipped_checks == frozenset()
     clock.advance(hours=8, minutes=23)  # 08:21 tomorrow: past 08:10 + 10 min grace
     result = await attendance_service.auto_stop_timers(ctx, world.system)
@@ -363,16 +364,14 @@ async def test_each_start_check_comes_in_its_order(
     cancelled = await task_for(ctx, world, world.alice)
     await task_service.cancel_task(ctx, manager, cancelled.id, "moot")
     # Bob: not clocked in, not the assignee, and the task cannot start at all.
-    await expect_error(
-        ErrorCode.INVALID_TRANSITION, timer_service.start_timer(ctx, bob, cancelled.id)
-    )
+    await expect_error(ErrorCode.INVALID_TRANSITION, start_work(ctx, bob, cancelled.id))
     await clock_in(ctx, world, world.bob)
     bobs = await task_for(ctx, world, world.bob)
-    await timer_service.start_timer(ctx, bob, bobs.id)
+    await start_work(ctx, bob, bobs.id)
     # Bob: clocked in and on shift, with a timer running, on Alice's task.
-    await expect_error(ErrorCode.NOT_ASSIGNEE, timer_service.start_timer(ctx, bob, alices.id))
+    await expect_error(ErrorCode.NOT_ASSIGNEE, start_work(ctx, bob, alices.id))
     clock.advance(hours=8, seconds=1)  # 17:00:01: the shift is over
-    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, timer_service.start_timer(ctx, bob, alices.id))
+    await expect_error(ErrorCode.NO_ACTIVE_SHIFT, start_work(ctx, bob, alices.id))
     await assert_not_started(ctx, world, alices)
 
 
@@ -381,11 +380,11 @@ async def test_another_organizations_ids_are_not_found(ctx: ServiceContext, worl
     answer NOT_FOUND (never FORBIDDEN), and nothing of ours changes."""
     await clock_in(ctx, world, world.alice)
     task = await task_for(ctx, world, world.alice)
-    timer = await timer_service.start_timer(ctx, world.caller(world.alice), task.id)
+    timer = await start_work(ctx, world.caller(world.alice), task.id)
     other = await build_world(ctx)
     admin = other.caller(other.admin)
     calls: list[Callable[[], Awaitable[object]]] = [
-        lambda: timer_service.start_timer(ctx, admin, task.id, override_reason="audit"),
+        lambda: start_work(ctx, admin, task.id, override_reason="audit"),
         lambda: timer_service.stop_timer(ctx, admin, timer.id),
         lambda: timer_service.current_timer(ctx, admin, world.alice.id),
         lambda: timer_service.timer_history(ctx, admin, world.alice.id),
@@ -423,7 +422,7 @@ async def test_an_overridden_start_after_the_shift_is_not_auto_stopped(
     task = await task_for(ctx, world, world.manager)
     clock.advance(hours=9)  # 18:00
     manager = world.caller(world.manager)
-    timer = await timer_service.start_timer(ctx, manager, task.id, override_reason="inventory")
+    timer = await start_work(ctx, manager, task.id, override_reason="inventory")
     assert timer.skipped_checks == {StartCheck.SHIFT}
     clock.advance(minutes=30)
     result = await attendance_service.auto_stop_timers(ctx, world.system)
@@ -442,9 +441,7 @@ async def test_an_overnight_shifts_work_counts_on_the_date_it_starts(
     carol = await rostered_employee(ctx, world, time(22, 0), time(6, 0), world.today)
     clock.advance(hours=13)  # 22:00 IST today
     await clock_in(ctx, world, carol)
-    timer = await timer_service.start_timer(
-        ctx, world.caller(carol), (await task_for(ctx, world, carol)).id
-    )
+    timer = await start_work(ctx, world.caller(carol), (await task_for(ctx, world, carol)).id)
     assert timer.business_date == world.today
     clock.advance(hours=5)  # 03:00 IST tomorrow
     await timer_service.stop_timer(ctx, world.caller(carol))

@@ -26,8 +26,8 @@ from jts_domain.model import (
 from jts_domain.services import ServiceContext
 from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
-from jts_domain.services import timers as timer_service
 from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World
+from tests.services.steps import start_work
 
 RACERS = 20
 
@@ -57,7 +57,7 @@ async def test_twenty_simultaneous_starts_make_one_timer(ctx: ServiceContext, wo
     ]
 
     results = await asyncio.gather(
-        *(timer_service.start_timer(ctx, alice, task.id) for task in tasks),
+        *(start_work(ctx, alice, task.id) for task in tasks),
         return_exceptions=True,
     )
 
@@ -192,7 +192,7 @@ async def test_a_crash_mid_use_case_leaves_nothing_written(
         assert [d.id for d in await uow.departments.list_all(world.org.id)] == [world.department.id]
     assert await pg_events(world.org.id) == events_before
     # The employee can still start work: nothing of the crashed attempt is in the way.
-    timer = await timer_service.start_timer(ctx, alice, task.id)
+    timer = await start_work(ctx, alice, task.id)
     assert timer.state is TimerState.RUNNING
 
 

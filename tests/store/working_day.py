@@ -18,13 +18,13 @@ from jts_domain.model import JobCategory, TaskTemplate
 from jts_domain.services import ServiceContext
 from jts_domain.services import attendance as attendance_service
 from jts_domain.services import tasks as task_service
-from jts_domain.services import timers as timer_service
 from jts_domain.services.monitoring import sla_monitor
 from jts_domain.services.scores import calculate_daily_scores
 from jts_store.engine import create_engine
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
 from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
 from tests.services.conftest import START
+from tests.services.steps import start_work
 
 PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
 
@@ -84,11 +84,11 @@ async def fill_working_day(url: str) -> World:
             estimated_minutes=120,
             sla_deadline=clock.now() + timedelta(minutes=30),
         )
-        await timer_service.start_timer(ctx, alice, counted.id)
+        await start_work(ctx, alice, counted.id)
         clock.advance(minutes=25)
-        await timer_service.pause_timer(ctx, alice)
+        await task_service.pause_task(ctx, alice, counted.id)
         clock.advance(minutes=5)
-        await timer_service.resume_timer(ctx, alice)
+        await task_service.resume_task(ctx, alice, counted.id)
         clock.advance(minutes=40)
         await task_service.submit_task(ctx, alice, counted.id)
         await task_service.approve_task(ctx, manager, counted.id, 4)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_api.auth.callers import CallerCache
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
+from jts_api.jtd_feed import JobToDoFeed
 from jts_api.live_feed import LiveFeed
 from jts_api.live_sessions import LiveSessions
 from jts_api.ops.metrics import Metrics
@@ -47,6 +48,8 @@ class ApiRuntime:
     live_feed: LiveFeed
     #: Where ``triggerJob`` enqueues a job run; None when this API has no queue.
     job_queue: JobQueue | None = None
+    #: Live job-to-do changes, coalesced per job (one outbox listener per process).
+    jtd_feed: JobToDoFeed | None = None
 
     def access_changed(self, event: DomainEvent) -> None:
         """An employee's access changed (here, or on another replica): forget who they
@@ -56,13 +59,17 @@ class ApiRuntime:
         self.sessions.access_changed(event)
 
     async def start(self) -> None:
-        """Start the background parts: the live feed and the session sweep."""
+        """Start the background parts: the live feeds and the session sweep."""
         await self.live_feed.start()
+        if self.jtd_feed is not None:
+            await self.jtd_feed.start()
         await self.sessions.start()
 
     async def stop(self) -> None:
         """Stop them."""
         await self.sessions.stop()
+        if self.jtd_feed is not None:
+            await self.jtd_feed.stop()
         await self.live_feed.stop()
 
 
@@ -102,6 +109,7 @@ def build_runtime(
             on_drop=metrics.live_dropped.inc,
         ),
         job_queue=job_queue,
+        jtd_feed=JobToDoFeed(engine.url.render_as_string(hide_password=False), clock),
     )
     runtime.live_feed.listen(EventName.EMPLOYEE_ACCESS_CHANGED, runtime.access_changed)
     runtime.live_feed.on_ready(runtime.callers.forget_all)

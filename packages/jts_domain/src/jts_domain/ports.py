@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.jtd.ports import JtdRepository
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -41,6 +42,8 @@ from jts_domain.model import (
     Timer,
 )
 from jts_domain.schedule import JobName
+from jts_domain.work.aggregate import TaskWork
+from jts_domain.work.loaded import LoadedWork
 
 
 class Clock(Protocol):
@@ -352,6 +355,43 @@ class TimerRepository(Protocol):
         ...
 
 
+class WorkRepository(Protocol):
+    """The task-and-timer aggregate, read whole in one go and saved by what changed.
+
+    Each ``for_*`` read returns the aggregate (the task, its non-stopped timer, the active
+    time of its stopped timers) with the organization's settings and, for an ``acting``
+    employee, their standing and their start conditions at ``at`` (clocked in, their roster
+    shifts of the local days around ``at``, their non-stopped timer on any task).
+    """
+
+    async def for_task(
+        self, organization_id: UUID, task_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork:
+        """The work of a task; NOT_FOUND when the organization has no such task."""
+        ...
+
+    async def for_timer(
+        self, organization_id: UUID, timer_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork:
+        """The work of a timer's task, with that timer as ``asked``; NOT_FOUND when the
+        organization has no such timer."""
+        ...
+
+    async def for_employee(
+        self, organization_id: UUID, employee_id: UUID, *, acting: UUID | None, at: datetime
+    ) -> LoadedWork | None:
+        """The work of the employee's non-stopped timer; None when they have none."""
+        ...
+
+    async def save(self, work: TaskWork) -> None:
+        """Write the aggregate: a created task, or the task's changed fields (CONFLICT when
+        its version moved on since it was read); a new timer with its intervals, or the
+        changed timer (its state, stop, and the intervals it closed and opened); the
+        history rows of ``work.changes``. Audit entries and events are the caller's
+        (:func:`jts_domain.work.recording.save_work`)."""
+        ...
+
+
 class TaskTemplateRepository(Protocol):
     """Templates of the tasks a roster generates."""
 
@@ -413,6 +453,10 @@ class AuditLogRepository(Protocol):
     """The audit log: append-only."""
 
     async def add(self, entry: AuditEntry) -> None: ...
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries at once (the changes of a batch, as the agent's)."""
+        ...
 
     async def recent(
         self,
@@ -523,31 +567,87 @@ class JobQueue(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxBatch:
+    """Committed outbox events a consumer has not seen, whole transactions at a time.
+
+    ``keys`` has one key per event, unique in the outbox (for idempotency keys of what
+    the events cause); ``end`` is the opaque position after the batch.
+    """
+
+    events: tuple[DomainEvent, ...]
+    keys: tuple[str, ...]
+    end: str
+
+
+class OutboxConsumerRepository(Protocol):
+    """Durable outbox consumers: a name and the position it has read up to.
+
+    A consumer handles a batch in the transaction that moves its position on, so its
+    effects and its position commit together: a restart neither loses nor repeats one.
+    """
+
+    async def claim(self, consumer: str, limit: int) -> OutboxBatch | None:
+        """Hold the consumer for this transaction and read the committed events after its
+        position, in commit order: about ``limit`` of them, never part of a transaction.
+        None when there are none, or when another transaction holds the consumer."""
+        ...
+
+    async def advance(self, consumer: str, end: str) -> None:
+        """Move the consumer's position to ``end`` (a batch's) in this transaction."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
     Use as ``async with uow:``; leaving the block without :meth:`commit` rolls back.
     Events passed to :meth:`emit` are written to the outbox in the same transaction and
-    published after commit.
+    published after commit. The repositories are read-only properties, so an adapter may
+    hold any implementation of each (mypy checks both adapters against this Protocol).
     """
 
-    organizations: OrganizationRepository
-    employees: EmployeeRepository
-    credentials: CredentialRepository
-    departments: DepartmentRepository
-    stores: StoreRepository
-    shift_templates: ShiftTemplateRepository
-    roster: RosterRepository
-    attendance: AttendanceRepository
-    tasks: TaskRepository
-    timers: TimerRepository
-    task_templates: TaskTemplateRepository
-    scores: DailyScoreRepository
-    alerts: AlertRepository
-    audit: AuditLogRepository
-    score_queries: ScoreQueries
-    job_executions: JobExecutionRepository
-    job_controls: JobControlRepository
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+    @property
+    def employees(self) -> EmployeeRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
+    @property
+    def stores(self) -> StoreRepository: ...
+    @property
+    def shift_templates(self) -> ShiftTemplateRepository: ...
+    @property
+    def roster(self) -> RosterRepository: ...
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
+    @property
+    def work(self) -> WorkRepository: ...
+    @property
+    def task_templates(self) -> TaskTemplateRepository: ...
+    @property
+    def scores(self) -> DailyScoreRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def audit(self) -> AuditLogRepository: ...
+    @property
+    def score_queries(self) -> ScoreQueries: ...
+    @property
+    def job_executions(self) -> JobExecutionRepository: ...
+    @property
+    def job_controls(self) -> JobControlRepository: ...
+    # jobs to do, and the outbox consumers that create some of them from JTS's events
+    @property
+    def jtd(self) -> JtdRepository: ...
+    @property
+    def outbox_consumers(self) -> OutboxConsumerRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

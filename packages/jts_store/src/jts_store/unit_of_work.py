@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 from jts_store.errors import domain_errors
-from jts_store.outbox import write_events
+from jts_store.jtd.repository import SqlJtd
+from jts_store.outbox import write_appends
+from jts_store.outbox_consumers import SqlOutboxConsumers
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
@@ -27,6 +31,7 @@ from jts_store.repositories.task_templates import SqlTaskTemplates
 from jts_store.repositories.tasks import SqlTasks
 from jts_store.repositories.timers import SqlTimers
 from jts_store.repositories.transaction import TransactionConnection
+from jts_store.repositories.work import SqlWork
 
 
 class SqlUnitOfWork:
@@ -54,6 +59,7 @@ class SqlUnitOfWork:
         self.attendance = SqlAttendance(db)
         self.tasks = SqlTasks(db)
         self.timers = SqlTimers(db)
+        self.work = SqlWork(db)
         self.task_templates = SqlTaskTemplates(db)
         self.scores = SqlDailyScores(db)
         self.alerts = SqlAlerts(db)
@@ -61,14 +67,32 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        self.jtd = SqlJtd(db)
+        self.outbox_consumers = SqlOutboxConsumers(db)
 
     async def __aenter__(self) -> Self:
-        connection = await self._engine.connect()
-        self._connection = await connection.execution_options(isolation_level="READ COMMITTED")
-        await self._connection.begin()
-        self._db.bind(self._connection)
+        self._connection = await self._open()
+        self._db.bind(self._connection, self._replace_dead_connection)
         self._events = []
+        self.audit.discard_pending()
         return self
+
+    async def _open(self) -> AsyncConnection:
+        # READ COMMITTED is PostgreSQL's default; the transaction's BEGIN goes with the
+        # first statement.
+        connection = await self._engine.connect()
+        await connection.begin()
+        return connection
+
+    async def _replace_dead_connection(self) -> AsyncConnection:
+        """A fresh connection for a transaction whose first statement found the old one
+        dropped by the server (the pool has invalidated it)."""
+        dead, self._connection = self._connection, None
+        if dead is not None:
+            with contextlib.suppress(DBAPIError, OSError):
+                await dead.close()
+        self._connection = await self._open()
+        return self._connection
 
     async def __aexit__(
         self,
@@ -106,18 +130,22 @@ class SqlUnitOfWork:
         events, self._events = self._events, []
         connection = self.connection
         async with domain_errors():
-            await write_events(connection, events)
+            await write_appends(self._db, self.audit.take_pending(), events)
+            connection = self.connection
             await connection.commit()
         await connection.begin()
+        self._db.begun()
         if events and self._publisher is not None:
             await self._publisher.publish(events)
 
     async def rollback(self) -> None:
         """Undo everything since the last commit (or the start); a new transaction follows."""
         self._events = []
+        self.audit.discard_pending()
         connection = self.connection
         await connection.rollback()
         await connection.begin()
+        self._db.begun()
 
 
 class SqlUnitOfWorkFactory:
@@ -129,3 +157,8 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.publisher)
+
+
+def _conforms(factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
+    """Where mypy checks that the PostgreSQL unit of work implements the port."""
+    return factory

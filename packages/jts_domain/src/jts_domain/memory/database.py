@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
+from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -28,8 +29,9 @@ from jts_domain.memory.timers import (
     MemoryTaskTemplates,
     MemoryTimers,
 )
+from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 
 
 class RecordingPublisher:
@@ -89,6 +91,7 @@ class InMemoryUnitOfWork:
         self.attendance = MemoryAttendance(tables)
         self.tasks = MemoryTasks(tables)
         self.timers = MemoryTimers(tables)
+        self.work = MemoryWork(tables)
         self.task_templates = MemoryTaskTemplates(tables)
         self.scores = MemoryScores(tables)
         self.alerts = MemoryAlerts(tables)
@@ -96,6 +99,8 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.jtd = MemoryJtd(tables)
+        self.outbox_consumers = MemoryOutboxConsumers(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 
@@ -135,3 +140,8 @@ class InMemoryUnitOfWork:
             self._db.tables.restore(self._snapshot)
             self._snapshot = self._db.tables.snapshot()
         self._events = []
+
+
+def _conforms(database: InMemoryDatabase) -> UnitOfWorkFactory:
+    """Where mypy checks that the in-memory unit of work implements the port."""
+    return database.unit_of_work

@@ -113,9 +113,13 @@ class EventName(StrEnum):
     """Events written to the outbox and delivered to subscribers and webhooks."""
 
     TASK_COMPLETED = "task.completed"
+    TASK_ASSIGNED = "task.assigned"
     TIMER_STATE_CHANGED = "timer.state_changed"
     TIMER_STOPPED = "timer.stopped"
     DAILY_SCORE_CALCULATED = "daily_score.calculated"
+    # jobs to do: what creates them, and their moves
+    ALERT_RAISED = "alert.raised"
+    JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
     #: An employee was deactivated, reactivated or changed role: their sessions end.
     EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
 

@@ -53,7 +53,7 @@ class Timer:
     ``business_date`` is the date its time counts toward (a day's utilization), decided
     once when it starts: the date of the roster shift covering the start, so an overnight
     shift's work stays on the date the shift starts on (see
-    :func:`jts_domain.services.shift_lookup.timer_business_date`).
+    :func:`jts_domain.work.start_checks.clear_start`).
     """
 
     id: UUID

@@ -12,7 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode
-from jts_domain.model import Employee, Permission
+from jts_domain.model import Employee, Permission, Task
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.context import Caller
 
@@ -66,3 +66,17 @@ async def require_employee_reach(
     if not await manages_department(uow, caller, employee.department_id):
         raise _forbidden("this employee is outside the caller's departments", held[0])
     return employee
+
+
+async def require_task_reach(
+    uow: UnitOfWork, caller: Caller, task: Task, permission: Permission
+) -> None:
+    """FORBIDDEN unless the caller holds the permission and reaches the task's department.
+
+    A task without a department is reached by every holder of the permission.
+    """
+    caller.require(permission)
+    if task.department_id is not None and not await manages_department(
+        uow, caller, task.department_id
+    ):
+        raise _forbidden("this task's department is not managed by the caller", permission)

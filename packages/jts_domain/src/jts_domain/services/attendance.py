@@ -32,9 +32,10 @@ from jts_domain.services.access import require_employee_reach
 from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.shift_lookup import RosteredShift, shift_of_instant
-from jts_domain.services.task_moves import optional_text
-from jts_domain.services.work import halt_timer
+from jts_domain.services.working import load_timer_work
 from jts_domain.shifts import business_date, is_late
+from jts_domain.work.recording import save_work
+from jts_domain.work.text_input import optional_text
 
 MAX_SELFIE_REF_LENGTH = 500
 
@@ -170,10 +171,12 @@ async def clock_out(ctx: ServiceContext, caller: Caller) -> Attendance:
         if row is None:
             raise invalid("not clocked in", employee_id=str(employee_id))
         now = ctx.clock.now()
-        timer = await uow.timers.find_active(org_id, employee_id)
-        if timer is not None:
-            reason = StopReason.CLOCK_OUT
-            await halt_timer(uow, timer, actor=caller.actor, at=now, reason=reason, auto=True)
+        work = await uow.work.for_employee(org_id, employee_id, acting=employee_id, at=now)
+        timer = None
+        if work is not None:
+            work.check_standing(caller)
+            timer = work.work.stop(StopReason.CLOCK_OUT, actor=caller.actor, at=now).timer
+            await save_work(uow, work.work)
         row.clock_out_at = now
         await uow.attendance.update(row)
         await record_change(
@@ -269,7 +272,11 @@ async def _auto_stop(
     ctx: ServiceContext, caller: Caller, timer_id: UUID, settings: OrganizationSettings
 ) -> Timer | None:
     async with ctx.uow() as uow:
-        timer = await uow.timers.get(caller.organization_id, timer_id)
+        now = ctx.clock.now()
+        loaded = await load_timer_work(uow, caller, timer_id, now)
+        timer = loaded.asked
+        if timer is None or not timer.is_active:
+            return None
         shift = await shift_of_instant(
             uow,
             timer.organization_id,
@@ -278,13 +285,13 @@ async def _auto_stop(
             settings.timezone,
             lead=timedelta(minutes=settings.shift_lead_minutes),
         )
-        if not timer.is_active or shift is None:
+        if shift is None:
             return None
         end, grace = shift.window.end, timedelta(minutes=settings.auto_stop_grace_minutes)
-        if timer.started_at > end or ctx.clock.now() <= end + grace:
+        if timer.started_at > end or now <= end + grace:
             return None
         at = max(end, timer.intervals[-1].started_at)
-        reason = StopReason.SHIFT_END
-        stopped = await halt_timer(uow, timer, actor=caller.actor, at=at, reason=reason, auto=True)
+        stopped = loaded.work.stop(StopReason.SHIFT_END, actor=caller.actor, at=at).timer
+        await save_work(uow, loaded.work)
         await uow.commit()
     return stopped

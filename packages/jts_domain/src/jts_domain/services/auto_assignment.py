@@ -26,7 +26,8 @@ from jts_domain.model import Organization, Permission, Task
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_department_reach
 from jts_domain.services.context import Caller, ServiceContext
-from jts_domain.services.task_moves import move_task
+from jts_domain.work.aggregate import TaskWork
+from jts_domain.work.recording import save_work
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,9 +108,10 @@ async def auto_assign(
         assigned: list[Assignment] = []
         for task_id, employee_id in decision.assignments:
             task = tasks[task_id]
-            task.assignee_id = employee_id
             task.planned_date = task.planned_date or business_date
-            await move_task(uow, task, "assign", actor=caller.actor, at=now)
+            work = TaskWork(task)
+            work.assign(employee_id, None, actor=caller.actor, at=now)
+            await save_work(uow, work)
             assigned.append(Assignment(task=task, employee_id=employee_id))
         await uow.commit()
     return AutoAssignResult(

@@ -1,7 +1,7 @@
 """Lists that grow: tasks and alerts, a page at a time, within the caller's reach.
 
 Admins (``org.manage``) see the whole organization; managers the tasks of the departments
-they manage, tasks without a department (as :func:`~jts_domain.services.task_moves.
+they manage, tasks without a department (as :func:`~jts_domain.services.access.
 require_task_reach` allows them) and their own; employees their own. Ids named in a
 filter must exist in the caller's organization (NOT_FOUND otherwise); a filter outside the
 caller's reach simply finds nothing.

@@ -21,8 +21,8 @@ from jts_domain.model import DomainEvent, Employee, EventName, Permission, Role,
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
-from jts_domain.services.task_moves import required_text
-from jts_domain.services.work import halt_timer
+from jts_domain.work.recording import save_work
+from jts_domain.work.text_input import required_text
 
 MAX_REASON_LENGTH = 500
 
@@ -96,11 +96,15 @@ async def stop_timers_of(
 ) -> Timer | None:
     """Stop the employee's running timer, if any, as an admin's automatic stop (its task
     goes ON_HOLD); the stopped timer."""
-    timer = await uow.timers.find_active(employee.organization_id, employee.id)
-    if timer is None:
+    loaded = await uow.work.for_employee(
+        employee.organization_id, employee.id, acting=caller.employee_id, at=now
+    )
+    if loaded is None:
         return None
-    reason = StopReason.ADMIN
-    return await halt_timer(uow, timer, actor=caller.actor, at=now, reason=reason, auto=True)
+    loaded.check_standing(caller)
+    stopped = loaded.work.stop(StopReason.ADMIN, actor=caller.actor, at=now).timer
+    await save_work(uow, loaded.work)
+    return stopped
 
 
 async def _close_attendance(uow: UnitOfWork, employee: Employee, now: datetime) -> bool:

@@ -42,7 +42,8 @@ from jts_domain.model import (
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_employee_reach
 from jts_domain.services.context import Caller, ServiceContext
-from jts_domain.services.task_history import record_creation
+from jts_domain.work.aggregate import TaskWork
+from jts_domain.work.recording import save_work
 
 #: Units of work of the daily planner job running at once.
 PLANNER_CONCURRENCY = 4
@@ -192,8 +193,7 @@ async def _generate_template_tasks(
         found = await uow.tasks.find_generated(org, template.id, employee_id, day.business_date)
         if found is None:
             task = _task_from_template(template, day, window.start, now)
-            await uow.tasks.add(task)
-            await record_creation(uow, task, actor)
+            await save_work(uow, TaskWork.create(task, actor))
             created.append(task)
     return created
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from jts_domain.model import RosterEntry, ShiftTemplate
 from jts_domain.ports import UnitOfWork
-from jts_domain.shifts import ShiftWindow, business_date, shift_window
+from jts_domain.shifts import business_date
+from jts_domain.work.start_checks import RosteredShift, covering
+
+__all__ = ["RosteredShift", "covering_shift", "rostered_shift", "shift_of_instant"]
 
 _DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class RosteredShift:
-    """A roster entry with its shift template and the shift's UTC window."""
-
-    entry: RosterEntry
-    template: ShiftTemplate
-    window: ShiftWindow
 
 
 async def rostered_shift(
@@ -30,8 +22,7 @@ async def rostered_shift(
     if entry is None:
         return None
     template = await uow.shift_templates.get(organization_id, entry.shift_template_id)
-    window = shift_window(day, template.start_time, template.end_time, timezone)
-    return RosteredShift(entry=entry, template=template, window=window)
+    return RosteredShift.of(entry, template, timezone)
 
 
 async def covering_shift(
@@ -52,12 +43,7 @@ async def covering_shift(
     today = business_date(instant, timezone)
     days = (today, today - _DAY, today + _DAY) if lead else (today, today - _DAY)
     found = [await rostered_shift(uow, organization_id, employee_id, d, timezone) for d in days]
-    rostered = [shift for shift in found if shift is not None]
-    for widen in (timedelta(0), lead):
-        for shift in rostered:
-            if shift.window.contains(instant, lead=widen):
-                return shift
-    return None
+    return covering([shift for shift in found if shift is not None], instant, lead)
 
 
 async def shift_of_instant(
@@ -80,16 +66,3 @@ async def shift_of_instant(
         return covering
     day = business_date(instant, timezone)
     return await rostered_shift(uow, organization_id, employee_id, day, timezone)
-
-
-def timer_business_date(shift: RosteredShift | None, started_at: datetime, timezone: str) -> date:
-    """The business date a timer's time counts toward, decided when it starts.
-
-    The date of the shift covering the start (found with the start lead, so a start just
-    before a shift counts toward that shift), else the local date of the start (an
-    overridden start outside any shift). A 22:00-06:00 shift's time all counts toward the
-    date it starts on, as PRODUCT.md dates a shift that crosses midnight.
-    """
-    if shift is not None:
-        return shift.entry.business_date
-    return business_date(started_at, timezone)

@@ -1,11 +1,11 @@
 """Task use cases: create, read, and every trigger of the task lifecycle.
 
-Each use case runs in one unit of work. Who may do what (PRODUCT.md): ``task.assign``
-assigns and cancels, ``task.review`` approves, rejects and reopens (both within the
-departments a manager manages), the assignee accepts, declines, starts, pauses, resumes,
-submits and completes (NOT_ASSIGNEE otherwise), and ``hold`` is open to the assignee or
-an assigner. Starting, pausing, resuming and stopping move the task's timer too
-(:mod:`~jts_domain.services.work`).
+Each trigger is one unit of work over the task-and-timer aggregate
+(:class:`~jts_domain.work.aggregate.TaskWork`): load it, check who may act, call one
+method, save, commit. Who may do what (PRODUCT.md): ``task.assign`` assigns and cancels,
+``task.review`` approves, rejects and reopens (both within the departments a manager
+manages), the assignee accepts, declines, starts, pauses, resumes, submits and completes
+(NOT_ASSIGNEE otherwise), and ``hold`` is open to the assignee or an assigner.
 
 Checks come in this order: the input is valid (VALIDATION_ERROR), the task exists
 (NOT_FOUND), the trigger is allowed from the task's status (INVALID_TRANSITION), the
@@ -15,7 +15,6 @@ attendance and shift checks, as PRODUCT.md orders the timer start checks).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from uuid import UUID
 
@@ -32,26 +31,19 @@ from jts_domain.model import (
     TaskStatus,
 )
 from jts_domain.ports import UnitOfWork
-from jts_domain.services.access import require_employee_reach
+from jts_domain.services.access import require_employee_reach, require_task_reach
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.listings import task_reach
-from jts_domain.services.task_history import record_creation
-from jts_domain.services.task_moves import (
-    check_move,
-    move_task,
-    not_assignee,
-    require_assignee,
-    require_task_reach,
-    required_text,
-)
-from jts_domain.services.work import pause_work, resume_work, start_work, stop_work
+from jts_domain.services.working import working
 from jts_domain.shifts import require_aware
+from jts_domain.work.aggregate import TaskWork
+from jts_domain.work.recording import save_work
+from jts_domain.work.start_checks import not_assignee, require_assignee
+from jts_domain.work.text_input import required_text
 
 MAX_TITLE_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_ESTIMATED_MINUTES = 7 * 24 * 60
-
-_TaskStep = Callable[[UnitOfWork, Task], Awaitable[object]]
 
 
 async def create_task(
@@ -80,10 +72,10 @@ async def create_task(
     """
     caller.require(Permission.TASK_CREATE)
     title = required_text(title, "title", MAX_TITLE_LENGTH)
-    _check_task_fields(description, estimated_minutes, due_at, sla_deadline)
+    check_task_fields(description, estimated_minutes, due_at, sla_deadline)
     async with ctx.uow() as uow:
         org_id = caller.organization_id
-        assignee = await _assignee(uow, caller, assignee_id)
+        assignee = None if assignee_id is None else await _active(uow, caller, assignee_id)
         if department_id is not None:
             await uow.departments.get(org_id, department_id)
         if store_id is not None:
@@ -97,9 +89,7 @@ async def create_task(
             priority=priority,
             status=TaskStatus.PENDING if assignee is None else TaskStatus.ASSIGNED,
             assignee_id=None if assignee is None else assignee.id,
-            department_id=department_id
-            if assignee is None
-            else (department_id or assignee.department_id),
+            department_id=department_id or (None if assignee is None else assignee.department_id),
             store_id=store_id,
             job_category=job_category,
             environment=environment,
@@ -112,18 +102,19 @@ async def create_task(
             created_at=now,
             status_changed_at=now,
         )
-        await uow.tasks.add(task)
-        await record_creation(uow, task, caller.actor)
+        await save_work(uow, TaskWork.create(task, caller.actor))
         await uow.commit()
     return task
 
 
-def _check_task_fields(
+def check_task_fields(
     description: str,
     estimated_minutes: int,
     due_at: datetime | None,
     sla_deadline: datetime | None,
 ) -> None:
+    """VALIDATION_ERROR for a description too long, an estimate out of range, or a naive
+    due time or SLA deadline."""
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise invalid(f"description is longer than {MAX_DESCRIPTION_LENGTH} characters")
     if isinstance(estimated_minutes, bool) or not isinstance(estimated_minutes, int):
@@ -139,12 +130,7 @@ def _check_task_fields(
         require_aware(sla_deadline, "sla_deadline")
 
 
-async def _assignee(uow: UnitOfWork, caller: Caller, employee_id: UUID | None) -> Employee | None:
-    """The employee a task may be given to by the caller, or None when not given."""
-    return None if employee_id is None else await _active_employee(uow, caller, employee_id)
-
-
-async def _active_employee(uow: UnitOfWork, caller: Caller, employee_id: UUID) -> Employee:
+async def _active(uow: UnitOfWork, caller: Caller, employee_id: UUID) -> Employee:
     """An active employee the caller may give work to (themselves, or one they reach)."""
     employee = await require_employee_reach(
         uow, caller, employee_id, Permission.TASK_ASSIGN, allow_self=True
@@ -178,87 +164,54 @@ async def task_history(ctx: ServiceContext, caller: Caller, task_id: UUID) -> li
         return await uow.tasks.history(caller.organization_id, task_id)
 
 
-async def _run(
-    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, step: _TaskStep
-) -> Task:
-    """Load the task, check the trigger, run one step on it, commit, return the task."""
-    async with ctx.uow() as uow:
-        task = await uow.tasks.get(caller.organization_id, task_id)
-        check_move(task, trigger)
-        await step(uow, task)
-        await uow.commit()
-    return task
-
-
 async def assign_task(
     ctx: ServiceContext, caller: Caller, task_id: UUID, employee_id: UUID
 ) -> Task:
     """Give the task to an employee (``task.assign`` over both); refused while timed.
 
     "Not while a timer is active" is the lifecycle's: a task has an active timer only
-    while IN_PROGRESS or PAUSED (:mod:`~jts_domain.services.work`), and ``assign`` is
-    INVALID_TRANSITION from both.
+    while IN_PROGRESS or PAUSED, and ``assign`` is INVALID_TRANSITION from both.
     """
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
-        assignee = await _active_employee(uow, caller, employee_id)
-        task.assignee_id = assignee.id
-        if task.department_id is None:
-            task.department_id = assignee.department_id
+    async with working(ctx, caller, task_id, "assign") as w:
+        await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_ASSIGN)
+        assignee = await _active(w.uow, caller, employee_id)
         note = f"assigned to {assignee.name}"
-        await move_task(uow, task, "assign", actor=caller.actor, at=ctx.clock.now(), note=note)
-
-    return await _run(ctx, caller, task_id, "assign", step)
+        w.work.assign(assignee.id, assignee.department_id, actor=caller.actor, at=w.at, note=note)
+    return w.work.task
 
 
 async def accept_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
     """The assignee accepts an ASSIGNED task."""
-    return await _assignee_move(ctx, caller, task_id, "accept")
+    async with working(ctx, caller, task_id, "accept") as w:
+        require_assignee(caller, w.work.task)
+        w.work.accept(actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def decline_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note: str) -> Task:
     """The assignee declines an ASSIGNED task with a note; it goes back to PENDING, unassigned."""
     text = required_text(note, "note")
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        require_assignee(caller, task)
-        task.assignee_id = None
-        await move_task(uow, task, "decline", actor=caller.actor, at=ctx.clock.now(), note=text)
-
-    return await _run(ctx, caller, task_id, "decline", step)
-
-
-async def _assignee_move(
-    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, note: str | None = None
-) -> Task:
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        require_assignee(caller, task)
-        await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
-
-    return await _run(ctx, caller, task_id, trigger, step)
+    async with working(ctx, caller, task_id, "decline") as w:
+        require_assignee(caller, w.work.task)
+        w.work.decline(actor=caller.actor, at=w.at, note=text)
+    return w.work.task
 
 
 async def start_task(
     ctx: ServiceContext, caller: Caller, task_id: UUID, *, override_reason: str | None = None
 ) -> Task:
     """The assignee starts an ASSIGNED or ACCEPTED task: a timer starts (with its checks)."""
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        settings = (await uow.organizations.get(caller.organization_id)).settings
-        now = ctx.clock.now()
-        await start_work(uow, caller, task, settings, now, override_reason=override_reason)
-
-    return await _run(ctx, caller, task_id, "start", step)
+    async with working(ctx, caller, task_id, "start") as w:
+        w.work.start(w.clear_start(override_reason), actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def pause_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
     """The assignee pauses an IN_PROGRESS task; its timer pauses."""
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        await pause_work(uow, caller, task, ctx.clock.now())
-
-    return await _run(ctx, caller, task_id, "pause", step)
+    async with working(ctx, caller, task_id, "pause") as w:
+        require_assignee(caller, w.work.task)
+        w.work.pause(actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def resume_task(
@@ -266,88 +219,75 @@ async def resume_task(
 ) -> Task:
     """The assignee resumes a PAUSED task (its timer runs again) or an ON_HOLD one (a new
     timer starts, with the start checks)."""
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        settings = (await uow.organizations.get(caller.organization_id)).settings
-        now = ctx.clock.now()
-        await resume_work(uow, caller, task, settings, now, override_reason=override_reason)
-
-    return await _run(ctx, caller, task_id, "resume", step)
+    async with working(ctx, caller, task_id, "resume") as w:
+        clearance = None
+        if w.work.needs_new_timer:
+            clearance = w.clear_start(override_reason)
+        else:
+            require_assignee(caller, w.work.task)
+        w.work.resume(clearance, actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def hold_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
     """Put a working task ON_HOLD with a reason (the assignee or an assigner); the timer stops."""
     text = required_text(reason, "reason")
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        if caller.employee_id is None or caller.employee_id != task.assignee_id:
+    async with working(ctx, caller, task_id, "hold") as w:
+        if caller.employee_id is None or caller.employee_id != w.work.task.assignee_id:
             if not caller.can(Permission.TASK_ASSIGN):
-                raise not_assignee(task)
-            await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
-        await stop_work(uow, task, "hold", actor=caller.actor, at=ctx.clock.now(), note=text)
-
-    return await _run(ctx, caller, task_id, "hold", step)
+                raise not_assignee(w.work.task)
+            await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_ASSIGN)
+        w.work.hold(actor=caller.actor, at=w.at, note=text)
+    return w.work.task
 
 
 async def submit_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
     """The assignee hands in a task that requires review; the timer stops."""
-    return await _assignee_stop(ctx, caller, task_id, "submit")
+    async with working(ctx, caller, task_id, "submit") as w:
+        require_assignee(caller, w.work.task)
+        w.work.submit(actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def complete_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
     """The assignee completes a task that needs no review; the timer stops."""
-    return await _assignee_stop(ctx, caller, task_id, "complete")
-
-
-async def _assignee_stop(ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str) -> Task:
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        require_assignee(caller, task)
-        await stop_work(uow, task, trigger, actor=caller.actor, at=ctx.clock.now())
-
-    return await _run(ctx, caller, task_id, trigger, step)
+    async with working(ctx, caller, task_id, "complete") as w:
+        require_assignee(caller, w.work.task)
+        w.work.complete(actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def approve_task(ctx: ServiceContext, caller: Caller, task_id: UUID, quality: int) -> Task:
     """A reviewer approves a task PENDING_REVIEW with a quality rating from 1 to 5."""
     if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 5:
         raise invalid("quality must be a whole number from 1 to 5", quality=str(quality))
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
-        now = ctx.clock.now()
-        task.quality_rating = quality
-        task.approved_at = now
-        await move_task(uow, task, "approve", actor=caller.actor, at=now, note=f"quality {quality}")
-
-    return await _run(ctx, caller, task_id, "approve", step)
+    async with working(ctx, caller, task_id, "approve") as w:
+        await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_REVIEW)
+        w.work.approve(quality, actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def reject_task(ctx: ServiceContext, caller: Caller, task_id: UUID, note: str) -> Task:
     """A reviewer rejects a task PENDING_REVIEW with a note."""
-    return await _reviewer_move(ctx, caller, task_id, "reject", required_text(note, "note"))
+    text = required_text(note, "note")
+    async with working(ctx, caller, task_id, "reject") as w:
+        await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_REVIEW)
+        w.work.reject(actor=caller.actor, at=w.at, note=text)
+    return w.work.task
 
 
 async def reopen_task(ctx: ServiceContext, caller: Caller, task_id: UUID) -> Task:
     """A reviewer reopens a REJECTED task: ASSIGNED to the same assignee again."""
-    return await _reviewer_move(ctx, caller, task_id, "reopen", None)
-
-
-async def _reviewer_move(
-    ctx: ServiceContext, caller: Caller, task_id: UUID, trigger: str, note: str | None
-) -> Task:
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        await require_task_reach(uow, caller, task, Permission.TASK_REVIEW)
-        await move_task(uow, task, trigger, actor=caller.actor, at=ctx.clock.now(), note=note)
-
-    return await _run(ctx, caller, task_id, trigger, step)
+    async with working(ctx, caller, task_id, "reopen") as w:
+        await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_REVIEW)
+        w.work.reopen(actor=caller.actor, at=w.at)
+    return w.work.task
 
 
 async def cancel_task(ctx: ServiceContext, caller: Caller, task_id: UUID, reason: str) -> Task:
     """Cancel an open task with a reason (``task.assign``); any timer of it stops."""
     text = required_text(reason, "reason")
-
-    async def step(uow: UnitOfWork, task: Task) -> None:
-        await require_task_reach(uow, caller, task, Permission.TASK_ASSIGN)
-        await stop_work(uow, task, "cancel", actor=caller.actor, at=ctx.clock.now(), note=text)
-
-    return await _run(ctx, caller, task_id, "cancel", step)
+    async with working(ctx, caller, task_id, "cancel") as w:
+        await require_task_reach(w.uow, caller, w.work.task, Permission.TASK_ASSIGN)
+        w.work.cancel(actor=caller.actor, at=w.at, note=text)
+    return w.work.task

@@ -24,11 +24,12 @@ from jts_domain.model import (
 from jts_domain.ports import Credentials
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.base import table_of
 
-_organizations = OrganizationRow.__table__
-_employees = EmployeeRow.__table__
-_departments = DepartmentRow.__table__
-_stores = StoreRow.__table__
+_organizations = table_of(OrganizationRow)
+_employees = table_of(EmployeeRow)
+_departments = table_of(DepartmentRow)
+_stores = table_of(StoreRow)
 _WEIGHT_NAMES = ("completion", "timeliness", "utilization", "sla", "quality")
 _LEVEL_NAMES = ("pending", "urgent", "overdue")
 _SCALAR_SETTINGS = (

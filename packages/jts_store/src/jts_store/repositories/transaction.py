@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, Table, exists, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jts_domain.errors import not_found
 from jts_store.errors import domain_errors, stale
+from jts_store.repositories.fragments import Fragment, checked, combine
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 ItemT = TypeVar("ItemT")
@@ -26,27 +28,82 @@ def in_batches(items: Sequence[ItemT], columns: int) -> Iterator[Sequence[ItemT]
         yield items[start : start + size]
 
 
+#: Replaces a connection found dead by a fresh one (the unit of work's).
+Reconnect = Callable[[], Awaitable[AsyncConnection]]
+
+
 class TransactionConnection:
     """One connection inside one transaction; statements raise domain errors, not driver ones.
 
     Repositories are made with it before the unit of work opens its connection, which
-    :meth:`bind` then supplies.
+    :meth:`bind` then supplies. When the first statement of a transaction finds that the
+    server dropped the connection (a restart, an idle timeout), nothing has been done in
+    that transaction yet: it is run again once on a fresh connection from ``reconnect``.
     """
 
     def __init__(self) -> None:
         self._connection: AsyncConnection | None = None
+        self._reconnect: Reconnect | None = None
+        self._fresh = False
+        self._staged: list[Fragment] = []
 
-    def bind(self, connection: AsyncConnection | None) -> None:
-        """Use ``connection`` from now on (None when the unit of work has closed it)."""
+    def bind(self, connection: AsyncConnection | None, reconnect: Reconnect | None = None) -> None:
+        """Use ``connection`` from now on (None when the unit of work has closed it); a new
+        transaction begins on it."""
         self._connection = connection
+        self._reconnect = reconnect
+        self._fresh = connection is not None
+        self._staged = []
 
-    async def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
-        """Execute a statement; a constraint violation becomes its ``DomainError``."""
+    def begun(self) -> None:
+        """A new transaction begins (after a commit or rollback)."""
+        self._fresh = True
+        self._staged = []
+
+    async def stage(self, fragment: Fragment) -> None:
+        """Keep a write to send with the commit (or before the next statement); a write
+        staged earlier is sent first (fragments of one kind share their CTE names)."""
+        await self.send(self.take_staged())
+        self._staged.append(fragment)
+
+    def take_staged(self) -> list[Fragment]:
+        """The staged writes, to be sent now by the caller (the unit of work's commit)."""
+        staged, self._staged = self._staged, []
+        return staged
+
+    async def send(self, fragments: list[Fragment]) -> None:
+        """Send fragments as one statement and check what it answered."""
+        if not fragments:
+            return
+        statement, params = combine(fragments)
+        row = (await self._execute(statement, params)).one()
+        checked(fragments, row)
+
+    async def execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        """Execute a statement (after any staged write); a constraint violation becomes its
+        ``DomainError``."""
+        await self.send(self.take_staged())
+        return await self._execute(statement, params)
+
+    async def _execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
         if self._connection is None:
             msg = "the unit of work is used outside `async with`"
             raise RuntimeError(msg)
-        async with domain_errors():
-            return await self._connection.execute(statement, params)
+        try:
+            async with domain_errors():
+                result = await self._connection.execute(statement, params)
+        except DBAPIError as error:
+            if not (error.connection_invalidated and self._fresh and self._reconnect):
+                raise
+            self._connection = await self._reconnect()
+            async with domain_errors():
+                result = await self._connection.execute(statement, params)
+        self._fresh = False
+        return result
 
     async def update_versioned(
         self,
