@@ -126,7 +126,7 @@ async def test_planners_isolate_one_bad_employee(
         ctx, world.caller(world.admin), "generate_daily_planners", runtime.job_queue()
     )
 
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
 
     [run] = await executions(ctx, world.org.id, JobName.GENERATE_DAILY_PLANNERS)
     assert run.success is False
@@ -167,7 +167,7 @@ async def test_a_manual_trigger_runs_with_who_asked(
         ctx, world.caller(world.admin), "refresh_pending_summaries", runtime.job_queue()
     )
 
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
 
     [run] = await executions(ctx, world.org.id, JobName.REFRESH_PENDING_SUMMARIES)
     assert (run.id, run.trigger, run.slot, run.requested_by) == (
@@ -189,7 +189,7 @@ async def test_nightly_backup_writes_an_archive(
         ctx, world.caller(world.admin), "nightly_backup", runtime.job_queue()
     )
 
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
 
     [run] = await executions(ctx, world.org.id, JobName.NIGHTLY_BACKUP)
     assert run.id == triggered.execution_id

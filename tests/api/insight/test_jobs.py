@@ -119,7 +119,7 @@ async def test_employees_are_forbidden_managers_only_read_and_nothing_changes(
     for mutation in (TRIGGER, PAUSE, RESUME):
         unknown = gql(mutation, {"job": "make_coffee"}, token=world.token("admin"))
         assert unknown.codes == ["VALIDATION_ERROR"], mutation
-    await jobs_runtime.drain(dequeue_timeout=0.5)
+    await jobs_runtime.drain()
 
     assert not any(j["paused"] for j in _jobs(gql, manager).values())
     assert gql(EXECUTIONS, {"first": 5}, token=manager).ok()["jobExecutions"]["edges"] == []
@@ -133,7 +133,7 @@ async def test_a_trigger_runs_on_the_worker_and_shows_in_the_log_and_statistics(
 
     triggered = gql(TRIGGER, {"job": "refresh_pending_summaries"}, token=admin).ok()["triggerJob"]
     before = gql(EXECUTIONS, {"first": 5}, token=admin).ok()["jobExecutions"]
-    await jobs_runtime.drain(dequeue_timeout=0.5)
+    await jobs_runtime.drain()
     after = gql(EXECUTIONS, {"job": "refresh_pending_summaries", "first": 5}, token=admin).ok()[
         "jobExecutions"
     ]
