@@ -47,6 +47,7 @@ from jts_api.graphql import (
 )
 from jts_api.rate_limit import MutationRateLimit
 from jts_api.settings import ApiSettings
+from jts_api.storable_text import StorableTextCheck
 
 FEATURES: tuple[ModuleType, ...] = (
     accounts,
@@ -101,6 +102,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         AuthenticationGate,
         MutationRateLimit,
+        StorableTextCheck,
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from jts_store.text_guard import guard_engine, json_dumps_storable
+
 
 def asyncpg_url(url: str) -> URL:
     """``postgresql://…`` (or ``postgres://``) as a ``postgresql+asyncpg://`` URL.
@@ -21,11 +23,19 @@ def with_database(url: str, database: str) -> str:
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    """An async engine with a bounded pool that checks connections before use."""
-    return create_async_engine(
+    """An async engine with a bounded pool that checks connections before use.
+
+    Text PostgreSQL cannot hold is refused before the driver sees it
+    (:mod:`jts_store.text_guard`), and statement parameters are left out of error
+    messages (they can hold password hashes and other secrets, and errors get logged).
+    """
+    engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
         echo=echo,
+        hide_parameters=True,
+        json_serializer=json_dumps_storable,
     )
+    return guard_engine(engine)
