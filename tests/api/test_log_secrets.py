@@ -10,29 +10,19 @@ with their stack traces. Then both logs are scanned for the secrets: zero hits.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import httpx
-import pytest
 import structlog
 
 from jts_api.ops.logging import redact_secrets
 from tests.api.conftest import TEST_SECRET_KEY
+from tests.api.served_process import jts_serve
 
 #: Nothing listens on port 1: every request that needs the database is a fault.
 UNREACHABLE_DATABASE = "postgresql://jts:jts@127.0.0.1:1/jts"
-JTS = str(Path(sys.executable).parent / "jts")
-STARTUP_TIMEOUT_SECONDS = 90.0
 REGISTER = """
 mutation($input: RegisterInput!) { register(input: $input) { token user { id } } }"""
 LOGIN = """
@@ -41,52 +31,6 @@ mutation($email: String!, $password: String!) {
 }"""
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _jts_serve(database_url: str, log: Path) -> Iterator[str]:
-    """``jts serve`` on a free port, its output in ``log``; its base URL."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JTS_")}
-    env.update(
-        JTS_DATABASE_URL=database_url,
-        JTS_SECRET_KEY=TEST_SECRET_KEY,
-        JTS_ARGON2_TIME_COST="1",
-        JTS_ARGON2_MEMORY_KIB="8192",
-        JTS_ARGON2_PARALLELISM="1",
-        JTS_RATE_LIMIT_PER_MINUTE="10000",
-        JTS_RATE_LIMIT_BURST="10000",
-    )
-    with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 -- our own command, fixed arguments
-            [JTS, "serve", "--port", str(port)], stdout=output, stderr=subprocess.STDOUT, env=env
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                httpx.get(f"{url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"jts serve did not start:\n{log.read_text()}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
 
 
 def _post(url: str, query: str, variables: dict[str, Any], token: str | None = None) -> Any:
@@ -107,7 +51,7 @@ def test_error_paths_leave_no_secret_in_the_log(database_url: str, tmp_path: Pat
     wrong = f"guess-{uuid4().hex}"
     email = f"asha-{uuid4().hex[:12]}@example.test"
     good_log, faulty_log = tmp_path / "serve.log", tmp_path / "faulty.log"
-    with _jts_serve(database_url, good_log) as url:
+    with jts_serve(database_url, good_log) as url:
         registration = {
             "organizationName": f"Org {uuid4().hex[:8]}",
             "email": email,
@@ -122,7 +66,7 @@ def test_error_paths_leave_no_secret_in_the_log(database_url: str, tmp_path: Pat
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
         for body in ("null", "[]", "1"):
             assert httpx.post(f"{url}/graphql", content=body, headers=headers).status_code == 400
-    with _jts_serve(UNREACHABLE_DATABASE, faulty_log) as url:
+    with jts_serve(UNREACHABLE_DATABASE, faulty_log) as url:
         faults = [
             _post(url, LOGIN, {"email": email, "password": password}),
             _post(url, "{ me { id } }", {}, token),

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-
-import pytest
 
 from jts_domain.clock import ManualClock
 from jts_domain.model import AttendanceStatus, JobTrigger, StopReason, TimerState
@@ -177,23 +173,3 @@ async def test_a_manual_trigger_runs_with_who_asked(
         world.admin.id,
     )
     assert run.result == {"employees": 4, "levels": {"LOW": 4}}
-
-
-async def test_nightly_backup_writes_an_archive(
-    runtime: JobsRuntime, ctx: ServiceContext, world: World
-) -> None:
-    pytest.importorskip(
-        "jts_store.backup", reason="jts_store.backup (create_backup) is not merged yet"
-    )
-    triggered = await trigger_job(
-        ctx, world.caller(world.admin), "nightly_backup", runtime.job_queue()
-    )
-
-    await runtime.drain()
-
-    [run] = await executions(ctx, world.org.id, JobName.NIGHTLY_BACKUP)
-    assert run.id == triggered.execution_id
-    assert run.success, run.error
-    archive = Path(run.result["archive"])
-    assert archive.parent == runtime.settings.backups_path()
-    assert await asyncio.to_thread(archive.exists)

@@ -34,6 +34,8 @@ EXPECTED_TABLES = {
     "outbox",
     "job_executions",
     "job_controls",
+    "login_attempts",
+    "system_job_runs",
 }
 
 

@@ -138,7 +138,7 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     settings = _settings(data_dir)
     queue = _job_queue(settings, _database_url(settings))
     app = create_app(settings, job_queue=queue)
-    run_until_stopped(api_server(app, host, port).serve())
+    run_until_stopped(api_server(app, host, port, trusted_proxies=settings.trusted_proxies).serve())
 
 
 @cli.command()
@@ -174,11 +174,37 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
     app = create_app(settings, job_queue=_job_queue(settings, url))
     click.echo(f"GraphiQL: http://{host}:{port}/graphql")
     _print_logins(logins)
-    api = api_server(app, host, port)
+    api = api_server(app, host, port, trusted_proxies=settings.trusted_proxies)
     run_until_stopped(serve_with_worker(api, lambda stop: run_worker(worker_settings, stop=stop)))
 
 
 cli.add_command(worker)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def backup(data_dir: Path | None) -> None:
+    """Back the whole database up now: the nightly backup's archive (a pg_dump, JSON
+    exports and a manifest of checksums) in JTS_BACKUPS_DIR, archives older than 30 days
+    removed.
+
+    The workers run the same backup every night at 23:30 in JTS_OPERATOR_TIMEZONE; both
+    are recorded in the operator's execution log, which no organization can read.
+    """
+    from jts_domain.schedule import SystemJobName
+    from jts_jobs.runs import JobBusyError
+    from jts_jobs.system_runs import run_system_job_now
+
+    settings = _settings(data_dir)
+    url = _database_url(settings)
+    job = SystemJobName.NIGHTLY_BACKUP
+    try:
+        run = asyncio.run(run_system_job_now(job, _worker_settings(settings, url), url))
+    except JobBusyError:
+        raise click.ClickException("a backup is running already; try again later") from None
+    if not run.success:
+        raise click.ClickException(f"the backup failed: {run.message}")
+    click.echo(f"Backup written to {run.result['archive']}")
 
 
 @cli.command()

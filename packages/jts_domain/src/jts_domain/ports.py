@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -35,12 +36,13 @@ from jts_domain.model import (
     SlaStatus,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskStatus,
     TaskTemplate,
     Timer,
 )
-from jts_domain.schedule import JobName
+from jts_domain.schedule import JobName, SystemJobName
 
 
 class Clock(Protocol):
@@ -510,6 +512,40 @@ class JobQueue(Protocol):
         ...
 
 
+class LoginAttemptRepository(Protocol):
+    """Sign-in attempts counted per address (:mod:`jts_domain.login_throttle`), shared by
+    every API replica; not an organization's (an address signs in before one is known)."""
+
+    async def lock(self, email_key: str) -> LoginAttempts:
+        """The address's attempts (none counted yet when it has no row), held against
+        every other unit of work until this one ends, so no two count the same one."""
+        ...
+
+    async def save(self, attempts: LoginAttempts) -> None: ...
+    async def clear(self, email_key: str) -> None:
+        """Forget the address's attempts (after a successful sign-in)."""
+        ...
+
+
+class SystemJobRunRepository(Protocol):
+    """The operator's execution log of system-wide jobs: one row per run, at most one
+    per job and slot (manual runs have no slot)."""
+
+    async def start(self, run: SystemJobRun) -> SystemJobRun | None:
+        """Record a run that starts, or take up an unfinished one of the same id again
+        (``attempts + 1``); None when it finished already, or another run holds its slot."""
+        ...
+
+    async def finish(self, run: SystemJobRun) -> None: ...
+    async def last_slots(self) -> dict[SystemJobName, datetime]:
+        """Each job's latest slot that has a run."""
+        ...
+
+    async def recent(self, job: SystemJobName, limit: int = 20) -> list[SystemJobRun]:
+        """The job's runs, newest first by (started_at, id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
@@ -535,6 +571,8 @@ class UnitOfWork(Protocol):
     score_queries: ScoreQueries
     job_executions: JobExecutionRepository
     job_controls: JobControlRepository
+    login_attempts: LoginAttemptRepository
+    system_job_runs: SystemJobRunRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
-from jts_jobs.queue import RUN_FUNCTION, SaqJobQueue, make_queue
+from jts_jobs.queue import RUN_FUNCTION, SYSTEM_RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
 from jts_jobs.scheduler import Scheduler
 from jts_jobs.settings import WorkerSettings
+from jts_jobs.system_runs import SystemRunExecutor
 from jts_store.embedded import database_url as configured_url
 from jts_store.engine import create_engine
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
@@ -44,6 +45,7 @@ class JobsRuntime:
     queue: PostgresQueue
     executor: RunExecutor
     scheduler: Scheduler
+    system_executor: SystemRunExecutor
 
     @classmethod
     async def open(
@@ -61,7 +63,8 @@ class JobsRuntime:
         await queue.connect()
         executor = RunExecutor(ctx, engine, settings, url)
         scheduler = Scheduler(ctx, engine, queue, settings, started_at=ctx.clock.now())
-        return cls(settings, url, engine, ctx, queue, executor, scheduler)
+        system_executor = SystemRunExecutor(ctx, engine, settings, url)
+        return cls(settings, url, engine, ctx, queue, executor, scheduler, system_executor)
 
     def job_queue(self) -> SaqJobQueue:
         """The domain's ``JobQueue`` port on this queue (for manual triggers)."""
@@ -78,7 +81,10 @@ class JobsRuntime:
         grace = self.settings.shutdown_grace_period_s if grace_period_s is None else grace_period_s
         return Worker(
             self.queue,
-            functions=[(RUN_FUNCTION, self.executor.run)],
+            functions=[
+                (RUN_FUNCTION, self.executor.run),
+                (SYSTEM_RUN_FUNCTION, self.system_executor.run),
+            ],
             concurrency=self.settings.concurrency,
             shutdown_grace_period_s=grace,
             poll_interval=poll_interval,

@@ -15,6 +15,7 @@ from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.operator import SqlLoginAttempts, SqlSystemJobRuns
 from jts_store.repositories.organizations import (
     SqlCredentials,
     SqlDepartments,
@@ -61,6 +62,8 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        self.login_attempts = SqlLoginAttempts(db)
+        self.system_job_runs = SqlSystemJobRuns(db)
 
     async def __aenter__(self) -> Self:
         connection = await self._engine.connect()

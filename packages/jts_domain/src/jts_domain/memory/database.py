@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
+from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -96,6 +97,8 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.login_attempts = MemoryLoginAttempts(tables)
+        self.system_job_runs = MemorySystemJobRuns(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 
