@@ -94,6 +94,7 @@ async def enqueue_run(queue: PostgresQueue, settings: WorkerSettings, run: RunRe
         retries=settings.job_retries,
         retry_delay=settings.job_retry_delay_s,
         retry_backoff=settings.job_retry_backoff_max_s,
+        heartbeat=settings.job_heartbeat_s,
     )
     return job is not None
 
@@ -146,6 +147,7 @@ async def enqueue_system_run(
         retries=settings.job_retries,
         retry_delay=settings.job_retry_delay_s,
         retry_backoff=settings.job_retry_backoff_max_s,
+        heartbeat=settings.job_heartbeat_s,
     )
     return job is not None
 

@@ -27,6 +27,7 @@ from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import JobExecution
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.job_runs import finish_run, record_attempt_error, start_run
+from jts_jobs.heartbeat import heartbeat
 from jts_jobs.jobs import JOB_FUNCTIONS, JobOutcome, JobRun
 from jts_jobs.queue import RunRequest
 from jts_jobs.settings import WorkerSettings
@@ -86,7 +87,10 @@ class RunExecutor:
         run = RunRequest.from_kwargs(kwargs)
         key = lock_key(f"{run.organization_id}/{run.job.value}")
         try:
-            async with try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken:
+            async with (
+                heartbeat(saq_ctx, self.settings.job_heartbeat_s),
+                try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken,
+            ):
                 if not taken:
                     msg = f"{run.job.value} is running for {run.organization_id} already"
                     raise JobBusyError(msg)

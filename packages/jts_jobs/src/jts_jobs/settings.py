@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import available_timezones
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,10 @@ class WorkerSettings(BaseSettings):
     job_retry_delay_s: float = 5.0
     job_retry_backoff_max_s: float = 300.0
     shutdown_grace_period_s: int = 10
+    #: A running job not touched for this long counts as crashed (its worker died); the
+    #: sweep, every ``sweep_interval_s``, queues it again for another worker.
+    job_heartbeat_s: int = Field(default=30, ge=1)
+    sweep_interval_s: int = Field(default=15, ge=1)
     #: The IANA timezone system-wide jobs (the nightly backup at 23:30) are scheduled in.
     operator_timezone: str = "UTC"
 

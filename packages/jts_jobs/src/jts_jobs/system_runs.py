@@ -24,6 +24,7 @@ from jts_domain.schedule import SystemJobName
 from jts_domain.services import ServiceContext
 from jts_domain.services.system_jobs import finish_system_run, start_system_run
 from jts_domain.shifts import zone
+from jts_jobs.heartbeat import heartbeat
 from jts_jobs.jobs import JobOutcome
 from jts_jobs.queue import SystemRunRequest
 from jts_jobs.runs import JobBusyError, back_off, is_last_attempt, is_transient
@@ -73,7 +74,8 @@ class SystemRunExecutor:
         """Run the system job a saq job describes."""
         request = SystemRunRequest.from_kwargs(kwargs)
         try:
-            run = await self._locked(request, saq_ctx)
+            async with heartbeat(saq_ctx, self.settings.job_heartbeat_s):
+                run = await self._locked(request, saq_ctx)
         except Exception as error:
             if is_transient(error):
                 back_off(saq_ctx, self.settings)

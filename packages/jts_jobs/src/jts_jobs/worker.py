@@ -89,6 +89,7 @@ class JobsRuntime:
             shutdown_grace_period_s=grace,
             poll_interval=poll_interval,
             after_process=after_process,
+            timers={"sweep": self.settings.sweep_interval_s},
         )
 
     async def unfinished_jobs(self) -> int:
