@@ -6,12 +6,10 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,15 +208,6 @@ class DevProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=30)
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    """A data directory outside pytest's temporary folder, whose permissions other pytest
-    runs on the machine reset (the database server runs as another user)."""
-    folder = Path(tempfile.mkdtemp(prefix="jts-cli-dev-"))
-    yield folder / "data"
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 TRIGGER = """

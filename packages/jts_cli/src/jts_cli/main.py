@@ -151,11 +151,13 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
     The database lives in the data directory (unless JTS_DATABASE_URL is set), and so
     does a secret key made on the first run, so tokens survive restarts. Demo data is
-    added when the database is empty. Stop with Ctrl-C.
+    added when the database is empty. An embedded database that stops is started again
+    (and logged). Stop with Ctrl-C or SIGTERM.
     """
     from jts_api.app import create_app
 
     settings = _settings(data_dir)
+    embedded = settings.database_url is None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Data directory: {settings.data_dir.resolve()}")
     url = _database_url(settings)
@@ -175,7 +177,16 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
     click.echo(f"GraphiQL: http://{host}:{port}/graphql")
     _print_logins(logins)
     api = api_server(app, host, port, trusted_proxies=settings.trusted_proxies)
-    run_until_stopped(serve_with_worker(api, lambda stop: run_worker(worker_settings, stop=stop)))
+    watch = []
+    if embedded:  # a database of its own: bring it back when it dies
+        from jts_store.embedded import keep_embedded_server_running
+
+        watch.append(lambda stop: keep_embedded_server_running(settings.data_dir, stop))
+    run_until_stopped(
+        serve_with_worker(
+            api, lambda stop: run_worker(worker_settings, stop=stop), companions=watch
+        )
+    )
 
 
 cli.add_command(worker)

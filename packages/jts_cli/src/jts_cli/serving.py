@@ -64,18 +64,23 @@ def run_until_stopped(*services: Coroutine[Any, Any, None]) -> None:
 
 
 async def serve_with_worker(
-    api: uvicorn.Server, worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+    api: uvicorn.Server,
+    worker: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
+    *,
+    companions: Sequence[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = (),
 ) -> None:
     """Serve the API and run the worker beside it; when either stops, stop the other.
 
     Both listen for SIGINT/SIGTERM (saq's worker installs handlers on the event loop,
     uvicorn its own), and whichever gets the signal ends first: the other is told to stop
-    here, so one Ctrl-C or SIGTERM ends the whole process gracefully.
+    here, so one Ctrl-C or SIGTERM ends the whole process gracefully. ``companions`` run
+    until then too (``jts dev``'s watch over its embedded database).
     """
     stop = asyncio.Event()
     working = asyncio.create_task(worker(stop))
+    accompanying = [asyncio.create_task(companion(stop)) for companion in companions]
     serving = asyncio.create_task(api.serve())
     await asyncio.wait({working, serving}, return_when=asyncio.FIRST_COMPLETED)
     api.should_exit = True
     stop.set()
-    await asyncio.gather(working, serving)
+    await asyncio.gather(working, serving, *accompanying)

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from saq import Worker
 from saq.queue.postgres import PostgresQueue
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,6 +20,7 @@ from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
 from jts_jobs.queue import RUN_FUNCTION, SYSTEM_RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
+from jts_jobs.saq_worker import JtsWorker
 from jts_jobs.scheduler import Scheduler
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.system_runs import SystemRunExecutor
@@ -76,17 +76,17 @@ class JobsRuntime:
         poll_interval: float = 0.0,
         grace_period_s: int | None = None,
         after_process: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
-    ) -> Worker:
+    ) -> JtsWorker:
         """A saq worker running JTS's runs, until stopped."""
         grace = self.settings.shutdown_grace_period_s if grace_period_s is None else grace_period_s
-        return Worker(
+        return JtsWorker(
             self.queue,
             functions=[
                 (RUN_FUNCTION, self.executor.run),
                 (SYSTEM_RUN_FUNCTION, self.system_executor.run),
             ],
             concurrency=self.settings.concurrency,
-            shutdown_grace_period_s=grace,
+            stop_grace_s=grace,
             poll_interval=poll_interval,
             after_process=after_process,
             timers={"sweep": self.settings.sweep_interval_s},

