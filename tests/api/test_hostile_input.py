@@ -168,7 +168,9 @@ def test_ordinary_text_passes_untouched(gql: Gql, account: Account) -> None:
     assert created["title"] == title
 
 
-@pytest.mark.parametrize("body", ["null", "[]", "1", '"x"', "true", "[1, 2]"])
+@pytest.mark.parametrize(
+    "body", ["null", "[]", "1", '"x"', "true", "[1, 2]", '[{"query": "{ __typename }"}]']
+)
 def test_a_body_that_is_not_an_object_is_a_400(api: ApiServer, body: str) -> None:
     response = httpx.post(
         api.graphql_url, content=body, headers={"Content-Type": "application/json"}
