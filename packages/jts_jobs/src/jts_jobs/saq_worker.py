@@ -20,13 +20,17 @@ from saq import Worker
 
 #: How often a stopping worker looks whether its running jobs have finished.
 _STOP_POLL_S = 0.05
+#: What saq waits for the tasks left after that, before cancelling them.
+_LEFTOVER_GRACE_S = 1
 
 
 class JtsWorker(Worker):  # type: ignore[type-arg]
     """A saq ``Worker`` whose ``stop`` does not wait for idle tasks (see the module)."""
 
     def __init__(self, *args: Any, stop_grace_s: float = 10.0, **kwargs: Any) -> None:
-        super().__init__(*args, shutdown_grace_period_s=int(stop_grace_s), **kwargs)
+        # saq's own grace is only for what is left once this class has waited: the
+        # upkeep loops winding down, or jobs that overran ``stop_grace_s``
+        super().__init__(*args, shutdown_grace_period_s=_LEFTOVER_GRACE_S, **kwargs)
         self._stop_grace_s = stop_grace_s
 
     async def upkeep(self) -> list[asyncio.Task[None]]:
