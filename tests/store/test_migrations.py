@@ -46,6 +46,8 @@ EXPECTED_TABLES = {
     "jobs_to_do",
     "job_to_do_history",
     "outbox_consumers",
+    "login_attempts",
+    "system_job_runs",
 }
 
 

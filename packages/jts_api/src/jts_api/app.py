@@ -22,7 +22,12 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from jts_api.context import GraphQLContext, context_getter, http_post_context
-from jts_api.errors import count_errors, shape_result, unexpected_exception_response
+from jts_api.errors import (
+    count_errors,
+    request_object,
+    shape_result,
+    unexpected_exception_response,
+)
 from jts_api.graphql_ws import (
     LegacySessionEndingHandler,
     SessionEndingHandler,
@@ -87,11 +92,16 @@ def _graphql_controller(settings: ApiSettings) -> type:
             open_live_session(context)
             return await super().on_ws_connect(context)  # type: ignore[no-any-return]
 
+        def parse_json(self, data: str | bytes) -> object:
+            return request_object(super().parse_json(data))
+
         async def process_result(
             self, request: Request[Any, Any, Any], result: ExecutionResult
         ) -> GraphQLHTTPResponse:
             runtime: ApiRuntime = request.app.state.runtime
-            count_errors(shape_result(result, current_request_id()), runtime.metrics)
+            hide = runtime.settings.is_production
+            shaped = shape_result(result, current_request_id(), hide_suggestions=hide)
+            count_errors(shaped, runtime.metrics)
             return await super().process_result(request, result)  # type: ignore[no-any-return]
 
     return GraphQLController

@@ -17,6 +17,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from jts_domain.jtd.ports import JtdRepository
+from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -36,12 +37,13 @@ from jts_domain.model import (
     SlaStatus,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskStatus,
     TaskTemplate,
     Timer,
 )
-from jts_domain.schedule import JobName
+from jts_domain.schedule import JobName, SystemJobName
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
 
@@ -598,6 +600,40 @@ class OutboxConsumerRepository(Protocol):
         ...
 
 
+class LoginAttemptRepository(Protocol):
+    """Sign-in attempts counted per address (:mod:`jts_domain.login_throttle`), shared by
+    every API replica; not an organization's (an address signs in before one is known)."""
+
+    async def lock(self, email_key: str) -> LoginAttempts:
+        """The address's attempts (none counted yet when it has no row), held against
+        every other unit of work until this one ends, so no two count the same one."""
+        ...
+
+    async def save(self, attempts: LoginAttempts) -> None: ...
+    async def clear(self, email_key: str) -> None:
+        """Forget the address's attempts (after a successful sign-in)."""
+        ...
+
+
+class SystemJobRunRepository(Protocol):
+    """The operator's execution log of system-wide jobs: one row per run, at most one
+    per job and slot (manual runs have no slot)."""
+
+    async def start(self, run: SystemJobRun) -> SystemJobRun | None:
+        """Record a run that starts, or take up an unfinished one of the same id again
+        (``attempts + 1``); None when it finished already, or another run holds its slot."""
+        ...
+
+    async def finish(self, run: SystemJobRun) -> None: ...
+    async def last_slots(self) -> dict[SystemJobName, datetime]:
+        """Each job's latest slot that has a run."""
+        ...
+
+    async def recent(self, job: SystemJobName, limit: int = 20) -> list[SystemJobRun]:
+        """The job's runs, newest first by (started_at, id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
@@ -648,6 +684,11 @@ class UnitOfWork(Protocol):
     def jtd(self) -> JtdRepository: ...
     @property
     def outbox_consumers(self) -> OutboxConsumerRepository: ...
+    # who may sign in how often (every replica's), and the operator's system-wide jobs
+    @property
+    def login_attempts(self) -> LoginAttemptRepository: ...
+    @property
+    def system_job_runs(self) -> SystemJobRunRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

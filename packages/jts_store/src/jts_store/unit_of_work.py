@@ -19,6 +19,7 @@ from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.operator import SqlLoginAttempts, SqlSystemJobRuns
 from jts_store.repositories.organizations import (
     SqlCredentials,
     SqlDepartments,
@@ -69,6 +70,8 @@ class SqlUnitOfWork:
         self.job_controls = SqlJobControls(db)
         self.jtd = SqlJtd(db)
         self.outbox_consumers = SqlOutboxConsumers(db)
+        self.login_attempts = SqlLoginAttempts(db)
+        self.system_job_runs = SqlSystemJobRuns(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -23,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from jts_api.rate_limit import refuse_if_limited
+from jts_api.storable_text import refuse_if_unstorable
 from jts_domain.errors import ErrorCode
 
 #: Root fields anybody may ask for: signing up, signing in, and introspection (which
@@ -77,9 +78,11 @@ def refuse_if_anonymous(execution: ExecutionContext) -> None:
 
 class RequestGuard(SchemaExtension):
     """The checks made before an operation executes, in one hook: the authentication
-    gate, then the mutation rate limit (each extension costs a hook per operation)."""
+    gate, the mutation rate limit, then text the store cannot hold (each extension costs
+    a hook per operation)."""
 
     def on_execute(self) -> Iterator[None]:
         refuse_if_anonymous(self.execution_context)
         refuse_if_limited(self.execution_context)
+        refuse_if_unstorable(self.execution_context)
         yield

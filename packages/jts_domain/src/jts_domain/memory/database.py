@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
+from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -101,6 +102,8 @@ class InMemoryUnitOfWork:
         self.job_controls = MemoryJobControls(tables)
         self.jtd = MemoryJtd(tables)
         self.outbox_consumers = MemoryOutboxConsumers(tables)
+        self.login_attempts = MemoryLoginAttempts(tables)
+        self.system_job_runs = MemorySystemJobRuns(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

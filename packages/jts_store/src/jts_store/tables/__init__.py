@@ -5,6 +5,7 @@ from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
 from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
+from jts_store.tables.operator import LoginAttemptRow, SystemJobRunRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.outbox_consumers import OutboxConsumerRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
@@ -23,12 +24,14 @@ __all__ = [
     "EmployeeRow",
     "JobControlRow",
     "JobExecutionRow",
+    "LoginAttemptRow",
     "OrganizationRow",
     "OutboxConsumerRow",
     "OutboxRow",
     "RosterEntryRow",
     "ShiftTemplateRow",
     "StoreRow",
+    "SystemJobRunRow",
     "TaskRow",
     "TaskStatusHistoryRow",
     "TaskTemplateRow",
