@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from jts_domain.model import (
     ScoreMetricName,
     SlaStatus,
 )
+from jts_domain.model.measures import StoredScore
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AlertRow, DailyScoreRow
 
@@ -28,7 +29,8 @@ _scores = DailyScoreRow.__table__
 _alerts = AlertRow.__table__
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
-# A recalculation that changes nothing rewrites nothing (no dead rows, no WAL).
+# A stored score is updated in place: its id stays, and so does its calculated_at when
+# the fingerprint (what it shows) is unchanged. Every score sent comes back as stored.
 _UPSERT_SCORES = text(
     """
     INSERT INTO daily_scores
@@ -41,16 +43,14 @@ _UPSERT_SCORES = text(
         AS s(id, organization_id, employee_id, business_date, score, metrics, reliability,
              calculated_at)
     ON CONFLICT (employee_id, business_date) DO UPDATE SET
-        id = excluded.id,
         organization_id = excluded.organization_id,
         score = excluded.score,
         metrics = excluded.metrics,
         reliability = excluded.reliability,
-        calculated_at = excluded.calculated_at
-    WHERE (daily_scores.id, daily_scores.organization_id, daily_scores.score,
-           daily_scores.metrics, daily_scores.reliability, daily_scores.calculated_at)
-        IS DISTINCT FROM (excluded.id, excluded.organization_id, excluded.score,
-                          excluded.metrics, excluded.reliability, excluded.calculated_at)
+        calculated_at = CASE WHEN daily_scores.fingerprint = excluded.fingerprint
+                             THEN daily_scores.calculated_at
+                             ELSE excluded.calculated_at END
+    RETURNING employee_id, business_date, id, calculated_at, fingerprint
     """
 ).bindparams(
     bindparam("ids", type_=ARRAY(Uuid())),
@@ -91,15 +91,48 @@ def _any_of(name: str, ids: Sequence[UUID]) -> Any:
     return bindparam(name, list(ids), type_=ARRAY(Uuid())).any_()
 
 
-def _metric_document(metric: ScoreMetric) -> dict[str, Any]:
-    return {
-        "name": metric.name.value,
-        "numerator": str(metric.numerator),
-        "denominator": str(metric.denominator),
-        "value": None if metric.value is None else str(metric.value),
-        "weight": str(metric.weight),
-        "contribution": str(metric.contribution),
-    }
+def _metrics_json(metrics: Sequence[ScoreMetric]) -> str:
+    """The breakdown as PostgreSQL prints it back from JSONB (``metrics::text``): keys
+    shortest first, ``", "`` and ``": "`` between items, numbers as strings.
+
+    Sending it in that form lets :func:`score_fingerprint` digest exactly what the
+    database will (``SCORE_FINGERPRINT``). No value needs escaping: names are lower-case
+    words and decimals print as digits, signs, points and exponents. (``str`` of a
+    decimal, not ``format``: a fifth of the time, for 50,000 numbers a day.)
+    """
+    lines = [
+        '{"name": "'
+        + m.name.value
+        + ('", "value": null' if m.value is None else '", "value": "' + str(m.value) + '"')
+        + ', "weight": "'
+        + str(m.weight)
+        + '", "numerator": "'
+        + str(m.numerator)
+        + '", "denominator": "'
+        + str(m.denominator)
+        + '", "contribution": "'
+        + str(m.contribution)
+        + '"}'
+        for m in metrics
+    ]
+    return "[" + ", ".join(lines) + "]"
+
+
+def _numeric_text(value: Decimal | None) -> str:
+    """A numeric as PostgreSQL prints it (``::text``): fixed point, no negative zero;
+    empty for NULL."""
+    if value is None:
+        return ""
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
+def score_fingerprint(score: DailyScore) -> str:
+    """The ``fingerprint`` PostgreSQL generates for the stored row of ``score``."""
+    shown = (
+        f"{_numeric_text(score.score)}/{_numeric_text(score.reliability)}/"
+        f"{_metrics_json(score.metrics)}"
+    )
+    return hashlib.md5(shown.encode(), usedforsecurity=False).hexdigest()
 
 
 def _metric(document: dict[str, Any]) -> ScoreMetric:
@@ -132,12 +165,15 @@ class SqlDailyScores:
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
+    def fingerprint(self, score: DailyScore) -> str:
+        return score_fingerprint(score)
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
         # A later score of the same employee and date wins, as it does in memory.
         latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
         if not latest:
-            return
-        await self._db.execute(
+            return []
+        rows = await self._db.execute(
             _UPSERT_SCORES,
             {
                 "ids": [s.id for s in latest],
@@ -145,11 +181,21 @@ class SqlDailyScores:
                 "employee_ids": [s.employee_id for s in latest],
                 "business_dates": [s.business_date for s in latest],
                 "scores": [s.score for s in latest],
-                "metrics": [json.dumps([_metric_document(m) for m in s.metrics]) for s in latest],
+                "metrics": [_metrics_json(s.metrics) for s in latest],
                 "reliabilities": [s.reliability for s in latest],
                 "calculated_ats": [s.calculated_at for s in latest],
             },
         )
+        return [
+            StoredScore(
+                employee_id=row.employee_id,
+                business_date=row.business_date,
+                id=row.id,
+                calculated_at=row.calculated_at,
+                fingerprint=row.fingerprint,
+            )
+            for row in rows
+        ]
 
     async def find(
         self, organization_id: UUID, employee_id: UUID, business_date: date
