@@ -2,8 +2,10 @@
 
 Bulk-loads (COPY) an organization with 20 tasks and 3 timers (3 intervals each) per
 employee and 30 days of roster and attendance, then times the whole-organization
-``calculate_daily_scores`` use case against the bare score-inputs SQL aggregate, and
-counts the SQL statements each sends.
+``calculate_daily_scores`` use case — the day's first calculation (no stored scores) and
+a recalculation with nothing changed — against the bare score-inputs SQL aggregate, in
+interleaved rounds, and counts the SQL statements each sends. The ratios service ÷
+aggregate are of medians measured in the same run.
 
     uv run python bench/score_day.py [--employees 10000] [--runs 3]
 
@@ -264,16 +266,45 @@ class StatementCounter:
         self.seconds += time.perf_counter() - self._sent
 
 
-async def timed(runs: int, call: Callable[[], Awaitable[object]], counter: StatementCounter):
-    """Per run: (wall seconds, statements sent, seconds inside those statements)."""
-    results = []
-    for _ in range(runs):
-        count, in_sql = counter.count, counter.seconds
+class Timings:
+    """Per timed call: (wall seconds, statements sent, seconds inside those statements)."""
+
+    def __init__(self, counter: StatementCounter) -> None:
+        self.counter = counter
+        self.runs: dict[str, list[tuple[float, int, float]]] = {}
+
+    async def time(self, name: str, call: Callable[[], Awaitable[object]]) -> None:
+        count, in_sql = self.counter.count, self.counter.seconds
         start = time.perf_counter()
         await call()
         wall = time.perf_counter() - start
-        results.append((wall, counter.count - count, counter.seconds - in_sql))
-    return results
+        run = (wall, self.counter.count - count, self.counter.seconds - in_sql)
+        self.runs.setdefault(name, []).append(run)
+
+    def median(self, name: str, field: int = 0) -> float:
+        return statistics.median(r[field] for r in self.runs[name])
+
+    def report(self, name: str, label: str) -> None:
+        runs = ", ".join(f"{wall:.3f}" for wall, _, _ in self.runs[name])
+        print(
+            f"{label}: median {self.median(name):.3f} s (runs: {runs}); "
+            f"statements per run: {[n for _, n, _ in self.runs[name]]}; "
+            f"median time inside SQL statements {self.median(name, 2):.3f} s"
+        )
+
+
+async def forget_scores(url: str, org: Organization) -> None:
+    """Delete the day's scores and vacuum them away, so the next run calculates anew."""
+    conn = await asyncpg.connect(plain(url))
+    try:
+        await conn.execute(
+            "DELETE FROM daily_scores WHERE organization_id = $1 AND business_date = $2",
+            org.id,
+            DAY,
+        )
+        await conn.execute("VACUUM daily_scores")
+    finally:
+        await conn.close()
 
 
 async def bench(url: str, employees: int, runs: int) -> None:
@@ -282,10 +313,11 @@ async def bench(url: str, employees: int, runs: int) -> None:
     counts = await load(url, org)
     print(f"loaded {counts} in {time.perf_counter() - start:.1f} s")
     engine = create_engine(url, pool_size=2)
-    counter = StatementCounter(engine)
+    timings = Timings(StatementCounter(engine))
     factory = SqlUnitOfWorkFactory(engine)
     ctx = ServiceContext(uow=factory, clock=ManualClock(datetime(2026, 3, 2, 17, 30, tzinfo=UTC)))
     caller = Caller.system(org.id)
+    inputs: list[Any] = []
 
     async def service() -> object:
         return await calculate_daily_scores(ctx, caller, business_date=DAY)
@@ -294,40 +326,32 @@ async def bench(url: str, employees: int, runs: int) -> None:
         async with engine.connect() as conn:
             db = TransactionConnection()
             db.bind(conn)
-            return await SqlScoreQueries(db).score_inputs(org.id, DAY, TIMEZONE)
+            inputs[:] = await SqlScoreQueries(db).score_inputs(org.id, DAY, TIMEZONE)
+            return inputs
+
+    async def scoring_alone() -> object:
+        scorer = scoring.DayScorer(OrganizationSettings().score_weights)
+        return [scorer.score(i) for i in inputs]
 
     try:
-        aggregate_runs = await timed(runs, aggregate, counter)
-        inputs = await aggregate()
-        service_runs = await timed(runs, service, counter)
+        await aggregate()  # warm-up: plans, caches
+        # Interleaved, so that a change of load on the machine touches every measurement.
+        for _ in range(runs):
+            await timings.time("aggregate", aggregate)
+            await timings.time("scoring", scoring_alone)
+            await forget_scores(url, org)
+            await timings.time("first", service)
+            await timings.time("again", service)
     finally:
         await engine.dispose()
 
-    async def scoring_alone() -> object:
-        weights = OrganizationSettings().score_weights
-        return [scoring.score_day(i, weights) for i in inputs]  # type: ignore[attr-defined]
-
-    report("bare score-inputs aggregate", aggregate_runs)
-    report(
-        "domain scoring alone (jts_domain.scoring.score_day, no I/O)",
-        await timed(runs, scoring_alone, counter),
-    )
-    report("calculate_daily_scores (whole organization)", service_runs)
-    ratio = median(service_runs, 0) / median(aggregate_runs, 0)
-    print(f"ratio (median service / median aggregate): {ratio:.2f}x")
-
-
-def median(results: list[tuple[float, int, float]], field: int) -> float:
-    return statistics.median(r[field] for r in results)
-
-
-def report(name: str, results: list[tuple[float, int, float]]) -> None:
-    runs = ", ".join(f"{wall:.3f}" for wall, _, _ in results)
-    print(
-        f"{name}: median {median(results, 0):.3f} s (runs: {runs}); "
-        f"statements per run: {[n for _, n, _ in results]}; "
-        f"median time inside SQL statements {median(results, 2):.3f} s"
-    )
+    timings.report("aggregate", "bare score-inputs aggregate")
+    timings.report("scoring", "domain scoring alone (jts_domain.scoring.DayScorer, no I/O)")
+    timings.report("first", "calculate_daily_scores, first calculation of the day")
+    timings.report("again", "calculate_daily_scores, recalculation with nothing changed")
+    for name in ("first", "again"):
+        ratio = timings.median(name) / timings.median("aggregate")
+        print(f"ratio {name} (median service / median aggregate): {ratio:.2f}x")
 
 
 async def with_database_of(server: str, employees: int, runs: int) -> None:

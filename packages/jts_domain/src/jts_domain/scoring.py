@@ -38,7 +38,7 @@ _QUANTUM = {places: _ONE.scaleb(-places) for places in (VALUE_PLACES, SCORE_PLAC
 _SECONDS_PER_MINUTE = Decimal(60)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreResult:
     """A score (None when no metric is defined) and its five-line breakdown."""
 
@@ -115,40 +115,32 @@ def _shown(value: Decimal) -> Decimal:
     return value.quantize(_QUANTUM[VALUE_PLACES], rounding=ROUND_HALF_UP, context=_EXACT)
 
 
-class _Line:
-    """A breakdown line in the making: its shown parts, and ``weight × value`` exactly."""
-
-    __slots__ = ("denominator", "name", "numerator", "value", "weight", "weighted")
-
-    def __init__(
-        self,
-        index: int,
-        weight: Decimal,
-        numerator: Decimal,
-        denominator: Decimal,
-        ratio: Decimal | None,
-    ) -> None:
-        self.name = _NAMES[index]
-        self.weight = weight
-        self.numerator = _shown(numerator)
-        self.denominator = _shown(denominator)
-        self.value = None if ratio is None else _shown(ratio)
-        self.weighted = _ZERO if self.value is None else _EXACT.multiply(weight, self.value)
-
-    def metric(self, total_weight: Decimal) -> ScoreMetric:
-        """The line as shown when the defined metrics' weights add up to ``total_weight``."""
-        contribution = _NO_CONTRIBUTION
-        if self.value is not None and total_weight > 0:
-            exact = _EXACT.divide(_EXACT.multiply(_HUNDRED, self.weighted), total_weight)
-            contribution = _shown(exact)
-        return ScoreMetric(
-            name=self.name,
-            numerator=self.numerator,
-            denominator=self.denominator,
-            value=self.value,
-            weight=self.weight,
-            contribution=contribution,
-        )
+def _line(
+    index: int,
+    weight: Decimal,
+    numerator: Decimal,
+    denominator: Decimal,
+    *,
+    ratio: Decimal | None,
+    total_weight: Decimal,
+) -> tuple[ScoreMetric, Decimal]:
+    """A breakdown line as shown when the defined metrics' weights add up to
+    ``total_weight``, and its exact ``weight × value`` (0 when undefined).
+    ``denominator`` comes as shown already (a whole count, see ``DayScorer._shown_count``)."""
+    value = None if ratio is None else _shown(ratio)
+    weighted = _ZERO if value is None else _EXACT.multiply(weight, value)
+    contribution = _NO_CONTRIBUTION
+    if value is not None and total_weight > 0:
+        contribution = _shown(_EXACT.divide(_EXACT.multiply(_HUNDRED, weighted), total_weight))
+    metric = ScoreMetric(
+        name=_NAMES[index],
+        numerator=_shown(numerator),
+        denominator=denominator,
+        value=value,
+        weight=weight,
+        contribution=contribution,
+    )
+    return metric, weighted
 
 
 _Count = tuple[int, int, int, int]  # metric, numerator, denominator, defined metrics
@@ -165,18 +157,19 @@ class DayScorer:
 
     The weights are checked when the scorer is made (``DomainError(VALIDATION_ERROR)``
     for a negative one). The count metrics' breakdown lines and the total weight of each
-    set of defined metrics are kept once worked out: they recur from employee to employee,
-    and every line is immutable. A scorer belongs to one calculation; what it keeps is
-    bounded by the distinct counts it meets.
+    set of defined metrics (and whole counts as shown) are kept once worked out: they recur
+    from employee to employee, and every line is immutable. A scorer belongs to one
+    calculation; what it keeps is bounded by the distinct counts it meets.
     """
 
-    __slots__ = ("_count_lines", "_reliability", "_total_weights", "_weights")
+    __slots__ = ("_count_lines", "_reliability", "_shown_counts", "_total_weights", "_weights")
 
     def __init__(self, weights: ScoreWeights) -> None:
         self._weights = tuple(metric_weight(weights, name) for name in _NAMES)
         self._total_weights: dict[int, Decimal] = {}
         self._count_lines: dict[_Count, tuple[ScoreMetric, Decimal]] = {}
         self._reliability: dict[tuple[int, int], Decimal | None] = {}
+        self._shown_counts: dict[int, Decimal] = {}
 
     def score(self, inputs: ScoreInputs) -> ScoreResult:
         """Score one employee's day; ``DomainError(VALIDATION_ERROR)`` for impossible inputs."""
@@ -198,15 +191,9 @@ class DayScorer:
         )
         sla = self._count(_SLA, inputs.sla_met, inputs.sla_tasks, defined)
         quality = self._count(_QUALITY, inputs.quality_sum, 5 * inputs.approved_tasks, defined)
-        utilization = self._utilization(inputs, rostered)
-        weighted = (completion[1], timeliness[1], utilization.weighted, sla[1], quality[1])
-        metrics = (
-            completion[0],
-            timeliness[0],
-            utilization.metric(total_weight),
-            sla[0],
-            quality[0],
-        )
+        utilization = self._utilization(inputs, rostered, total_weight)
+        weighted = (completion[1], timeliness[1], utilization[1], sla[1], quality[1])
+        metrics = (completion[0], timeliness[0], utilization[0], sla[0], quality[0])
         if not total_weight > 0:
             return ScoreResult(score=None, metrics=metrics)
         # One division of an exact sum: a score that lands on a half cent rounds up,
@@ -244,18 +231,35 @@ class DayScorer:
             ratio = (
                 _EXACT.divide(Decimal(numerator), Decimal(denominator)) if denominator > 0 else None
             )
-            line = _Line(
-                index, self._weights[index], Decimal(numerator), Decimal(denominator), ratio
+            found = _line(
+                index,
+                self._weights[index],
+                Decimal(numerator),
+                self._shown_count(denominator),
+                ratio=ratio,
+                total_weight=self._total_weight(defined),
             )
-            found = (line.metric(self._total_weight(defined)), line.weighted)
             self._count_lines[key] = found
         return found
 
-    def _utilization(self, inputs: ScoreInputs, rostered: bool) -> _Line:
+    def _utilization(
+        self, inputs: ScoreInputs, rostered: bool, total_weight: Decimal
+    ) -> tuple[ScoreMetric, Decimal]:
         minutes = _EXACT.divide(Decimal(inputs.active_seconds), _SECONDS_PER_MINUTE)
-        capacity = Decimal(inputs.capacity_minutes)
+        capacity = inputs.capacity_minutes
         ratio = min(_EXACT.divide(minutes, capacity), _ONE) if rostered else None
-        return _Line(_UTILIZATION, self._weights[_UTILIZATION], minutes, capacity, ratio)
+        weight = self._weights[_UTILIZATION]
+        shown_capacity = self._shown_count(capacity)
+        return _line(
+            _UTILIZATION, weight, minutes, shown_capacity, ratio=ratio, total_weight=total_weight
+        )
+
+    def _shown_count(self, count: int) -> Decimal:
+        """A whole count as a breakdown shows it (``3.0000``), kept once worked out."""
+        shown = self._shown_counts.get(count)
+        if shown is None:
+            shown = self._shown_counts[count] = _shown(Decimal(count))
+        return shown
 
 
 def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
