@@ -4,6 +4,7 @@ nothing changed, and calculations that race for the same day."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -70,8 +71,11 @@ async def test_the_repository_fingerprints_a_score_as_postgresql_does(
     one the database generates for its row, so an unchanged score is never taken for a
     changed one. (Nothing is committed: the foreign keys are checked at commit.)"""
     async with pg_uow_factory() as uow:
-        [stored] = await uow.scores.upsert_many([score])
-        assert stored.fingerprint == uow.scores.fingerprint(score)
+        await uow.scores.upsert_many([score])
+        again = replace(score, id=new_id())  # answered: stored under the first one's id
+        [stored] = await uow.scores.upsert_many([again])
+        assert stored.fingerprint == uow.scores.fingerprint(again)
+        assert stored.calculated_at == score.calculated_at
 
 
 async def _row_versions(engine: AsyncEngine, organization_id: UUID) -> dict[UUID, str]:

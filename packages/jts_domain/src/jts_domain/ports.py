@@ -355,7 +355,8 @@ class DailyScoreRepository(Protocol):
 
         In place: the stored id is kept, and so is ``calculated_at`` when what the score
         shows (score, breakdown, reliability) did not change. A later score of the same
-        employee and date wins. Returns each employee and date's score as stored.
+        employee and date wins. Returns the scores stored otherwise than they were given:
+        with another id (one was stored already) or an earlier ``calculated_at``.
         """
         ...
 

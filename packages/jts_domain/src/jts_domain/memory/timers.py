@@ -140,16 +140,18 @@ class MemoryScores:
         return score_fingerprint(score)
 
     async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
-        written: dict[tuple[UUID, date], DailyScore] = {}
-        for score in scores:
-            key = (score.employee_id, score.business_date)
+        latest = {(s.employee_id, s.business_date): s for s in scores}
+        answers = []
+        for key, score in latest.items():
             row, before = detached(score), self._t.scores.get(key)
             if before is not None:
                 row.id = before.id
                 if score_fingerprint(before) == score_fingerprint(row):
                     row.calculated_at = before.calculated_at
-            self._t.scores[key] = written[key] = row
-        return [stored_score(row) for row in written.values()]
+            self._t.scores[key] = row
+            if (row.id, row.calculated_at) != (score.id, score.calculated_at):
+                answers.append(stored_score(row))
+        return answers
 
     async def find(
         self, organization_id: UUID, employee_id: UUID, business_date: date

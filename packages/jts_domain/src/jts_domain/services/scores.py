@@ -112,7 +112,8 @@ async def _store_changed(uow: UnitOfWork, days: list[ScoreDay], scores: list[Dai
     an unchanged score keeps its stored ``calculated_at`` and is not written at all.
 
     What the store answers wins: a calculation running beside this one may have stored
-    a score first, whose id (and time, when equal) this one then reports too.
+    a score first, whose id (and time, when equal) this one then reports too; the store
+    answers only such scores.
     """
     changed: dict[UUID, DailyScore] = {}
     for day, score in zip(days, scores, strict=True):

@@ -14,6 +14,7 @@ without reading their breakdowns back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -231,38 +232,57 @@ class _CapacityOfDay:
         return self._known[key]
 
 
-def _inputs(row: Any, day: date, capacity: _CapacityOfDay) -> ScoreInputs:
+def _inputs(values: Sequence[Any], day: date, capacity: _CapacityOfDay) -> ScoreInputs:
+    """The :class:`ScoreInputs` of a row's first columns (those of ``_INPUT_TYPES``)."""
+    (
+        employee_id,
+        relevant_tasks,
+        completed_tasks,
+        completed_on_time,
+        sla_tasks,
+        sla_met,
+        approved_tasks,
+        quality_sum,
+        active_seconds,
+        rostered,
+        start_time,
+        end_time,
+        break_minutes,
+    ) = values
     return ScoreInputs(
-        employee_id=row.employee_id,
+        employee_id=employee_id,
         business_date=day,
-        relevant_tasks=row.relevant_tasks,
-        completed_tasks=row.completed_tasks,
-        completed_on_time=row.completed_on_time,
-        rostered=row.rostered,
-        capacity_minutes=(
-            capacity.of(row.start_time, row.end_time, row.break_minutes) if row.rostered else 0
-        ),
-        active_seconds=float(row.active_seconds),
-        sla_tasks=row.sla_tasks,
-        sla_met=row.sla_met,
-        approved_tasks=row.approved_tasks,
-        quality_sum=row.quality_sum,
+        relevant_tasks=relevant_tasks,
+        completed_tasks=completed_tasks,
+        completed_on_time=completed_on_time,
+        rostered=rostered,
+        capacity_minutes=capacity.of(start_time, end_time, break_minutes) if rostered else 0,
+        active_seconds=float(active_seconds),
+        sla_tasks=sla_tasks,
+        sla_met=sla_met,
+        approved_tasks=approved_tasks,
+        quality_sum=quality_sum,
     )
 
 
+_INPUT_COUNT = len(_INPUT_TYPES)
+
+
 def _score_day(row: Any, day: date, capacity: _CapacityOfDay) -> ScoreDay:
+    inputs = _inputs(row[:_INPUT_COUNT], day, capacity)
+    punctual_days, rostered_days, stored_id, stored_at, fingerprint = row[_INPUT_COUNT:]
     stored = None
-    if row.stored_id is not None:
+    if stored_id is not None:
         stored = StoredScore(
-            employee_id=row.employee_id,
+            employee_id=inputs.employee_id,
             business_date=day,
-            id=row.stored_id,
-            calculated_at=row.stored_at,
-            fingerprint=row.fingerprint,
+            id=stored_id,
+            calculated_at=stored_at,
+            fingerprint=fingerprint,
         )
     return ScoreDay(
-        inputs=_inputs(row, day, capacity),
-        punctual_days=row.punctual_days,
-        rostered_days=row.rostered_days,
+        inputs=inputs,
+        punctual_days=punctual_days,
+        rostered_days=rostered_days,
         stored=stored,
     )

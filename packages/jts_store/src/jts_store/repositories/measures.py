@@ -30,27 +30,37 @@ _alerts = AlertRow.__table__
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
 # A stored score is updated in place: its id stays, and so does its calculated_at when
-# the fingerprint (what it shows) is unchanged. Every score sent comes back as stored.
+# the fingerprint (what it shows) is unchanged. Only the scores stored otherwise than
+# they were given (another id, an earlier time) come back: usually none.
 _UPSERT_SCORES = text(
     """
-    INSERT INTO daily_scores
-        (id, organization_id, employee_id, business_date, score, metrics, reliability,
-         calculated_at)
-    SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb, reliability,
-           calculated_at
-    FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores, :metrics,
-                :reliabilities, :calculated_ats)
-        AS s(id, organization_id, employee_id, business_date, score, metrics, reliability,
+    WITH given AS (
+        SELECT * FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores,
+                             :metrics, :reliabilities, :calculated_ats)
+            AS s(id, organization_id, employee_id, business_date, score, metrics,
+                 reliability, calculated_at)
+    ),
+    written AS (
+        INSERT INTO daily_scores
+            (id, organization_id, employee_id, business_date, score, metrics, reliability,
              calculated_at)
-    ON CONFLICT (employee_id, business_date) DO UPDATE SET
-        organization_id = excluded.organization_id,
-        score = excluded.score,
-        metrics = excluded.metrics,
-        reliability = excluded.reliability,
-        calculated_at = CASE WHEN daily_scores.fingerprint = excluded.fingerprint
-                             THEN daily_scores.calculated_at
-                             ELSE excluded.calculated_at END
-    RETURNING employee_id, business_date, id, calculated_at, fingerprint
+        SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb,
+               reliability, calculated_at
+        FROM given
+        ON CONFLICT (employee_id, business_date) DO UPDATE SET
+            organization_id = excluded.organization_id,
+            score = excluded.score,
+            metrics = excluded.metrics,
+            reliability = excluded.reliability,
+            calculated_at = CASE WHEN daily_scores.fingerprint = excluded.fingerprint
+                                 THEN daily_scores.calculated_at
+                                 ELSE excluded.calculated_at END
+        RETURNING employee_id, business_date, id, calculated_at, fingerprint
+    )
+    SELECT w.employee_id, w.business_date, w.id, w.calculated_at, w.fingerprint
+    FROM written AS w
+    JOIN given AS g USING (employee_id, business_date)
+    WHERE (w.id, w.calculated_at) IS DISTINCT FROM (g.id, g.calculated_at)
     """
 ).bindparams(
     bindparam("ids", type_=ARRAY(Uuid())),
@@ -102,7 +112,7 @@ def _metrics_json(metrics: Sequence[ScoreMetric]) -> str:
     """
     lines = [
         '{"name": "'
-        + m.name.value
+        + m.name  # a str enum: its value
         + ('", "value": null' if m.value is None else '", "value": "' + str(m.value) + '"')
         + ', "weight": "'
         + str(m.weight)
@@ -126,12 +136,12 @@ def _numeric_text(value: Decimal | None) -> str:
     return format(value.copy_abs() if value.is_zero() else value, "f")
 
 
-def score_fingerprint(score: DailyScore) -> str:
-    """The ``fingerprint`` PostgreSQL generates for the stored row of ``score``."""
-    shown = (
-        f"{_numeric_text(score.score)}/{_numeric_text(score.reliability)}/"
-        f"{_metrics_json(score.metrics)}"
-    )
+def score_fingerprint(score: DailyScore, metrics_json: str | None = None) -> str:
+    """The ``fingerprint`` PostgreSQL generates for the stored row of ``score`` (given its
+    breakdown as :func:`_metrics_json` renders it, when that is at hand)."""
+    if metrics_json is None:
+        metrics_json = _metrics_json(score.metrics)
+    shown = f"{_numeric_text(score.score)}/{_numeric_text(score.reliability)}/{metrics_json}"
     return hashlib.md5(shown.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -160,19 +170,32 @@ def _score(row: Row[Any]) -> DailyScore:
 
 
 class SqlDailyScores:
-    """Daily scores, one per employee and date (upserted)."""
+    """Daily scores, one per employee and date (upserted in place)."""
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
+        # Breakdowns rendered for a fingerprint, kept for the upsert that usually follows
+        # (keyed by the breakdown's identity, which the entry keeps alive).
+        self._rendered: dict[int, tuple[tuple[ScoreMetric, ...], str]] = {}
+
+    def _metrics_json(self, metrics: tuple[ScoreMetric, ...]) -> str:
+        known = self._rendered.get(id(metrics))
+        if known is not None and known[0] is metrics:
+            return known[1]
+        rendered = _metrics_json(metrics)
+        self._rendered[id(metrics)] = (metrics, rendered)
+        return rendered
 
     def fingerprint(self, score: DailyScore) -> str:
-        return score_fingerprint(score)
+        return score_fingerprint(score, self._metrics_json(score.metrics))
 
     async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
         # A later score of the same employee and date wins, as it does in memory.
         latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
         if not latest:
             return []
+        metrics = [self._metrics_json(s.metrics) for s in latest]
+        self._rendered.clear()
         rows = await self._db.execute(
             _UPSERT_SCORES,
             {
@@ -181,7 +204,7 @@ class SqlDailyScores:
                 "employee_ids": [s.employee_id for s in latest],
                 "business_dates": [s.business_date for s in latest],
                 "scores": [s.score for s in latest],
-                "metrics": [_metrics_json(s.metrics) for s in latest],
+                "metrics": metrics,
                 "reliabilities": [s.reliability for s in latest],
                 "calculated_ats": [s.calculated_at for s in latest],
             },
