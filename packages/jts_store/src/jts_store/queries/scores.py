@@ -2,9 +2,10 @@
 
 Tasks, timer intervals and the roster are each aggregated per employee in a CTE, then
 joined to the active staff; a timer's running time counts, whole, toward the business date
-the domain gave it when it started. Capacity is the one part computed in Python: shift
-windows depend on the timezone's daylight-saving rules, which :mod:`jts_domain.shifts`
-defines, and an organization has only a handful of distinct shifts.
+the domain gave it when it started. The local day's UTC bounds and capacity are the parts
+computed in Python: both depend on the timezone's daylight-saving rules, which
+:mod:`jts_domain.shifts` defines (an instant is on the date when it falls within the
+bounds), and an organization has only a handful of distinct shifts.
 
 A calculation reads more in the same statement (:data:`SCORE_DAYS`): each employee's
 punctual and rostered days over the reliability window, and the id, time and fingerprint
@@ -15,7 +16,7 @@ without reading their breakdowns back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,9 @@ from jts_domain.model import ScoreInputs
 from jts_domain.model.measures import ScoreDay, StoredScore
 from jts_store.repositories.transaction import TransactionConnection
 
-_ON_DAY = "({0} >= :near_start AND {0} < :near_end AND ({0} AT TIME ZONE :tz)::date = :day)"
+# On the local date: within its UTC bounds, which jts_domain.shifts works out (daylight
+# saving included) once, instead of a time-zone conversion per row and instant.
+_ON_DAY = "({0} >= :day_start AND {0} < :day_end)"
 
 _PER_EMPLOYEE = f"""
 task_flags AS (
@@ -134,9 +137,8 @@ LEFT JOIN daily_scores AS d
 _PARAMETERS = (
     bindparam("organization_id", type_=Uuid()),
     bindparam("day", type_=Date()),
-    bindparam("tz", type_=Text()),
-    bindparam("near_start", type_=DateTime(timezone=True)),
-    bindparam("near_end", type_=DateTime(timezone=True)),
+    bindparam("day_start", type_=DateTime(timezone=True)),
+    bindparam("day_end", type_=DateTime(timezone=True)),
 )
 _INPUT_TYPES: dict[str, Any] = {
     "employee_id": Uuid(),
@@ -176,8 +178,6 @@ SCORE_DAYS = (
     )
 )
 
-_NEAR = timedelta(days=1)
-
 
 class SqlScoreQueries:
     """Set-based reads for scoring, equal to :class:`jts_domain.memory` 's in every number."""
@@ -210,9 +210,8 @@ def _parameters(organization_id: UUID, business_date: date, timezone: str) -> di
     return {
         "organization_id": organization_id,
         "day": business_date,
-        "tz": timezone,
-        "near_start": day_start - _NEAR,
-        "near_end": day_end + _NEAR,
+        "day_start": day_start,
+        "day_end": day_end,
     }
 
 
