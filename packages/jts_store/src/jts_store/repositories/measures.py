@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ from jts_domain.model import (
     SlaStatus,
 )
 from jts_domain.model.measures import StoredScore
+from jts_store.repositories.score_breakdowns import BreakdownRenderer
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AlertRow, DailyScoreRow
 
@@ -101,50 +101,6 @@ def _any_of(name: str, ids: Sequence[UUID]) -> Any:
     return bindparam(name, list(ids), type_=ARRAY(Uuid())).any_()
 
 
-def _metrics_json(metrics: Sequence[ScoreMetric]) -> str:
-    """The breakdown as PostgreSQL prints it back from JSONB (``metrics::text``): keys
-    shortest first, ``", "`` and ``": "`` between items, numbers as strings.
-
-    Sending it in that form lets :func:`score_fingerprint` digest exactly what the
-    database will (``SCORE_FINGERPRINT``). No value needs escaping: names are lower-case
-    words and decimals print as digits, signs, points and exponents. (``str`` of a
-    decimal, not ``format``: a fifth of the time, for 50,000 numbers a day.)
-    """
-    lines = [
-        '{"name": "'
-        + m.name  # a str enum: its value
-        + ('", "value": null' if m.value is None else '", "value": "' + str(m.value) + '"')
-        + ', "weight": "'
-        + str(m.weight)
-        + '", "numerator": "'
-        + str(m.numerator)
-        + '", "denominator": "'
-        + str(m.denominator)
-        + '", "contribution": "'
-        + str(m.contribution)
-        + '"}'
-        for m in metrics
-    ]
-    return "[" + ", ".join(lines) + "]"
-
-
-def _numeric_text(value: Decimal | None) -> str:
-    """A numeric as PostgreSQL prints it (``::text``): fixed point, no negative zero;
-    empty for NULL."""
-    if value is None:
-        return ""
-    return format(value.copy_abs() if value.is_zero() else value, "f")
-
-
-def score_fingerprint(score: DailyScore, metrics_json: str | None = None) -> str:
-    """The ``fingerprint`` PostgreSQL generates for the stored row of ``score`` (given its
-    breakdown as :func:`_metrics_json` renders it, when that is at hand)."""
-    if metrics_json is None:
-        metrics_json = _metrics_json(score.metrics)
-    shown = f"{_numeric_text(score.score)}/{_numeric_text(score.reliability)}/{metrics_json}"
-    return hashlib.md5(shown.encode(), usedforsecurity=False).hexdigest()
-
-
 def _metric(document: dict[str, Any]) -> ScoreMetric:
     return ScoreMetric(
         name=ScoreMetricName(document["name"]),
@@ -174,28 +130,18 @@ class SqlDailyScores:
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
-        # Breakdowns rendered for a fingerprint, kept for the upsert that usually follows
-        # (keyed by the breakdown's identity, which the entry keeps alive).
-        self._rendered: dict[int, tuple[tuple[ScoreMetric, ...], str]] = {}
-
-    def _metrics_json(self, metrics: tuple[ScoreMetric, ...]) -> str:
-        known = self._rendered.get(id(metrics))
-        if known is not None and known[0] is metrics:
-            return known[1]
-        rendered = _metrics_json(metrics)
-        self._rendered[id(metrics)] = (metrics, rendered)
-        return rendered
+        self._rendered = BreakdownRenderer()
 
     def fingerprint(self, score: DailyScore) -> str:
-        return score_fingerprint(score, self._metrics_json(score.metrics))
+        return self._rendered.fingerprint(score)
 
     async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
         # A later score of the same employee and date wins, as it does in memory.
         latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
         if not latest:
             return []
-        metrics = [self._metrics_json(s.metrics) for s in latest]
-        self._rendered.clear()
+        metrics = [self._rendered.breakdown(s.metrics) for s in latest]
+        self._rendered.forget()
         rows = await self._db.execute(
             _UPSERT_SCORES,
             {
