@@ -280,30 +280,32 @@ class StatementCounter:
 
 
 class Timings:
-    """Per timed call: (wall seconds, statements sent, seconds inside those statements)."""
+    """Per timed call: wall seconds, statements sent, seconds inside those statements, and
+    this process's CPU seconds (the Python side; the rest of the wall time is waiting)."""
 
     def __init__(self, counter: StatementCounter) -> None:
         self.counter = counter
-        self.runs: dict[str, list[tuple[float, int, float]]] = {}
+        self.runs: dict[str, list[tuple[float, int, float, float]]] = {}
 
     async def time(self, name: str, call: Callable[[], Awaitable[object]]) -> None:
         count, in_sql = self.counter.count, self.counter.seconds
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await call()
-        wall = time.perf_counter() - start
-        run = (wall, self.counter.count - count, self.counter.seconds - in_sql)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        run = (wall, self.counter.count - count, self.counter.seconds - in_sql, cpu)
         self.runs.setdefault(name, []).append(run)
 
     def median(self, name: str, field: int = 0) -> float:
         return statistics.median(r[field] for r in self.runs[name])
 
     def report(self, name: str, label: str) -> None:
-        runs = ", ".join(f"{wall:.3f}" for wall, _, _ in self.runs[name])
+        runs = ", ".join(f"{r[0]:.3f}" for r in self.runs[name])
         print(
             f"{label}: median {self.median(name):.3f} s, "
             f"least {min(r[0] for r in self.runs[name]):.3f} s (runs: {runs}); "
-            f"statements per run: {[n for _, n, _ in self.runs[name]]}; "
-            f"median time inside SQL statements {self.median(name, 2):.3f} s"
+            f"statements per run: {[r[1] for r in self.runs[name]]}; "
+            f"median inside SQL statements {self.median(name, 2):.3f} s, "
+            f"median Python CPU {self.median(name, 3):.3f} s"
         )
 
 
