@@ -43,6 +43,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.model.measures import ScoreDay, StoredScore
 from jts_domain.schedule import JobName, SystemJobName
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
@@ -404,8 +405,18 @@ class TaskTemplateRepository(Protocol):
 class DailyScoreRepository(Protocol):
     """Daily scores: one per employee and business date."""
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
-        """Insert or replace each (employee, date) score."""
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
+        """Insert each score, or update its employee and date's stored score in place.
+
+        In place: the stored id is kept, and so is ``calculated_at`` when what the score
+        shows (score, breakdown, reliability) did not change. A later score of the same
+        employee and date wins. Returns the scores stored otherwise than they were given:
+        with another id (one was stored already) or an earlier ``calculated_at``.
+        """
+        ...
+
+    def fingerprint(self, score: DailyScore) -> str:
+        """The digest this store keeps of what a score shows (:class:`StoredScore`)."""
         ...
 
     async def find(
@@ -490,6 +501,17 @@ class ScoreQueries(Protocol):
         a still-open interval has no end yet and counts once it ends, so the inputs never
         depend on when they are read). Capacity: the rostered shift's minutes less its
         unpaid break. Cancelled tasks count nowhere.
+        """
+        ...
+
+    async def score_days(
+        self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
+    ) -> list[ScoreDay]:
+        """Everything a day's calculation reads, one :class:`ScoreDay` per active employee
+        (ordered by employee id), in one read: the :meth:`score_inputs`, the punctual and
+        rostered days from ``reliability_from`` to the date (as
+        ``AttendanceRepository.punctuality`` counts them), and the stored score's
+        :class:`StoredScore`.
         """
         ...
 
