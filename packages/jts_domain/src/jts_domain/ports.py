@@ -16,6 +16,11 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.administration.ports import (
+    EmployeeDirectory,
+    OrganizationSetup,
+    PendingSummaryRepository,
+)
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -575,6 +580,10 @@ class UnitOfWork(Protocol):
     score_queries: ScoreQueries
     job_executions: JobExecutionRepository
     job_controls: JobControlRepository
+    # running an organization: people as admins see them, setup edits, pending summaries
+    directory: EmployeeDirectory
+    setup: OrganizationSetup
+    pending_summaries: PendingSummaryRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.administration import (
+    MemoryDirectory,
+    MemoryOrganizationSetup,
+    MemoryPendingSummaries,
+)
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.repositories import (
     MemoryAttendance,
@@ -98,6 +103,9 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.directory = MemoryDirectory(tables)
+        self.setup = MemoryOrganizationSetup(tables)
+        self.pending_summaries = MemoryPendingSummaries(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

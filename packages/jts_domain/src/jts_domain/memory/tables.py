@@ -34,6 +34,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.workload import PendingSummary
 
 RecordT = TypeVar("RecordT")
 
@@ -129,6 +130,7 @@ class Tables:
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     job_executions: dict[UUID, JobExecution] = field(default_factory=dict)
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
+    pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
 
     def snapshot(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from jts_store.tables.base import METADATA, Base
 from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.pending_summaries import PendingSummaryRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
 from jts_store.tables.tasks import TaskRow, TaskStatusHistoryRow, TaskTemplateRow
 from jts_store.tables.timers import ONE_ACTIVE_TIMER_INDEX, TimerIntervalRow, TimerRow
@@ -23,6 +24,7 @@ __all__ = [
     "JobExecutionRow",
     "OrganizationRow",
     "OutboxRow",
+    "PendingSummaryRow",
     "RosterEntryRow",
     "ShiftTemplateRow",
     "StoreRow",
