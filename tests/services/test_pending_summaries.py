@@ -163,7 +163,7 @@ async def test_due_today_this_week_and_this_month_are_the_organizations_local_on
     starts at 1 March 18:30, 3 March at 2 March 18:30, Monday 9 March at 8 March 18:30,
     1 April at 31 March 18:30."""
     due = [
-        datetime(2026, 3, 1, 18, 29, 59, tzinfo=UTC),  # Sunday 1 March 23:59:59: last week, this month
+        datetime(2026, 3, 1, 18, 29, 59, tzinfo=UTC),  # Sunday 1 March 23:59:59: this month
         datetime(2026, 3, 1, 18, 30, tzinfo=UTC),  # today 00:00, overdue
         datetime(2026, 3, 2, 18, 29, 59, tzinfo=UTC),  # today 23:59:59
         datetime(2026, 3, 2, 18, 30, tzinfo=UTC),  # tomorrow

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from hypothesis import strategies as st
 
 from jts_domain.model import WorkloadThresholds
-from jts_domain.workload import DueWindows
 from jts_domain.shifts import local_day_bounds
+from jts_domain.workload import DueWindows
 from tests.store.strategies import SmallOrganization
 
 _bound = st.integers(0, 6)

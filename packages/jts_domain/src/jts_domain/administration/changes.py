@@ -65,11 +65,11 @@ def shown(value: Any) -> str:
     """
     if value is None:
         text = "none"
+    elif isinstance(value, Enum):
+        text = str(value.value)
     elif isinstance(value, str):
         short = value if len(value) <= _SHOWN_TEXT else value[: _SHOWN_TEXT - 1] + "…"
         text = repr(short)
-    elif isinstance(value, Enum):
-        text = str(value.value)
     elif isinstance(value, datetime | date):
         text = value.isoformat()
     elif isinstance(value, time):

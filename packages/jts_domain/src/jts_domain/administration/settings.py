@@ -117,14 +117,20 @@ def edited_settings(current: OrganizationSettings, edit: SettingsEdit) -> Organi
     return settings
 
 
+#: Files of a zoneinfo folder that are not zones a tenant lives in: the host's own zone
+#: (whatever the server's is) and tzdata's placeholder for "not set".
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+def tenant_timezones() -> frozenset[str]:
+    """The IANA timezone names an organization may live in."""
+    return frozenset(available_timezones()) - _NOT_ZONES
 
 
 def check_settings(settings: OrganizationSettings) -> None:
     """VALIDATION_ERROR naming the first setting out of its range."""
-    if settings.timezone not in _zones():
+    if settings.timezone not in tenant_timezones():
         raise invalid(f"unknown timezone {settings.timezone!r}", field="timezone")
     _check_weights(settings.score_weights)
     _check_thresholds(settings.workload)
