@@ -35,6 +35,7 @@ from jts_api.auth.gate import AuthenticationGate
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
+    administration,
     attendance,
     jobs,
     live,
@@ -59,6 +60,7 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    administration,
 )
 
 PARSER_CACHE_SIZE = 1_000

@@ -17,7 +17,7 @@ Decisions where PRODUCT.md is silent:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from jts_domain.administration.changes import KEEP, Keep, changed_fields, describe, kept
@@ -62,16 +62,25 @@ class TaskEdit:
 
 
 def _cleaned(edit: TaskEdit) -> TaskEdit:
-    """The edit with its title stripped, its values checked (VALIDATION_ERROR)."""
+    """The edit with its title stripped and its instants in UTC, its values checked
+    (VALIDATION_ERROR)."""
     check_task_fields(
         "" if edit.description is KEEP else edit.description,
         0 if edit.estimated_minutes is KEEP else edit.estimated_minutes,
         None if edit.due_at is KEEP else edit.due_at,
         None if edit.sla_deadline is KEEP else edit.sla_deadline,
     )
-    if edit.title is KEEP:
-        return edit
-    return replace(edit, title=required_text(edit.title, "title", MAX_TITLE_LENGTH))
+    title = edit.title
+    if title is not KEEP:
+        title = required_text(title, "title", MAX_TITLE_LENGTH)
+    return replace(
+        edit, title=title, due_at=_utc(edit.due_at), sla_deadline=_utc(edit.sla_deadline)
+    )
+
+
+def _utc(instant: datetime | Keep | None) -> datetime | Keep | None:
+    """An instant in UTC, as the store gives it back (and as the audit shows it)."""
+    return instant if instant is KEEP or instant is None else instant.astimezone(UTC)
 
 
 def edited_task(task: Task, edit: TaskEdit) -> Task:
