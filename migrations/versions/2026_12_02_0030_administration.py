@@ -8,7 +8,7 @@ new defaults of the idle and overtime thresholds.
   (60 min) thresholds get the new ones (5 and 540 min); nothing could change them before.
 
 Revision ID: 0030_administration
-Revises: 0003_audit_log
+Revises: 0010_jobs_to_do
 Create Date: 2026-12-02 10:00:00+00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_administration"
-down_revision: str | None = "0003_audit_log"
+down_revision: str | None = "0010_jobs_to_do"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

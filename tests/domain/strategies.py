@@ -193,3 +193,32 @@ def assignees(draw: st.DrawFn, max_size: int = 6) -> list[AssigneeCapacity]:
         )
         for employee_id in ids
     ]
+
+
+# --- jobs to do -------------------------------------------------------------------------
+
+
+@st.composite
+def job_moves(draw: st.DrawFn) -> tuple[str, list[tuple[str, timedelta]]]:
+    """An event type and moves of one of its jobs: (any status of the type, the time
+    since the previous change), in the flow or not."""
+    from jts_domain.jtd.catalog import CATALOG
+
+    event_type = draw(st.sampled_from(sorted(CATALOG.event_types)))
+    statuses = [s.code for s in CATALOG.event_type(event_type).statuses]
+    gaps = st.integers(min_value=0, max_value=7 * 24 * 3600 * 1_000_000).map(
+        lambda us: timedelta(microseconds=us)
+    )
+    moves = draw(st.lists(st.tuples(st.sampled_from(statuses), gaps), max_size=30))
+    return event_type, moves
+
+
+@st.composite
+def jtd_tenants(draw: st.DrawFn) -> tuple[dict[str, bool], tuple[str, ...] | None]:
+    """Channels a tenant has on, and a source override's channel list (or none)."""
+    from jts_domain.jtd.catalog import CATALOG
+
+    codes = list(CATALOG.channels)
+    enabled = {code: draw(st.booleans()) for code in codes}
+    override = draw(st.none() | st.lists(st.sampled_from(codes), unique=True).map(tuple))
+    return enabled, override

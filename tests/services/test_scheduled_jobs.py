@@ -121,7 +121,11 @@ async def test_nothing_is_due_before_the_first_slot_after_creation(
 
     runs = await due_runs(ctx, world.system, worker_started_at=world.org.created_at)
 
-    assert {r.job for r in runs} == {JobName.AUTO_STOP_TIMERS, JobName.REFRESH_PENDING_SUMMARIES}
+    assert {r.job for r in runs} == {
+        JobName.AUTO_STOP_TIMERS,
+        JobName.REFRESH_PENDING_SUMMARIES,
+        JobName.JTD_AGENT,
+    }
     assert {r.slot for r in runs} == {clock.now()}
     assert {r.trigger for r in runs} == {JobTrigger.SCHEDULE}
 

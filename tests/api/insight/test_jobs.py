@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from jts_domain.clock import ManualClock
+from jts_domain.schedule import JOBS as JOB_TABLE
 from jts_jobs.worker import JobsRuntime
 from tests.api.harness import ApiServer, Gql, make_gql, register
 from tests.api.insight.world import InsightWorld
@@ -58,6 +59,7 @@ async def test_the_list_shows_every_job_in_the_organizations_timezone(
         "calculate_daily_scores",
         "nightly_backup",
         "cleanup_job_history",
+        "jtd_agent",
     }
     attendance = jobs["create_daily_attendance"]
     assert (attendance["schedule"], attendance["timezone"]) == ("daily at 00:30", "Asia/Kolkata")
@@ -173,7 +175,7 @@ async def test_a_trigger_runs_on_the_worker_and_shows_in_the_log_and_statistics(
         "p95Seconds": 0.0,
     }
     everything = gql(STATISTICS, {}, token=admin).ok()["jobStatistics"]
-    assert len(everything) == 8
+    assert len(everything) == len(JOB_TABLE)
     assert sum(s["runs"] for s in everything) == 1
     [entry] = _audit(gql, world)
     assert (entry["action"], entry["entityType"], entry["entityId"]) == (

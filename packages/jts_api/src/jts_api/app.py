@@ -23,6 +23,7 @@ from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
 from jts_api.context import GraphQLContext, context_getter
 from jts_api.errors import count_errors, shape_result, unexpected_exception_response
+from jts_api.jtd_feed import JobToDoFeed
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
@@ -110,6 +111,7 @@ def create_app(
         metrics=Metrics(),
         job_queue=job_queue,
         timer_feed=TimerFeed(engine.url.render_as_string(hide_password=False)),
+        jtd_feed=JobToDoFeed(engine.url.render_as_string(hide_password=False), clock),
     )
 
     with warnings.catch_warnings():
@@ -125,11 +127,15 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
     async def start_timer_feed() -> None:
         if runtime.timer_feed is not None:
             await runtime.timer_feed.start()
+        if runtime.jtd_feed is not None:
+            await runtime.jtd_feed.start()
 
     async def dispose_engine() -> None:
         logger.info("shutting down: closing database connections")
         if runtime.timer_feed is not None:
             await runtime.timer_feed.stop()
+        if runtime.jtd_feed is not None:
+            await runtime.jtd_feed.stop()
         await runtime.engine.dispose()
 
     return Litestar(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
+from jts_api.jtd_feed import JobToDoFeed
 from jts_api.ops.metrics import Metrics
 from jts_api.rate_limit import RateLimiter
 from jts_api.settings import ApiSettings
@@ -35,3 +36,5 @@ class ApiRuntime:
     job_queue: JobQueue | None = None
     #: Live timer changes for subscriptions (one outbox listener per process).
     timer_feed: TimerFeed | None = None
+    #: Live job-to-do changes, coalesced per job (one outbox listener per process).
+    jtd_feed: JobToDoFeed | None = None

@@ -38,6 +38,8 @@ from jts_api.graphql import (
     administration,
     attendance,
     jobs,
+    jtd,
+    jtd_settings,
     live,
     monitoring,
     organization,
@@ -60,6 +62,8 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    jtd,
+    jtd_settings,
     administration,
 )
 

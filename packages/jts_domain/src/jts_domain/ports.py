@@ -21,6 +21,7 @@ from jts_domain.administration.ports import (
     OrganizationSetup,
     PendingSummaryRepository,
 )
+from jts_domain.jtd.ports import JtdRepository
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -445,6 +446,10 @@ class AuditLogRepository(Protocol):
 
     async def add(self, entry: AuditEntry) -> None: ...
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries at once (the changes of a batch, as the agent's)."""
+        ...
+
     async def recent(
         self,
         organization_id: UUID,
@@ -554,36 +559,94 @@ class JobQueue(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxBatch:
+    """Committed outbox events a consumer has not seen, whole transactions at a time.
+
+    ``keys`` has one key per event, unique in the outbox (for idempotency keys of what
+    the events cause); ``end`` is the opaque position after the batch.
+    """
+
+    events: tuple[DomainEvent, ...]
+    keys: tuple[str, ...]
+    end: str
+
+
+class OutboxConsumerRepository(Protocol):
+    """Durable outbox consumers: a name and the position it has read up to.
+
+    A consumer handles a batch in the transaction that moves its position on, so its
+    effects and its position commit together: a restart neither loses nor repeats one.
+    """
+
+    async def claim(self, consumer: str, limit: int) -> OutboxBatch | None:
+        """Hold the consumer for this transaction and read the committed events after its
+        position, in commit order: about ``limit`` of them, never part of a transaction.
+        None when there are none, or when another transaction holds the consumer."""
+        ...
+
+    async def advance(self, consumer: str, end: str) -> None:
+        """Move the consumer's position to ``end`` (a batch's) in this transaction."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
     Use as ``async with uow:``; leaving the block without :meth:`commit` rolls back.
     Events passed to :meth:`emit` are written to the outbox in the same transaction and
-    published after commit.
+    published after commit. The repositories are read-only properties, so an adapter may
+    hold any implementation of each (mypy checks both adapters against this Protocol).
     """
 
-    organizations: OrganizationRepository
-    employees: EmployeeRepository
-    credentials: CredentialRepository
-    departments: DepartmentRepository
-    stores: StoreRepository
-    shift_templates: ShiftTemplateRepository
-    roster: RosterRepository
-    attendance: AttendanceRepository
-    tasks: TaskRepository
-    timers: TimerRepository
-    work: WorkRepository
-    task_templates: TaskTemplateRepository
-    scores: DailyScoreRepository
-    alerts: AlertRepository
-    audit: AuditLogRepository
-    score_queries: ScoreQueries
-    job_executions: JobExecutionRepository
-    job_controls: JobControlRepository
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+    @property
+    def employees(self) -> EmployeeRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
+    @property
+    def stores(self) -> StoreRepository: ...
+    @property
+    def shift_templates(self) -> ShiftTemplateRepository: ...
+    @property
+    def roster(self) -> RosterRepository: ...
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
+    @property
+    def work(self) -> WorkRepository: ...
+    @property
+    def task_templates(self) -> TaskTemplateRepository: ...
+    @property
+    def scores(self) -> DailyScoreRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def audit(self) -> AuditLogRepository: ...
+    @property
+    def score_queries(self) -> ScoreQueries: ...
+    @property
+    def job_executions(self) -> JobExecutionRepository: ...
+    @property
+    def job_controls(self) -> JobControlRepository: ...
+    # jobs to do, and the outbox consumers that create some of them from JTS's events
+    @property
+    def jtd(self) -> JtdRepository: ...
+    @property
+    def outbox_consumers(self) -> OutboxConsumerRepository: ...
     # running an organization: people as admins see them, setup edits, pending summaries
-    directory: EmployeeDirectory
-    setup: OrganizationSetup
-    pending_summaries: PendingSummaryRepository
+    @property
+    def directory(self) -> EmployeeDirectory: ...
+    @property
+    def setup(self) -> OrganizationSetup: ...
+    @property
+    def pending_summaries(self) -> PendingSummaryRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

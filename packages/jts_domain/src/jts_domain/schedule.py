@@ -37,7 +37,7 @@ _SHORT_WINDOW = timedelta(days=2)
 
 
 class JobName(StrEnum):
-    """The eight scheduled jobs of PRODUCT.md."""
+    """The scheduled jobs: PRODUCT.md's eight, and the jobs-to-do agent."""
 
     CREATE_DAILY_ATTENDANCE = "create_daily_attendance"
     GENERATE_DAILY_PLANNERS = "generate_daily_planners"
@@ -47,6 +47,8 @@ class JobName(StrEnum):
     CALCULATE_DAILY_SCORES = "calculate_daily_scores"
     NIGHTLY_BACKUP = "nightly_backup"
     CLEANUP_JOB_HISTORY = "cleanup_job_history"
+    # jobs to do
+    JTD_AGENT = "jtd_agent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,11 @@ JOBS: dict[JobName, JobDefinition] = {
             JobName.CLEANUP_JOB_HISTORY,
             Monthly(1, time(2, 0)),
             "drop execution logs older than 90 days",
+        ),
+        JobDefinition(
+            JobName.JTD_AGENT,
+            Every(5),
+            "agent mode: move due jobs to do of the auto-executed types",
         ),
     )
 }

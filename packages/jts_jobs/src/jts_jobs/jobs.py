@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from jts_domain.administration.pending import refresh_pending_summaries
+from jts_domain.jtd.agent import run_agent
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
@@ -135,6 +136,21 @@ async def _cleanup(run: JobRun) -> JobOutcome:
     return JobOutcome(message=f"{deleted} old executions deleted", result={"deleted": deleted})
 
 
+async def _jtd_agent(run: JobRun) -> JobOutcome:
+    done = await run_agent(run.ctx, run.organization_id)
+    if not done.enabled:
+        return JobOutcome(message="agent mode is off", result={"enabled": False})
+    return JobOutcome(
+        message=f"{done.jobs_moved} jobs to do moved ({done.moves} moves)",
+        result={
+            "enabled": True,
+            "jobs_moved": done.jobs_moved,
+            "moves": done.moves,
+            "left_to_others": done.left_to_others,
+        },
+    )
+
+
 JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.CREATE_DAILY_ATTENDANCE: _attendance,
     JobName.GENERATE_DAILY_PLANNERS: _planners,
@@ -144,4 +160,5 @@ JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.CALCULATE_DAILY_SCORES: _scores,
     JobName.NIGHTLY_BACKUP: _backup,
     JobName.CLEANUP_JOB_HISTORY: _cleanup,
+    JobName.JTD_AGENT: _jtd_agent,
 }

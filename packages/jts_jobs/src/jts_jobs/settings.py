@@ -30,6 +30,8 @@ class WorkerSettings(BaseSettings):
     job_retry_delay_s: float = 5.0
     job_retry_backoff_max_s: float = 300.0
     shutdown_grace_period_s: int = 10
+    #: How often the outbox consumers (jobs to do from JTS's events) look for new events.
+    outbox_poll_seconds: float = 1.0
 
     def backups_path(self) -> Path:
         """Where nightly backups go: ``JTS_BACKUPS_DIR``, else ``backups/`` in the data dir."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from saq import Worker
 from saq.queue.postgres import PostgresQueue
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
+from jts_jobs.outbox_consumers import OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
 from jts_jobs.scheduler import Scheduler
@@ -37,6 +39,7 @@ class JobsRuntime:
     queue: PostgresQueue
     executor: RunExecutor
     scheduler: Scheduler
+    consumers: OutboxConsumers
 
     @classmethod
     async def open(
@@ -54,7 +57,8 @@ class JobsRuntime:
         await queue.connect()
         executor = RunExecutor(ctx, engine, settings, url)
         scheduler = Scheduler(ctx, engine, queue, settings, started_at=ctx.clock.now())
-        return cls(settings, url, engine, ctx, queue, executor, scheduler)
+        consumers = OutboxConsumers(ctx, settings.outbox_poll_seconds)
+        return cls(settings, url, engine, ctx, queue, executor, scheduler, consumers)
 
     def job_queue(self) -> SaqJobQueue:
         """The domain's ``JobQueue`` port on this queue (for manual triggers)."""
@@ -67,7 +71,7 @@ class JobsRuntime:
         dequeue_timeout: float = 0.0,
         poll_interval: float = 0.0,
         grace_period_s: int | None = None,
-    ) -> Worker:
+    ) -> Worker[Any]:
         """A saq worker running JTS's runs (``burst`` drains the queue and returns)."""
         grace = self.settings.shutdown_grace_period_s if grace_period_s is None else grace_period_s
         return Worker(
@@ -101,19 +105,20 @@ async def run_worker(
     """Run the worker until ``stop`` is set or the process gets SIGINT/SIGTERM.
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
-    caught up then, once.
+    caught up then, once. The outbox consumers run beside it (jobs to do from events).
     """
     stop = stop or asyncio.Event()
     runtime = await JobsRuntime.open(settings, clock=clock)
     worker = runtime.worker()
     try:
         ticking = asyncio.create_task(runtime.scheduler.loop(stop))
+        consuming = asyncio.create_task(runtime.consumers.loop(stop))
         working = asyncio.create_task(worker.start())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         await worker.stop()
-        await asyncio.gather(ticking, working, stopping)
+        await asyncio.gather(ticking, consuming, working, stopping)
     finally:
         with contextlib.suppress(Exception):
             await runtime.close()

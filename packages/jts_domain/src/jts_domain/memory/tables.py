@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode, not_found
+from jts_domain.memory.jtd_tables import JtdTables
 from jts_domain.model import (
     Alert,
     Attendance,
@@ -132,6 +133,7 @@ class Tables:
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
     pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
+    jtd: JtdTables = field(default_factory=JtdTables)
 
     def snapshot(self) -> dict[str, Any]:
         """Shallow copies of every table (records are never mutated in place)."""

@@ -201,6 +201,10 @@ class MemoryAuditLog:
     async def add(self, entry: AuditEntry) -> None:
         self._t.audit[entry.id] = entry
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self._t.audit[entry.id] = entry
+
     async def recent(
         self,
         organization_id: UUID,

@@ -117,6 +117,9 @@ class EventName(StrEnum):
     TIMER_STATE_CHANGED = "timer.state_changed"
     TIMER_STOPPED = "timer.stopped"
     DAILY_SCORE_CALCULATED = "daily_score.calculated"
+    # jobs to do: what creates them, and their moves
+    ALERT_RAISED = "alert.raised"
+    JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

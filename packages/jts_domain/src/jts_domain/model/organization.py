@@ -34,6 +34,10 @@ class Permission(StrEnum):
     SCHEDULED_JOB_READ = "scheduled_job.read"
     SCHEDULED_JOB_EXECUTE = "scheduled_job.execute"
     AUDIT_READ = "audit.read"
+    # jobs to do: read all of the organization's, manage them, configure the tenant's JTD
+    JTD_READ = "jtd.read"
+    JTD_MANAGE = "jtd.manage"
+    JTD_CONFIGURE = "jtd.configure"
 
 
 _MANAGER_PERMISSIONS = frozenset(
@@ -47,6 +51,8 @@ _MANAGER_PERMISSIONS = frozenset(
         Permission.SCORE_READ_TEAM,
         Permission.PLANNER_MANAGE,
         Permission.SCHEDULED_JOB_READ,
+        Permission.JTD_READ,
+        Permission.JTD_MANAGE,
     }
 )
 

@@ -6,6 +6,9 @@ Decisions where PRODUCT.md is silent:
   unchanged task keeps its version (and a user's concurrent edit is not lost to it). All
   changes go in one write; a task edited by someone since it was read keeps the edit and
   gets its status at the next run (``changed`` counts the tasks written).
+* Every new alert is announced as ``alert.raised`` with the run's id as its
+  ``digest``, the assignee and the manager of the task's department, so the jobs to
+  do made from a run are one digest per person.
 * Alerts are kept once per task and kind (AT_RISK, BREACHED): a task that goes back to
   ON_TIME and then AT_RISK again is not alerted twice. Alerts of unassigned tasks are
   grouped under ``employee_id=None`` (for the department's managers).
@@ -33,6 +36,8 @@ from jts_domain.model import (
     Alert,
     AlertKind,
     DailyScore,
+    DomainEvent,
+    EventName,
     Organization,
     Permission,
     ScoreMetricName,
@@ -94,6 +99,29 @@ def _alert(task: Task, kind: AlertKind, status: SlaStatus, now: datetime) -> Ale
     )
 
 
+def _raised_event(alert: Alert, task: Task, manager_id: UUID | None, digest: UUID) -> DomainEvent:
+    """``alert.raised`` with what a digest needs: whom to tell (the assignee, the manager
+    of the task's department) and the monitor run the alert belongs to (``digest``)."""
+    return DomainEvent(
+        name=EventName.ALERT_RAISED,
+        organization_id=alert.organization_id,
+        occurred_at=alert.created_at,
+        payload={
+            "alert_id": str(alert.id),
+            "kind": alert.kind.value,
+            "message": alert.message,
+            "task_id": str(task.id),
+            "task_title": task.title,
+            "sla_deadline": None if task.sla_deadline is None else task.sla_deadline.isoformat(),
+            "employee_id": None if alert.employee_id is None else str(alert.employee_id),
+            "department_id": None if task.department_id is None else str(task.department_id),
+            "manager_id": None if manager_id is None else str(manager_id),
+            "digest": str(digest),
+            "at": alert.created_at.isoformat(),
+        },
+    )
+
+
 def _group(alerts: Iterable[Alert]) -> tuple[AssigneeNotification, ...]:
     groups: dict[UUID | None, list[Alert]] = defaultdict(list)
     for alert in alerts:
@@ -124,6 +152,14 @@ async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorR
                 candidates.append(_alert(task, kind, status, now))
         changed = len(await uow.tasks.set_sla_statuses(organization_id, changes))
         raised = await uow.alerts.add_many_if_new(candidates)
+        if raised:
+            managers = {d.id: d.manager_id for d in await uow.departments.list_all(organization_id)}
+            by_id = {task.id: task for task in tasks}
+            digest = new_id()
+            for alert in raised:
+                task = by_id[alert.task_id]
+                manager = managers.get(task.department_id) if task.department_id else None
+                uow.emit(_raised_event(alert, task, manager, digest))
         await uow.commit()
     return SlaMonitorRun(
         checked_at=now,

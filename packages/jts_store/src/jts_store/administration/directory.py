@@ -14,8 +14,9 @@ from jts_domain.errors import not_found
 from jts_domain.model import Employee, JobCategory, Role
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import EmployeeRow
+from jts_store.tables.base import table_of
 
-_employees = EmployeeRow.__table__
+_employees = table_of(EmployeeRow)
 _FIELDS = tuple(f.name for f in fields(Employee) if f.name in _employees.c)
 _COLUMNS = [_employees.c[name] for name in _FIELDS]
 

@@ -15,11 +15,12 @@ from jts_domain.model import OPEN_TASK_STATUSES, TaskPriority, WorkloadLevel
 from jts_domain.workload import DueWindows, PendingCounts, PendingSummary, WorkloadAssessment
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import EmployeeRow, PendingSummaryRow, TaskRow
+from jts_store.tables.base import table_of
 from jts_store.tables.pending_summaries import COUNT_COLUMNS, LEVEL_COLUMNS
 
-_employees = EmployeeRow.__table__
-_tasks = TaskRow.__table__
-_summaries = PendingSummaryRow.__table__
+_employees = table_of(EmployeeRow)
+_tasks = table_of(TaskRow)
+_summaries = table_of(PendingSummaryRow)
 _OPEN = sorted(s.value for s in OPEN_TASK_STATUSES)
 
 _KEY_COLUMNS = ("organization_id", "employee_id")

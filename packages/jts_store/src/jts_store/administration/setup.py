@@ -34,14 +34,15 @@ from jts_store.tables import (
     StoreRow,
     TaskTemplateRow,
 )
+from jts_store.tables.base import table_of
 
-_organizations = OrganizationRow.__table__
-_departments = DepartmentRow.__table__
-_stores = StoreRow.__table__
-_shifts = ShiftTemplateRow.__table__
-_templates = TaskTemplateRow.__table__
-_roster = RosterEntryRow.__table__
-_employees = EmployeeRow.__table__
+_organizations = table_of(OrganizationRow)
+_departments = table_of(DepartmentRow)
+_stores = table_of(StoreRow)
+_shifts = table_of(ShiftTemplateRow)
+_templates = table_of(TaskTemplateRow)
+_roster = table_of(RosterEntryRow)
+_employees = table_of(EmployeeRow)
 
 
 class SqlOrganizationSetup:

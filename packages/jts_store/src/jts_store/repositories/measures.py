@@ -23,9 +23,10 @@ from jts_domain.model import (
 )
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AlertRow, DailyScoreRow
+from jts_store.tables.base import table_of
 
-_scores = DailyScoreRow.__table__
-_alerts = AlertRow.__table__
+_scores = table_of(DailyScoreRow)
+_alerts = table_of(AlertRow)
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
 # A recalculation that changes nothing rewrites nothing (no dead rows, no WAL).

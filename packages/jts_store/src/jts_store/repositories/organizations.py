@@ -25,11 +25,12 @@ from jts_domain.model import (
 from jts_domain.ports import Credentials
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.base import table_of
 
-_organizations = OrganizationRow.__table__
-_employees = EmployeeRow.__table__
-_departments = DepartmentRow.__table__
-_stores = StoreRow.__table__
+_organizations = table_of(OrganizationRow)
+_employees = table_of(EmployeeRow)
+_departments = table_of(DepartmentRow)
+_stores = table_of(StoreRow)
 _WEIGHT_NAMES = ("completion", "timeliness", "utilization", "sla", "quality")
 _LEVEL_NAMES = ("pending", "urgent", "overdue")
 _SCALAR_SETTINGS = (
@@ -64,11 +65,12 @@ def settings_from(document: dict[str, Any]) -> OrganizationSettings:
     """The settings stored by :func:`settings_document` (missing keys take their defaults)."""
     weights = document.get("score_weights", {})
     levels = document.get("workload", {})
-    stored_times = (name for name in _TIME_SETTINGS if name in document)
-    times = {name: time.fromisoformat(document[name]) for name in stored_times}
+    stored: dict[str, Any] = {name: document[name] for name in _SCALAR_SETTINGS if name in document}
+    stored.update(
+        {name: time.fromisoformat(document[name]) for name in _TIME_SETTINGS if name in document}
+    )
     return OrganizationSettings(
-        **{name: document[name] for name in _SCALAR_SETTINGS if name in document},
-        **times,
+        **stored,
         score_weights=ScoreWeights(**{k: Decimal(v) for k, v in weights.items()}),
         workload=WorkloadThresholds(**{k: tuple(v) for k, v in levels.items()}),
     )

@@ -10,8 +10,9 @@ from sqlalchemy import Row, insert, select
 from jts_domain.model import JobCategory, TaskPriority, TaskTemplate
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskTemplateRow
+from jts_store.tables.base import table_of
 
-_templates = TaskTemplateRow.__table__
+_templates = table_of(TaskTemplateRow)
 
 
 def template_from_row(row: Row[Any]) -> TaskTemplate:

@@ -29,8 +29,9 @@ from jts_domain.ports import TaskFilter, TaskReach
 from jts_store.queries.business_dates import plan_date
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskRow, TaskStatusHistoryRow
+from jts_store.tables.base import table_of
 
-_tasks = TaskRow.__table__
+_tasks = table_of(TaskRow)
 
 # Every changed SLA status in one statement; a task changed since it was read is skipped.
 _SET_SLA_STATUSES = text(
@@ -46,7 +47,7 @@ _SET_SLA_STATUSES = text(
     bindparam("versions", type_=ARRAY(Integer())),
     bindparam("statuses", type_=ARRAY(Text())),
 )
-_history = TaskStatusHistoryRow.__table__
+_history = table_of(TaskStatusHistoryRow)
 _OPEN = sorted(s.value for s in OPEN_TASK_STATUSES)
 
 
@@ -92,7 +93,7 @@ def task_from_row(row: Row[Any]) -> Task:
     return task_from_mapping(row._mapping)
 
 
-def task_from_mapping(mapping: Mapping[str, Any]) -> Task:
+def task_from_mapping(mapping: Mapping[Any, Any]) -> Task:
     """The task of a row's task columns (the row may hold more)."""
     values = {name: mapping[name] for name in TASK_COLUMNS}
     values["priority"] = TaskPriority(values["priority"])
@@ -296,7 +297,7 @@ class SqlTasks:
 def _within(reach: TaskReach) -> ColumnElement[bool]:
     """SQL for :meth:`jts_domain.ports.TaskReach.covers`."""
     department = _tasks.c.department_id
-    in_department = department.in_(sorted(reach.department_ids))
+    in_department: ColumnElement[bool] = department.in_(sorted(reach.department_ids))
     if reach.departmentless:
         in_department = or_(in_department, department.is_(None))
     if reach.employee_id is None:

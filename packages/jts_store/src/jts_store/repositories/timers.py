@@ -15,9 +15,10 @@ from jts_domain.errors import not_found
 from jts_domain.model import StartCheck, StopReason, Timer, TimerInterval, TimerState
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TimerIntervalRow, TimerRow
+from jts_store.tables.base import table_of
 
-_timers = TimerRow.__table__
-_intervals = TimerIntervalRow.__table__
+_timers = table_of(TimerRow)
+_intervals = table_of(TimerIntervalRow)
 _STOPPED = TimerState.STOPPED.value
 
 

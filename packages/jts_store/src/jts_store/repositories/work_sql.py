@@ -12,6 +12,7 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 
 from jts_domain.model import StatusChange, Timer
+from jts_store.repositories.fragments import Check, Fragment
 
 _TIMER_JSON = """json_build_object(
     'id', {t}.id, 'organization_id', {t}.organization_id, 'employee_id', {t}.employee_id,
@@ -120,8 +121,8 @@ class _Shape:
     changed_timer: tuple[bool, int] | None
 
 
-def save_statement(write: WorkWrite) -> tuple[TextClause, dict[str, Any]]:
-    """The one statement saving ``write``, and its parameters."""
+def save_fragment(write: WorkWrite, check: Check) -> Fragment:
+    """The statement parts saving ``write`` (sent with the commit), and its parameters."""
     params: dict[str, Any] = {
         "organization_id": write.organization_id,
         "task_id": write.task_id,
@@ -136,8 +137,8 @@ def save_statement(write: WorkWrite) -> tuple[TextClause, dict[str, Any]]:
     for n, change in enumerate(write.history):
         params.update({f"h{n}_{k}": v for k, v in _history_values(change).items()})
     new_intervals, changed = _timer_params(write, params)
-    shape = _Shape(insert, task_set, len(write.history), new_intervals, changed)
-    return _statement(shape), params
+    ctes, selects = _parts(_Shape(insert, task_set, len(write.history), new_intervals, changed))
+    return Fragment(ctes=ctes, selects=selects, params=params, check=check)
 
 
 def _timer_params(write: WorkWrite, params: dict[str, Any]) -> tuple[int, tuple[bool, int] | None]:
@@ -210,8 +211,9 @@ def _values(prefix: str, columns: tuple[str, ...]) -> str:
 
 
 @cache
-def _statement(shape: _Shape) -> TextClause:
-    """Data-modifying CTEs for each part that changed, counting the versioned updates."""
+def _parts(shape: _Shape) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Data-modifying CTEs for each part that changed; the SELECT counts the versioned
+    updates (``tasks``, ``timers``) so a lost update shows."""
     parts: list[str] = []
     if shape.insert_task:
         columns = ", ".join(shape.insert_task)
@@ -230,10 +232,12 @@ def _statement(shape: _Shape) -> TextClause:
             f"h AS (INSERT INTO task_status_history ({', '.join(_HISTORY_COLUMNS)}) VALUES {rows})"
         )
     parts.extend(_timer_parts(shape))
-    counted = "(SELECT count(*) FROM t)" if shape.task_set else "0"
-    timers = "(SELECT count(*) FROM tu)" if shape.changed_timer is not None else "0"
-    select = f"SELECT {counted} AS tasks, {timers} AS timers"
-    return text(("WITH " + ",\n".join(parts) + "\n" if parts else "") + select)
+    selects = ["(SELECT count(*) FROM t) AS tasks" if shape.task_set else "0 AS tasks"]
+    if shape.changed_timer is not None:
+        selects.append("(SELECT count(*) FROM tu) AS timers")
+    else:
+        selects.append("0 AS timers")
+    return tuple(parts), tuple(selects)
 
 
 def _timer_parts(shape: _Shape) -> list[str]:

@@ -1,10 +1,12 @@
 """JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
 
+from jts_store.jtd import tables as jtd_tables
 from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
 from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.outbox_consumers import OutboxConsumerRow
 from jts_store.tables.pending_summaries import PendingSummaryRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
 from jts_store.tables.tasks import TaskRow, TaskStatusHistoryRow, TaskTemplateRow
@@ -23,6 +25,7 @@ __all__ = [
     "JobControlRow",
     "JobExecutionRow",
     "OrganizationRow",
+    "OutboxConsumerRow",
     "OutboxRow",
     "PendingSummaryRow",
     "RosterEntryRow",
@@ -33,4 +36,5 @@ __all__ = [
     "TaskTemplateRow",
     "TimerIntervalRow",
     "TimerRow",
+    "jtd_tables",
 ]
