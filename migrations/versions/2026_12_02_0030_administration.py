@@ -6,6 +6,8 @@ new defaults of the idle and overtime thresholds.
 * ``task_templates.archived_at``: an archived template generates nothing more.
 * Settings documents still holding the old defaults of the idle (30 min) and overtime
   (60 min) thresholds get the new ones (5 and 540 min); nothing could change them before.
+* The outbox consumer that queues score recalculations for stopped timers starts after
+  the outbox it finds.
 
 Revision ID: 0030_administration
 Revises: 0010_jobs_to_do
@@ -34,6 +36,7 @@ _COUNTS = (
 )
 _LEVELS = ("level", "pending_level", "urgent_level", "overdue_level")
 _LEVEL_IN = "IN ('LOW', 'MODERATE', 'HIGH', 'CRITICAL')"
+_SCORE_CONSUMER = "scores.recalculate_on_timer_stop"
 
 _SET_DEFAULTS = """
 UPDATE organizations

@@ -18,10 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
+from jts_domain.services.score_recalculation import CONSUMER as SCORE_RECALCULATIONS
+from jts_domain.services.score_recalculation import queue_recalculations
 from jts_jobs.outbox_consumers import OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
 from jts_jobs.scheduler import Scheduler
+from jts_jobs.score_recalculations import (
+    RECALCULATE_FUNCTION,
+    SaqScoreRecalculations,
+    ScoreRecalculator,
+)
 from jts_jobs.settings import WorkerSettings
 from jts_store.embedded import database_url as configured_url
 from jts_store.engine import create_engine
@@ -40,6 +47,7 @@ class JobsRuntime:
     executor: RunExecutor
     scheduler: Scheduler
     consumers: OutboxConsumers
+    recalculator: ScoreRecalculator
 
     @classmethod
     async def open(
@@ -57,8 +65,12 @@ class JobsRuntime:
         await queue.connect()
         executor = RunExecutor(ctx, engine, settings, url)
         scheduler = Scheduler(ctx, engine, queue, settings, started_at=ctx.clock.now())
-        consumers = OutboxConsumers(ctx, settings.outbox_poll_seconds)
-        return cls(settings, url, engine, ctx, queue, executor, scheduler, consumers)
+        recalculations = queue_recalculations(SaqScoreRecalculations(queue, settings))
+        consumers = OutboxConsumers(
+            ctx, settings.outbox_poll_seconds, {SCORE_RECALCULATIONS: recalculations}
+        )
+        recalculator = ScoreRecalculator(ctx, engine)
+        return cls(settings, url, engine, ctx, queue, executor, scheduler, consumers, recalculator)
 
     def job_queue(self) -> SaqJobQueue:
         """The domain's ``JobQueue`` port on this queue (for manual triggers)."""
@@ -76,7 +88,10 @@ class JobsRuntime:
         grace = self.settings.shutdown_grace_period_s if grace_period_s is None else grace_period_s
         return Worker(
             self.queue,
-            functions=[(RUN_FUNCTION, self.executor.run)],
+            functions=[
+                (RUN_FUNCTION, self.executor.run),
+                (RECALCULATE_FUNCTION, self.recalculator.run),
+            ],
             concurrency=self.settings.concurrency,
             burst=burst,
             dequeue_timeout=dequeue_timeout,
@@ -105,7 +120,8 @@ async def run_worker(
     """Run the worker until ``stop`` is set or the process gets SIGINT/SIGTERM.
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
-    caught up then, once. The outbox consumers run beside it (jobs to do from events).
+    caught up then, once. The outbox consumers run beside it (jobs to do from events,
+    score recalculations from stopped timers).
     """
     stop = stop or asyncio.Event()
     runtime = await JobsRuntime.open(settings, clock=clock)

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 JOB_RUN_KEYSPACE = 0x4A5453
 #: One scheduler tick at a time across workers.
 SCHEDULER_KEYSPACE = 0x4A5454
+#: One recalculation of an employee's daily score for a date at a time.
+SCORE_RECALCULATION_KEYSPACE = 0x4A5455
 
 
 def lock_key(name: str) -> int:

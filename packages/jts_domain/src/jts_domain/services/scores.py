@@ -122,9 +122,10 @@ def _calculated_event(score: DailyScore, now: datetime) -> DomainEvent:
 
 
 async def calculate_daily_scores(
-    ctx: ServiceContext, caller: Caller, *, business_date: date
+    ctx: ServiceContext, caller: Caller, *, business_date: date, employee_id: UUID | None = None
 ) -> ScoreRun:
-    """Score every active employee of the caller's organization for a business date.
+    """Score every active employee of the caller's organization for a business date (or
+    only ``employee_id``, when that employee is active).
 
     One set-based read of the inputs, one of punctuality, one upsert, and one
     ``daily_score.calculated`` event per employee, all in one unit of work.
@@ -136,6 +137,8 @@ async def calculate_daily_scores(
         organization = await uow.organizations.get(org)
         tz = organization.settings.timezone
         inputs = await uow.score_queries.score_inputs(org, business_date, tz)
+        if employee_id is not None:
+            inputs = [i for i in inputs if i.employee_id == employee_id]
         punctuality = await uow.attendance.punctuality(org, since, business_date)
         ids = [i.employee_id for i in inputs]
         existing = {
