@@ -218,6 +218,10 @@ def test_task_templates_refuse_bad_input_other_roles_and_other_organizations(
     assert codes_and_fields(gql(CREATE_TEMPLATE, {"input": bad_create}, admin)) == [
         ("VALIDATION_ERROR", "estimated_minutes")
     ]
+    new = {"input": _template_input(world, title="Another")}
+    assert gql(CREATE_TEMPLATE, new, world.employee.token).codes == ["FORBIDDEN"]
+    assert gql(CREATE_TEMPLATE, new, other.token).codes == ["NOT_FOUND"]
+    assert [e["entityId"] for e in audit(gql, admin, "task_template.create")] == [template["id"]]
     for changes, token, code in [
         ({"title": " "}, admin, "VALIDATION_ERROR"),
         ({"slaMinutes": 0}, admin, "VALIDATION_ERROR"),
