@@ -10,7 +10,7 @@ new defaults of the idle and overtime thresholds.
   the outbox it finds.
 
 Revision ID: 0030_administration
-Revises: 0010_jobs_to_do
+Revises: 0005_access_epoch
 Create Date: 2026-12-02 10:00:00+00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_administration"
-down_revision: str | None = "0010_jobs_to_do"
+down_revision: str | None = "0005_access_epoch"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

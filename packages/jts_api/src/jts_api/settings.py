@@ -50,6 +50,14 @@ class ApiSettings(StoreSettings):
     #: Origins allowed to open the subscription websocket from a browser.
     allowed_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    #: Callers remembered per process (least recently used forgotten first), and for how
+    #: long at most; an access change drops an entry on every replica at once.
+    caller_cache_size: int = Field(default=10_000, gt=0)
+    caller_cache_seconds: float = Field(default=300.0, gt=0)
+    #: How often open websockets are checked for expired tokens, and how many live
+    #: events a subscriber may have waiting before the oldest are dropped.
+    live_check_seconds: float = Field(default=5.0, gt=0)
+    live_queue_size: int = Field(default=64, gt=0)
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> ApiSettings:

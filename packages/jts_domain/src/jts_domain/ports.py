@@ -111,6 +111,19 @@ class EmployeeRepository(Protocol):
         """Active employees, by id; of one department when given."""
         ...
 
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        """Store the employee's role, active flag and access epoch.
+
+        CONFLICT when the stored epoch is no longer ``read_epoch`` (another change of
+        their access committed since they were read): nothing is written then.
+        """
+        ...
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        """The ids of the organization's active admins, locked until the unit of work
+        ends, so that concurrent demotions and deactivations see each other."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Credentials:

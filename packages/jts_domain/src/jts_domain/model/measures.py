@@ -120,6 +120,8 @@ class EventName(StrEnum):
     # jobs to do: what creates them, and their moves
     ALERT_RAISED = "alert.raised"
     JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
+    #: An employee was deactivated, reactivated or changed role: their sessions end.
+    EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -176,6 +176,10 @@ class Employee:
     store_id: UUID | None = None
     active: bool = True
     created_at: datetime
+    #: Moves on at every change of the person's access (deactivated, reactivated, role
+    #: changed). A token carries the epoch it was issued in and stops working once the
+    #: epoch has moved on, so every session of the person ends with such a change.
+    access_epoch: int = 0
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -98,8 +98,15 @@ async def authenticate(
     return found.employee
 
 
-async def identify(ctx: ServiceContext, organization_id: UUID, employee_id: UUID) -> Caller:
-    """The caller a verified token names; UNAUTHENTICATED when the account is gone or inactive."""
+#: Why a token issued before the account's last access change is refused.
+SESSION_ENDED = "this sign-in has ended because the account's access changed; sign in again"
+
+
+async def identify(
+    ctx: ServiceContext, organization_id: UUID, employee_id: UUID, access_epoch: int = 0
+) -> Caller:
+    """The caller a verified token names; UNAUTHENTICATED when the account is gone or
+    inactive, or its access changed since the token was issued (``access_epoch``)."""
     async with ctx.uow() as uow:
         try:
             employee = await uow.employees.get(organization_id, employee_id)
@@ -109,6 +116,8 @@ async def identify(ctx: ServiceContext, organization_id: UUID, employee_id: UUID
             employee = None
     if employee is None or not employee.active:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "the account no longer exists or is inactive")
+    if employee.access_epoch != access_epoch:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, SESSION_ENDED)
     return Caller.of(employee)
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Row, func, insert, select, update
 
-from jts_domain.errors import not_found
+from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.model import (
     Department,
     Employee,
@@ -127,6 +127,7 @@ def _employee(row: Row[Any]) -> Employee:
         store_id=row.store_id,
         active=row.active,
         created_at=row.created_at,
+        access_epoch=row.access_epoch,
     )
 
 
@@ -148,6 +149,7 @@ class SqlEmployees:
             "store_id": employee.store_id,
             "active": employee.active,
             "created_at": employee.created_at,
+            "access_epoch": employee.access_epoch,
         }
         await self._db.execute(insert(_employees).values(**values))
 
@@ -187,6 +189,43 @@ class SqlEmployees:
             statement = statement.where(_employees.c.department_id == department_id)
         rows = await self._db.execute(statement.order_by(_employees.c.id))
         return [_employee(row) for row in rows]
+
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        statement = (
+            update(_employees)
+            .where(
+                _employees.c.id == employee.id,
+                _employees.c.organization_id == employee.organization_id,
+                _employees.c.access_epoch == read_epoch,
+            )
+            .values(
+                role=employee.role.value,
+                active=employee.active,
+                access_epoch=employee.access_epoch,
+            )
+        )
+        if (await self._db.execute(statement)).rowcount == 1:
+            return
+        await self.get(employee.organization_id, employee.id)  # NOT_FOUND if it is gone
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the employee's access was changed by someone else; reload and retry",
+            {"id": str(employee.id)},
+        )
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        # Locked in id order, so two units of work never wait for each other in a cycle.
+        statement = (
+            select(_employees.c.id)
+            .where(
+                _employees.c.organization_id == organization_id,
+                _employees.c.role == Role.ADMIN.value,
+                _employees.c.active,
+            )
+            .order_by(_employees.c.id)
+            .with_for_update()
+        )
+        return set((await self._db.execute(statement)).scalars())
 
 
 class SqlCredentials:
