@@ -48,6 +48,8 @@ EXPECTED_TABLES = {
     "outbox_consumers",
     "login_attempts",
     "system_job_runs",
+    # running an organization
+    "pending_summaries",
 }
 
 

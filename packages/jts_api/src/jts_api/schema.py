@@ -35,6 +35,7 @@ from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
+    administration,
     attendance,
     jobs,
     jtd,
@@ -65,6 +66,7 @@ FEATURES: tuple[ModuleType, ...] = (
     jtd,
     jtd_settings,
     people,
+    administration,
 )
 
 PARSER_CACHE_SIZE = 1_000

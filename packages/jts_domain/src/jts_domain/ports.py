@@ -16,6 +16,11 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.administration.ports import (
+    EmployeeDirectory,
+    OrganizationSetup,
+    PendingSummaryRepository,
+)
 from jts_domain.jtd.ports import JtdRepository
 from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
@@ -711,6 +716,13 @@ class UnitOfWork(Protocol):
     def login_attempts(self) -> LoginAttemptRepository: ...
     @property
     def system_job_runs(self) -> SystemJobRunRepository: ...
+    # running an organization: people as admins see them, setup edits, pending summaries
+    @property
+    def directory(self) -> EmployeeDirectory: ...
+    @property
+    def setup(self) -> OrganizationSetup: ...
+    @property
+    def pending_summaries(self) -> PendingSummaryRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

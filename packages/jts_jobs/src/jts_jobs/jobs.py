@@ -16,12 +16,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from jts_domain.administration.pending import refresh_pending_summaries
 from jts_domain.jtd.agent import run_agent
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
 from jts_domain.services.job_runs import cleanup_job_history, run_dates
-from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
+from jts_domain.services.monitoring import sla_monitor
 from jts_domain.services.planning import generate_daily_planners
 from jts_domain.services.scores import calculate_daily_scores
 
@@ -103,11 +104,11 @@ async def _auto_stop(run: JobRun) -> JobOutcome:
 
 
 async def _summaries(run: JobRun) -> JobOutcome:
-    summaries = await refresh_pending_summaries(run.ctx, run.organization_id)
-    levels = Counter(e.assessment.level.value for e in summaries.employees)
+    refreshed = await refresh_pending_summaries(run.ctx, run.organization_id)
+    levels = Counter(s.assessment.level.value for s in refreshed.summaries)
     return JobOutcome(
-        message=f"{len(summaries.employees)} workloads assessed",
-        result={"employees": len(summaries.employees), "levels": dict(sorted(levels.items()))},
+        message=f"{len(refreshed.summaries)} pending summaries stored",
+        result={"employees": len(refreshed.summaries), "levels": dict(sorted(levels.items()))},
     )
 
 

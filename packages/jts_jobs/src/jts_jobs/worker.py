@@ -18,11 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
+from jts_domain.services.score_recalculation import CONSUMER as SCORE_RECALCULATIONS
+from jts_domain.services.score_recalculation import queue_recalculations
 from jts_jobs.outbox_consumers import OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SYSTEM_RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
 from jts_jobs.saq_worker import JtsWorker
 from jts_jobs.scheduler import Scheduler
+from jts_jobs.score_recalculations import (
+    RECALCULATE_FUNCTION,
+    SaqScoreRecalculations,
+    ScoreRecalculator,
+)
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.system_runs import SystemRunExecutor
 from jts_store.embedded import database_url as configured_url
@@ -48,6 +55,7 @@ class JobsRuntime:
     scheduler: Scheduler
     consumers: OutboxConsumers
     system_executor: SystemRunExecutor
+    recalculator: ScoreRecalculator
 
     @classmethod
     async def open(
@@ -65,10 +73,23 @@ class JobsRuntime:
         await queue.connect()
         executor = RunExecutor(ctx, engine, settings, url)
         scheduler = Scheduler(ctx, engine, queue, settings, started_at=ctx.clock.now())
-        consumers = OutboxConsumers(ctx, settings.outbox_poll_seconds)
+        recalculations = queue_recalculations(SaqScoreRecalculations(queue, settings))
+        consumers = OutboxConsumers(
+            ctx, settings.outbox_poll_seconds, {SCORE_RECALCULATIONS: recalculations}
+        )
+        recalculator = ScoreRecalculator(ctx, engine)
         system_executor = SystemRunExecutor(ctx, engine, settings, url)
         return cls(
-            settings, url, engine, ctx, queue, executor, scheduler, consumers, system_executor
+            settings,
+            url,
+            engine,
+            ctx,
+            queue,
+            executor,
+            scheduler,
+            consumers,
+            system_executor,
+            recalculator,
         )
 
     def job_queue(self) -> SaqJobQueue:
@@ -89,6 +110,7 @@ class JobsRuntime:
             functions=[
                 (RUN_FUNCTION, self.executor.run),
                 (SYSTEM_RUN_FUNCTION, self.system_executor.run),
+                (RECALCULATE_FUNCTION, self.recalculator.run),
             ],
             concurrency=self.settings.concurrency,
             stop_grace_s=grace,
@@ -158,7 +180,8 @@ async def run_worker(
     """Run the worker until ``stop`` is set or the process gets SIGINT/SIGTERM.
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
-    caught up then, once. The outbox consumers run beside it (jobs to do from events).
+    caught up then, once. The outbox consumers run beside it (jobs to do from events,
+    score recalculations from stopped timers).
     """
     stop = stop or asyncio.Event()
     runtime = await JobsRuntime.open(settings, clock=clock)

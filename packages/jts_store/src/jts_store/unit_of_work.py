@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
+from jts_store.administration.directory import SqlDirectory
+from jts_store.administration.pending_summaries import SqlPendingSummaries
+from jts_store.administration.setup import SqlOrganizationSetup
 from jts_store.errors import domain_errors
 from jts_store.jtd.repository import SqlJtd
 from jts_store.outbox import write_appends
@@ -72,6 +75,9 @@ class SqlUnitOfWork:
         self.outbox_consumers = SqlOutboxConsumers(db)
         self.login_attempts = SqlLoginAttempts(db)
         self.system_job_runs = SqlSystemJobRuns(db)
+        self.directory = SqlDirectory(db)
+        self.setup = SqlOrganizationSetup(db)
+        self.pending_summaries = SqlPendingSummaries(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -37,6 +37,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.workload import PendingSummary
 
 RecordT = TypeVar("RecordT")
 
@@ -134,6 +135,7 @@ class Tables:
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
     login_attempts: dict[str, LoginAttempts] = field(default_factory=dict)
     system_job_runs: dict[UUID, SystemJobRun] = field(default_factory=dict)
+    pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
     jtd: JtdTables = field(default_factory=JtdTables)
 

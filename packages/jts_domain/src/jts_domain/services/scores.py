@@ -128,9 +128,10 @@ async def _store_changed(uow: UnitOfWork, days: list[ScoreDay], scores: list[Dai
 
 
 async def calculate_daily_scores(
-    ctx: ServiceContext, caller: Caller, *, business_date: date
+    ctx: ServiceContext, caller: Caller, *, business_date: date, employee_id: UUID | None = None
 ) -> ScoreRun:
-    """Score every active employee of the caller's organization for a business date.
+    """Score every active employee of the caller's organization for a business date (or
+    only ``employee_id``, when that employee is active).
 
     One read of everything the scores need (inputs, punctuality, the stored scores'
     fingerprints), one upsert of the scores that changed, and one
@@ -145,6 +146,8 @@ async def calculate_daily_scores(
         days = await uow.score_queries.score_days(
             org, business_date, organization.settings.timezone, reliability_from=since
         )
+        if employee_id is not None:
+            days = [d for d in days if d.inputs.employee_id == employee_id]
         scores = [_daily_score(org, scorer, day, now) for day in days]
         await _store_changed(uow, days, scores)
         for score in scores:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -41,12 +42,18 @@ _SCALAR_SETTINGS = (
     "shift_lead_minutes",
     "auto_stop_grace_minutes",
     "geofence_radius_meters",
+    "idle_auto_pause",
+    "activity_retention_months",
+    "activity_late_days",
 )
+_TIME_SETTINGS = ("quiet_hours_start", "quiet_hours_end")
 
 
 def settings_document(settings: OrganizationSettings) -> dict[str, Any]:
-    """Settings as JSON: weights as decimal strings (exact), thresholds as lists."""
+    """Settings as JSON: weights as decimal strings (exact), thresholds as lists, local
+    times as ISO strings."""
     document: dict[str, Any] = {name: getattr(settings, name) for name in _SCALAR_SETTINGS}
+    document.update({name: getattr(settings, name).isoformat() for name in _TIME_SETTINGS})
     document["score_weights"] = {
         name: str(getattr(settings.score_weights, name)) for name in _WEIGHT_NAMES
     }
@@ -58,8 +65,12 @@ def settings_from(document: dict[str, Any]) -> OrganizationSettings:
     """The settings stored by :func:`settings_document` (missing keys take their defaults)."""
     weights = document.get("score_weights", {})
     levels = document.get("workload", {})
+    stored: dict[str, Any] = {name: document[name] for name in _SCALAR_SETTINGS if name in document}
+    stored.update(
+        {name: time.fromisoformat(document[name]) for name in _TIME_SETTINGS if name in document}
+    )
     return OrganizationSettings(
-        **{name: document[name] for name in _SCALAR_SETTINGS if name in document},
+        **stored,
         score_weights=ScoreWeights(**{k: Decimal(v) for k, v in weights.items()}),
         workload=WorkloadThresholds(**{k: tuple(v) for k, v in levels.items()}),
     )

@@ -8,6 +8,7 @@ from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
 from jts_store.tables.operator import LoginAttemptRow, SystemJobRunRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.outbox_consumers import OutboxConsumerRow
+from jts_store.tables.pending_summaries import PendingSummaryRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
 from jts_store.tables.tasks import TaskRow, TaskStatusHistoryRow, TaskTemplateRow
 from jts_store.tables.timers import ONE_ACTIVE_TIMER_INDEX, TimerIntervalRow, TimerRow
@@ -28,6 +29,7 @@ __all__ = [
     "OrganizationRow",
     "OutboxConsumerRow",
     "OutboxRow",
+    "PendingSummaryRow",
     "RosterEntryRow",
     "ShiftTemplateRow",
     "StoreRow",
