@@ -263,11 +263,11 @@ async def load(url: str, org: Organization) -> dict[str, int]:
                 ("timers", timers),
                 ("timer_intervals", intervals),
             ]:
-                rows = list(rows)
+                records = list(rows)
                 await conn.copy_records_to_table(
-                    table, records=rows, columns=await _leading_columns(conn, table, rows)
+                    table, records=records, columns=await _leading_columns(conn, table, records)
                 )
-                counts[table] = len(rows)
+                counts[table] = len(records)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()

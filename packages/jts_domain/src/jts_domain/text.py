@@ -83,8 +83,6 @@ def _all_storable(value: Any) -> bool:
     if isinstance(value, Mapping):
         keys = "".join(str(key) for key in value)
         return _UNSTORABLE.search(keys) is None and _all_storable(list(value.values()))
-    if isinstance(value, str):  # a str subclass (an enum's value)
-        return _UNSTORABLE.search(value) is None
-    if isinstance(value, list | tuple):
-        return _all_storable(list(value))
+    if isinstance(value, str | list | tuple):  # subclasses (an enum's value, a named tuple)
+        return _all_storable(str(value) if isinstance(value, str) else list(value))
     return True
