@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_api.app import create_app
 from jts_api.delivery_http.receipts import receipt_signature
+from jts_api.graphql.delivery import INBOX_MESSAGES
 from jts_api.runtime import ApiRuntime
 from jts_domain.clock import ManualClock
 from jts_domain.delivery.dispatch import Dispatcher, dispatch_due
@@ -120,8 +121,7 @@ async def test_a_dispatched_message_is_pushed_live_and_listed_in_the_inbox(
 ) -> None:
     world = build_world(pgql, prod.server)
     organization = _organization(pgql, world)
-    feed = prod.runtime.inbox_feed
-    assert feed is not None
+    feed = prod.runtime.live_feed
     socket = await websockets.connect(prod.server.ws_url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
     try:
         init = {"type": "connection_init",
@@ -134,7 +134,7 @@ async def test_a_dispatched_message_is_pushed_live_and_listed_in_the_inbox(
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
         employee = UUID(world.employee.employee_id)
         deadline = time.monotonic() + PATIENCE_SECONDS
-        while feed.subscribers(organization, employee) == 0:
+        while feed.subscribers(INBOX_MESSAGES, organization, employee) == 0:
             assert time.monotonic() < deadline, "the subscription never started"
             await asyncio.sleep(0.01)
         job = _message_for(pgql, world)

@@ -53,6 +53,19 @@ class Live:
         assert runtime.jtd_feed is not None
         return runtime.jtd_feed.subscribers(organization_id)
 
+    async def held(self, organization_id: UUID, job_id: str, status: str) -> None:
+        """Wait until the feed holds the job's change to ``status`` (read from the outbox,
+        which it reaches asynchronously), so moving the clock cannot overtake it."""
+        runtime: ApiRuntime = self.app.state.runtime
+        assert runtime.jtd_feed is not None
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while True:
+            change = runtime.jtd_feed.held_change(organization_id, UUID(job_id))
+            if change is not None and change.to_status == status:
+                return
+            assert time.monotonic() < deadline, f"the feed never held the move to {status}"
+            await asyncio.sleep(0.01)
+
 
 @pytest.fixture(scope="module")
 def live(database_url: str) -> Iterator[Live]:
@@ -119,6 +132,7 @@ async def test_changes_within_half_a_second_are_coalesced_to_the_newest(
         for status in ("pending", "queued", "executing"):  # the clock stands still
             live_gql(MOVE, {"id": job, "s": status}, world.admin.token).ok()
         first = await _next(socket)
+        await live.held(organization, job, "executing")
         live.clock.advance(seconds=1)
         second = await _next(socket)
     finally:

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from hypothesis import strategies as st
 
 from jts_domain.assignment import AssignableTask, AssigneeCapacity
+from jts_domain.login_throttle import LoginThrottle
 from jts_domain.model import (
     JobCategory,
     ScoreInputs,
@@ -226,3 +227,25 @@ def jtd_tenants(draw: st.DrawFn) -> tuple[dict[str, bool], tuple[str, ...] | Non
 
 # delivery: outcomes a scripted sender answers with, in order
 send_outcomes = st.lists(st.sampled_from(["ok", "fail", "refuse"]), min_size=1, max_size=8)
+# --- signing in --------------------------------------------------------------------------
+
+
+@st.composite
+def login_throttles(draw: st.DrawFn) -> LoginThrottle:
+    """Throttle policies: 1–10 attempts, windows and lockouts of a minute to a day."""
+    return LoginThrottle(
+        failures_allowed=draw(st.integers(1, 10)),
+        window=timedelta(minutes=draw(st.integers(1, 24 * 60))),
+        lockout=timedelta(minutes=draw(st.integers(1, 24 * 60))),
+    )
+
+
+@st.composite
+def attempt_times(draw: st.DrawFn, start: datetime) -> list[datetime]:
+    """Non-decreasing sign-in attempt instants from ``start``: bursts and pauses."""
+    gaps = draw(st.lists(st.integers(0, 40 * 60), max_size=60))
+    times, now = [], start
+    for gap in gaps:
+        now += timedelta(seconds=gap)
+        times.append(now)
+    return times

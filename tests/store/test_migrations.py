@@ -57,6 +57,10 @@ EXPECTED_TABLES = {
     "webhook_endpoints",
     "webhook_deliveries",
     "webhook_attempts",
+    "login_attempts",
+    "system_job_runs",
+    # running an organization
+    "pending_summaries",
 }
 
 

@@ -74,6 +74,10 @@ class Coalescer(Generic[K, V]):
         """How many keys have an item waiting."""
         return len(self._held)
 
+    def held_item(self, key: K) -> V | None:
+        """The item waiting for the key's window, if any."""
+        return self._held.get(key)
+
 
 @dataclass(frozen=True, slots=True)
 class JobToDoChange:
@@ -180,6 +184,10 @@ class JobToDoFeed:
             if queue.full():
                 queue.get_nowait()  # a subscriber this far behind wants the newest state
             queue.put_nowait(change)
+
+    def held_change(self, organization_id: UUID, job_id: UUID) -> JobToDoChange | None:
+        """The job's newest change waiting for its window to pass, if any."""
+        return self._coalescer.held_item((organization_id, job_id))
 
     def subscribers(self, organization_id: UUID) -> int:
         """How many subscriptions of the organization this process serves now."""

@@ -31,10 +31,11 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from jts_api.auth.gate import AuthenticationGate
+from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
+    administration,
     attendance,
     delivery,
     jobs,
@@ -43,13 +44,14 @@ from jts_api.graphql import (
     live,
     monitoring,
     organization,
+    people,
     planner,
     scores,
     tasks,
     timers,
     webhooks,
 )
-from jts_api.rate_limit import MutationRateLimit
+from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -67,6 +69,8 @@ FEATURES: tuple[ModuleType, ...] = (
     jtd_settings,
     delivery,
     webhooks,
+    people,
+    administration,
 )
 
 PARSER_CACHE_SIZE = 1_000
@@ -107,8 +111,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limits),
-        AuthenticationGate,
-        MutationRateLimit,
+        RequestGuard,
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
@@ -117,4 +120,4 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         "mutation": _merged("Mutation"),
         "subscription": _merged("Subscription"),
     }
-    return JtsSchema(**roots, extensions=extensions)
+    return JtsSchema(**roots, extensions=extensions, execution_context_class=SharedEventExecutor)

@@ -16,8 +16,14 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.administration.ports import (
+    EmployeeDirectory,
+    OrganizationSetup,
+    PendingSummaryRepository,
+)
 from jts_domain.delivery.ports import DeliveryRepository
 from jts_domain.jtd.ports import JtdRepository
+from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -37,12 +43,14 @@ from jts_domain.model import (
     SlaStatus,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskStatus,
     TaskTemplate,
     Timer,
 )
-from jts_domain.schedule import JobName
+from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.schedule import JobName, SystemJobName
 from jts_domain.webhooks.ports import WebhookRepository
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
@@ -106,6 +114,19 @@ class EmployeeRepository(Protocol):
         self, organization_id: UUID, *, department_id: UUID | None = None
     ) -> list[Employee]:
         """Active employees, by id; of one department when given."""
+        ...
+
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        """Store the employee's role, active flag and access epoch.
+
+        CONFLICT when the stored epoch is no longer ``read_epoch`` (another change of
+        their access committed since they were read): nothing is written then.
+        """
+        ...
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        """The ids of the organization's active admins, locked until the unit of work
+        ends, so that concurrent demotions and deactivations see each other."""
         ...
 
 
@@ -391,8 +412,18 @@ class TaskTemplateRepository(Protocol):
 class DailyScoreRepository(Protocol):
     """Daily scores: one per employee and business date."""
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
-        """Insert or replace each (employee, date) score."""
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
+        """Insert each score, or update its employee and date's stored score in place.
+
+        In place: the stored id is kept, and so is ``calculated_at`` when what the score
+        shows (score, breakdown, reliability) did not change. A later score of the same
+        employee and date wins. Returns the scores stored otherwise than they were given:
+        with another id (one was stored already) or an earlier ``calculated_at``.
+        """
+        ...
+
+    def fingerprint(self, score: DailyScore) -> str:
+        """The digest this store keeps of what a score shows (:class:`StoredScore`)."""
         ...
 
     async def find(
@@ -477,6 +508,17 @@ class ScoreQueries(Protocol):
         a still-open interval has no end yet and counts once it ends, so the inputs never
         depend on when they are read). Capacity: the rostered shift's minutes less its
         unpaid break. Cancelled tasks count nowhere.
+        """
+        ...
+
+    async def score_days(
+        self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
+    ) -> list[ScoreDay]:
+        """Everything a day's calculation reads, one :class:`ScoreDay` per active employee
+        (ordered by employee id), in one read: the :meth:`score_inputs`, the punctual and
+        rostered days from ``reliability_from`` to the date (as
+        ``AttendanceRepository.punctuality`` counts them), and the stored score's
+        :class:`StoredScore`.
         """
         ...
 
@@ -587,6 +629,40 @@ class OutboxConsumerRepository(Protocol):
         ...
 
 
+class LoginAttemptRepository(Protocol):
+    """Sign-in attempts counted per address (:mod:`jts_domain.login_throttle`), shared by
+    every API replica; not an organization's (an address signs in before one is known)."""
+
+    async def lock(self, email_key: str) -> LoginAttempts:
+        """The address's attempts (none counted yet when it has no row), held against
+        every other unit of work until this one ends, so no two count the same one."""
+        ...
+
+    async def save(self, attempts: LoginAttempts) -> None: ...
+    async def clear(self, email_key: str) -> None:
+        """Forget the address's attempts (after a successful sign-in)."""
+        ...
+
+
+class SystemJobRunRepository(Protocol):
+    """The operator's execution log of system-wide jobs: one row per run, at most one
+    per job and slot (manual runs have no slot)."""
+
+    async def start(self, run: SystemJobRun) -> SystemJobRun | None:
+        """Record a run that starts, or take up an unfinished one of the same id again
+        (``attempts + 1``); None when it finished already, or another run holds its slot."""
+        ...
+
+    async def finish(self, run: SystemJobRun) -> None: ...
+    async def last_slots(self) -> dict[SystemJobName, datetime]:
+        """Each job's latest slot that has a run."""
+        ...
+
+    async def recent(self, job: SystemJobName, limit: int = 20) -> list[SystemJobRun]:
+        """The job's runs, newest first by (started_at, id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
@@ -637,6 +713,18 @@ class UnitOfWork(Protocol):
     def jtd(self) -> JtdRepository: ...
     @property
     def outbox_consumers(self) -> OutboxConsumerRepository: ...
+    # who may sign in how often (every replica's), and the operator's system-wide jobs
+    @property
+    def login_attempts(self) -> LoginAttemptRepository: ...
+    @property
+    def system_job_runs(self) -> SystemJobRunRepository: ...
+    # running an organization: people as admins see them, setup edits, pending summaries
+    @property
+    def directory(self) -> EmployeeDirectory: ...
+    @property
+    def setup(self) -> OrganizationSetup: ...
+    @property
+    def pending_summaries(self) -> PendingSummaryRepository: ...
     # delivery of jobs to do (attempts, counters, ledger, inboxes, templates) and webhooks
     @property
     def delivery(self) -> DeliveryRepository: ...

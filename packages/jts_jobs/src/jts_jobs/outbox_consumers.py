@@ -1,5 +1,6 @@
-"""The worker's outbox consumers: JTS's own events become jobs to do, and
-the webhook deliveries of the events endpoints subscribe to.
+"""The worker's outbox consumers: JTS's own events become jobs to do and the webhook
+deliveries of the events endpoints subscribe to, and stopped timers queue score
+recalculations.
 
 Each consumer is a name and a domain handler (:data:`CONSUMERS`); the loop asks each for
 everything committed since its position, then waits ``JTS_OUTBOX_POLL_SECONDS``. Several
@@ -32,14 +33,21 @@ CONSUMERS: dict[str, EventHandler] = {
 class OutboxConsumers:
     """Runs every consumer of :data:`CONSUMERS` until the outbox is read, now or in a loop."""
 
-    def __init__(self, ctx: ServiceContext, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        poll_seconds: float,
+        more: dict[str, EventHandler] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.poll_seconds = poll_seconds
+        #: :data:`CONSUMERS` and those that need the worker's queue (``more``).
+        self.handlers = {**CONSUMERS, **(more or {})}
 
     async def run_once(self) -> dict[str, ConsumedBatch]:
         """Let each consumer read everything committed so far; what each did."""
         done: dict[str, ConsumedBatch] = {}
-        for name, handle in CONSUMERS.items():
+        for name, handle in self.handlers.items():
             done[name] = await consume_all(self.ctx, name, handle)
             if done[name].events:
                 log.info(

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
+from jts_store.administration.directory import SqlDirectory
+from jts_store.administration.pending_summaries import SqlPendingSummaries
+from jts_store.administration.setup import SqlOrganizationSetup
 from jts_store.delivery.repository import SqlDelivery
 from jts_store.delivery.webhooks import SqlWebhooks
 from jts_store.errors import domain_errors
@@ -21,6 +24,7 @@ from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.operator import SqlLoginAttempts, SqlSystemJobRuns
 from jts_store.repositories.organizations import (
     SqlCredentials,
     SqlDepartments,
@@ -73,6 +77,11 @@ class SqlUnitOfWork:
         self.outbox_consumers = SqlOutboxConsumers(db)
         self.delivery = SqlDelivery(db)
         self.webhooks = SqlWebhooks(db)
+        self.login_attempts = SqlLoginAttempts(db)
+        self.system_job_runs = SqlSystemJobRuns(db)
+        self.directory = SqlDirectory(db)
+        self.setup = SqlOrganizationSetup(db)
+        self.pending_summaries = SqlPendingSummaries(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

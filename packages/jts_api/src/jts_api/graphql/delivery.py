@@ -5,13 +5,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
+from uuid import UUID
 
 import strawberry
 
 from jts_api.context import Info
 from jts_api.graphql.ids import parse_id
+from jts_api.graphql.live import follow
 from jts_api.graphql.types.delivery import (
     InboxConnection,
     InboxMessageEvent,
@@ -21,9 +23,11 @@ from jts_api.graphql.types.delivery import (
     SaveMessageTemplateInput,
 )
 from jts_api.graphql.types.paging import decode_cursor
+from jts_api.live_feed import TopicKind
 from jts_domain.delivery import inbox, templates, usage
 from jts_domain.delivery.model import InboxMessage
-from jts_domain.errors import DomainError, ErrorCode, invalid
+from jts_domain.errors import invalid
+from jts_domain.model import DomainEvent, EventName
 from jts_store.delivery.rendering import JinjaRenderer
 
 DEFAULT_PAGE_SIZE = 50
@@ -108,6 +112,26 @@ class Mutation:
         return await templates.set_default_language(ctx.services, ctx.require_caller(), language)
 
 
+#: Messages put in an employee's inbox, by that employee.
+INBOX_MESSAGES = TopicKind(
+    name="inbox",
+    events=frozenset({EventName.INBOX_MESSAGE_ADDED}),
+    keys=lambda event: (UUID(str(event.payload["employee_id"])),),
+)
+
+
+def inbox_event_of(event: DomainEvent) -> InboxMessageEvent:
+    """The GraphQL shape of an ``inbox.message_added`` event."""
+    p = event.payload
+    message = InboxMessage(
+        id=UUID(str(p["message_id"])), organization_id=event.organization_id,
+        employee_id=UUID(str(p["employee_id"])), job_id=UUID(str(p["job_id"])),
+        subject=str(p["subject"]), body=str(p.get("body", "")),
+        priority=int(p.get("priority", 5)), created_at=datetime.fromisoformat(str(p["at"])),
+    )  # fmt: skip
+    return InboxMessageEvent(message=InboxMessageType.of(message))
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="Messages arriving in the caller's inbox, live.")
@@ -116,15 +140,5 @@ class Subscription:
         caller = ctx.require_caller()
         if caller.employee_id is None:
             raise invalid("only an employee has an inbox", field="caller")
-        feed = ctx.runtime.inbox_feed
-        if feed is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "live updates are off in this process")
-        async with feed.subscribe(caller.organization_id, caller.employee_id) as arrivals:
-            while True:
-                a = await arrivals.get()
-                message = InboxMessage(
-                    id=a.message_id, organization_id=a.organization_id,
-                    employee_id=a.employee_id, job_id=a.job_id, subject=a.subject, body=a.body,
-                    priority=a.priority, created_at=a.at,
-                )  # fmt: skip
-                yield InboxMessageEvent(message=InboxMessageType.of(message))
+        async for arrival in follow(ctx, INBOX_MESSAGES, caller.employee_id, inbox_event_of):
+            yield arrival

@@ -7,9 +7,15 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.administration import (
+    MemoryDirectory,
+    MemoryOrganizationSetup,
+    MemoryPendingSummaries,
+)
 from jts_domain.memory.delivery import MemoryDelivery
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
+from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -105,6 +111,11 @@ class InMemoryUnitOfWork:
         self.outbox_consumers = MemoryOutboxConsumers(tables)
         self.delivery = MemoryDelivery(tables)
         self.webhooks = MemoryWebhooks(tables)
+        self.login_attempts = MemoryLoginAttempts(tables)
+        self.system_job_runs = MemorySystemJobRuns(tables)
+        self.directory = MemoryDirectory(tables)
+        self.setup = MemoryOrganizationSetup(tables)
+        self.pending_summaries = MemoryPendingSummaries(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

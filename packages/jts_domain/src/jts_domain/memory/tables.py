@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode, not_found
+from jts_domain.login_throttle import LoginAttempts
 from jts_domain.memory.delivery_tables import DeliveryTables, WebhookTables
 from jts_domain.memory.jtd_tables import JtdTables
 from jts_domain.model import (
@@ -32,10 +33,12 @@ from jts_domain.model import (
     ShiftTemplate,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskTemplate,
     Timer,
 )
+from jts_domain.workload import PendingSummary
 
 RecordT = TypeVar("RecordT")
 
@@ -131,6 +134,9 @@ class Tables:
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     job_executions: dict[UUID, JobExecution] = field(default_factory=dict)
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
+    login_attempts: dict[str, LoginAttempts] = field(default_factory=dict)
+    system_job_runs: dict[UUID, SystemJobRun] = field(default_factory=dict)
+    pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
     jtd: JtdTables = field(default_factory=JtdTables)
     # delivery and webhooks

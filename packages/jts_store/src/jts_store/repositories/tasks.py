@@ -108,6 +108,24 @@ def task_from_mapping(mapping: Mapping[Any, Any]) -> Task:
     return Task(**values)
 
 
+def history_values(change: StatusChange) -> dict[str, Any]:
+    """A status change as the column values of its history row (the position is the
+    table's own)."""
+    return {
+        "id": change.id,
+        "organization_id": change.organization_id,
+        "task_id": change.task_id,
+        "from_status": None if change.from_status is None else change.from_status.value,
+        "to_status": change.to_status.value,
+        "at": change.at,
+        "actor_type": change.actor.type.value,
+        "actor_id": change.actor.id,
+        "actor_name": change.actor.name,
+        "note": change.note,
+        "seconds_in_previous": change.seconds_in_previous,
+    }
+
+
 def _change(row: Row[Any]) -> StatusChange:
     return StatusChange(
         id=row.id,
@@ -182,20 +200,7 @@ class SqlTasks:
         return {row.id for row in rows}
 
     async def add_history(self, change: StatusChange) -> None:
-        values = {
-            "id": change.id,
-            "organization_id": change.organization_id,
-            "task_id": change.task_id,
-            "from_status": None if change.from_status is None else change.from_status.value,
-            "to_status": change.to_status.value,
-            "at": change.at,
-            "actor_type": change.actor.type.value,
-            "actor_id": change.actor.id,
-            "actor_name": change.actor.name,
-            "note": change.note,
-            "seconds_in_previous": change.seconds_in_previous,
-        }
-        await self._db.execute(insert(_history).values(**values))
+        await self._db.execute(insert(_history).values(**history_values(change)))
 
     async def history(self, organization_id: UUID, task_id: UUID) -> list[StatusChange]:
         statement = (
