@@ -5,7 +5,9 @@ it. The loop is limited to the test's own organization (the database is shared).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import structlog.testing
@@ -139,6 +141,17 @@ async def _events_of(runtime: JobsRuntime, world: World) -> int:
         return int(found.scalar_one())
 
 
+@contextmanager
+def _every_level() -> Iterator[None]:
+    """Let info records through while captured (an API test may have set WARNING)."""
+    wrapper = structlog.get_config()["wrapper_class"]
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        yield
+    finally:
+        structlog.configure(wrapper_class=wrapper)
+
+
 async def test_failures_log_no_secret(runtime: JobsRuntime, world: World) -> None:
     """An SMTP server that refuses the connection (its password in the URL) and a webhook
     receiver that fails: the loop logs what it did, and no password or secret."""
@@ -154,7 +167,7 @@ async def test_failures_log_no_secret(runtime: JobsRuntime, world: World) -> Non
         )  # fmt: skip
         loop = _loop(runtime, world, smtp_url="smtp://jts:hunter2-smtp-password@127.0.0.1:9")
         try:
-            with structlog.testing.capture_logs() as logged:
+            with _every_level(), structlog.testing.capture_logs() as logged:
                 await _job(ctx, world, "email")
                 await runtime.consumers.run_once()
                 await loop.run_once()
