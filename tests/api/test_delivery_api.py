@@ -59,7 +59,13 @@ class Prod:
 @pytest.fixture(scope="module")
 def prod(database_url: str) -> Iterator[Prod]:
     clock = ManualClock(API_START)
-    settings = api_settings(database_url, env="production", receipts_secret=RECEIPTS_SECRET)
+    settings = api_settings(
+        database_url,
+        env="production",
+        receipts_secret=RECEIPTS_SECRET,
+        # this server checks production's rules, not the run's loopback-only sandbox
+        webhook_loopback_only=False,
+    )
     app = create_app(settings, clock=clock)
     with serve_app(app, clock=clock) as server:
         yield Prod(server, app, clock)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -236,3 +236,45 @@ async def test_endpoints_are_the_admins_and_their_organizations(
         ("daily_score.calculated", "timer.stopped"),
     )
     assert json.dumps(updated.event_types)
+
+
+async def test_a_receiver_that_never_answers_200_fails_after_about_a_day(
+    ctx: ServiceContext, world: World, clock: ManualClock, client: httpx.AsyncClient
+) -> None:
+    async with http_receiver(lambda _: (503, b"down")) as receiver:
+        endpoint = await _endpoint(ctx, world, receiver)
+        await _event(ctx, world)
+        await consume_all(ctx, CONSUMER, webhook_fanout)
+        started = clock.now()
+        for wait in RETRY_SCHEDULE:
+            assert (await send_due_webhooks(ctx, _dispatcher(world, client))).retrying == 1
+            clock.advance(seconds=wait.total_seconds())
+        last = await send_due_webhooks(ctx, _dispatcher(world, client))
+        assert (last.failed, last.retrying) == (1, 0)
+        assert timedelta(hours=24) < clock.now() - started < timedelta(hours=30)
+        clock.advance(days=2)
+        assert (await send_due_webhooks(ctx, _dispatcher(world, client))).claimed == 0
+    assert len(receiver.requests) == 8
+    [delivery] = (
+        await hooks.list_webhook_deliveries(ctx, world.caller(world.admin), endpoint.id)
+    ).items
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
+        WebhookDeliveryStatus.FAILED, 8, 503,
+    )  # fmt: skip
+    [stored] = await hooks.list_webhook_endpoints(ctx, world.caller(world.admin))
+    assert stored.enabled is True  # only a 410 disables
+
+
+async def test_a_sandbox_allows_loopback_targets_only(ctx: ServiceContext, world: World) -> None:
+    sandbox = TargetPolicy(resolver=SystemResolver(), production=False, loopback_only=True)
+    admin = world.caller(world.admin)
+    made = await hooks.create_webhook_endpoint(
+        ctx, admin, sandbox, url="http://127.0.0.1:9/h", event_types=["task.completed"]
+    )
+    for url in ("http://93.184.216.34/h", "http://10.0.0.1/h", "http://[::ffff:8.8.8.8]/h"):
+        with pytest.raises(DomainError) as caught:
+            await hooks.create_webhook_endpoint(
+                ctx, admin, sandbox, url=url, event_types=["task.completed"]
+            )
+        assert caught.value.code is ErrorCode.VALIDATION_ERROR
+    assert [e.id for e in await hooks.list_webhook_endpoints(ctx, admin)] == [made.id]

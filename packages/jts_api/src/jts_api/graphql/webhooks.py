@@ -26,8 +26,11 @@ _RESOLVER = SystemResolver()
 
 
 def _targets(info: Info) -> hooks.TargetPolicy:
+    settings = info.context.runtime.settings
     return hooks.TargetPolicy(
-        resolver=_RESOLVER, production=info.context.runtime.settings.is_production
+        resolver=_RESOLVER,
+        production=settings.is_production,
+        loopback_only=settings.webhook_loopback_only,
     )
 
 

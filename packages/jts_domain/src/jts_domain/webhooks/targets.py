@@ -4,7 +4,9 @@ Any http(s) URL without credentials in it. In production, a host that resolves t
 private, loopback, link-local, reserved, multicast or unspecified address is refused
 (VALIDATION_ERROR): JTS must not be made to call into its own network. The check is
 made when an endpoint is saved and again before every attempt (a name may resolve
-elsewhere later). Development allows every address, so local receivers work.
+elsewhere later). Development allows every address, so local receivers work; a sandbox
+(``loopback_only``, what the test suite runs with) allows loopback addresses only, so
+nothing it sends can leave the machine.
 """
 
 from __future__ import annotations
@@ -50,11 +52,27 @@ def is_public(address: str) -> bool:
     )
 
 
-def check_addresses(host: str, addresses: Sequence[str], *, production: bool) -> None:
-    """VALIDATION_ERROR when the host resolves to nothing, or (in production) to any
-    address that is not public."""
+def is_loopback(address: str) -> bool:
+    """Whether an IP address is a loopback one (127.0.0.0/8, ::1)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def check_addresses(
+    host: str, addresses: Sequence[str], *, production: bool, loopback_only: bool = False
+) -> None:
+    """VALIDATION_ERROR when the host resolves to nothing, (in production) to any address
+    that is not public, or (in a sandbox) to any that is not loopback."""
     if not addresses:
         raise invalid(f"the host {host!r} does not resolve", field="url")
+    if loopback_only and not all(is_loopback(a) for a in addresses):
+        raise invalid(
+            f"the host {host!r} is not a loopback address; this JTS sends webhooks to "
+            "loopback targets only (JTS_WEBHOOK_LOOPBACK_ONLY)",
+            field="url",
+        )
     if not production:
         return
     refused = sorted(a for a in addresses if not is_public(a))

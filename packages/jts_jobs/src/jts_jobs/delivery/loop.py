@@ -107,7 +107,11 @@ class DeliveryLoop:
         )
         webhooks = WebhookDispatcher(
             sender=HttpWebhookSender(client),
-            targets=TargetPolicy(resolver=SystemResolver(), production=settings.is_production),
+            targets=TargetPolicy(
+                resolver=SystemResolver(),
+                production=settings.is_production,
+                loopback_only=settings.webhook_loopback_only,
+            ),
             batch_size=settings.delivery_batch,
             concurrency=settings.webhook_concurrency,
             tenants=scope,

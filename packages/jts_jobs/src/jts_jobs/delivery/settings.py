@@ -33,6 +33,8 @@ class DeliverySettings(BaseSettings):
     #: per-minute rates replacing the catalog's, by channel (JSON, e.g. ``{"inapp": 60000}``)
     channel_rate_limits: dict[str, int] = {}
     webhook_timeout_s: float = 10.0
+    #: a sandbox: webhooks to loopback addresses only (the test suite sets it)
+    webhook_loopback_only: bool = False
     delivery_poll_seconds: float = 1.0
     delivery_batch: int = 500
     #: sends out at once per worker (httpx's pool slows down past a few dozen requests
