@@ -3,7 +3,7 @@ counters of rates and limits, the cost ledger, inboxes, message templates, the t
 default language; webhook endpoints (secrets encrypted), deliveries and attempts.
 
 Revision ID: 0050_delivery
-Revises: 0030_administration
+Revises: 0031_write_guard
 Create Date: 2026-12-02 05:46:28+00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0050_delivery"
-down_revision: str | None = "0030_administration"
+down_revision: str | None = "0031_write_guard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -178,6 +178,10 @@ def test_the_job_table_is_product_md() -> None:
         "refresh_pending_summaries": "every 5 minutes",
         "calculate_daily_scores": "daily at 23:00",
         "cleanup_job_history": "monthly on day 1 at 02:00",
+        "detect_idle": "every 2 minutes",
+        "check_overtime": "every 30 minutes",
+        "summarize_activity": "daily at 00:10",
+        "maintain_activity_partitions": "daily at 01:00",
         "jtd_agent": "every 5 minutes",
     }
 

@@ -58,6 +58,10 @@ async def test_the_list_shows_every_job_in_the_organizations_timezone(
         "refresh_pending_summaries",
         "calculate_daily_scores",
         "cleanup_job_history",
+        "detect_idle",
+        "check_overtime",
+        "summarize_activity",
+        "maintain_activity_partitions",
         "jtd_agent",
     }  # and not the operator's nightly backup
     attendance = jobs["create_daily_attendance"]

@@ -82,7 +82,7 @@ class JobsRuntime:
         consumers = OutboxConsumers(
             ctx, settings.outbox_poll_seconds, {SCORE_RECALCULATIONS: recalculations}
         )
-        recalculator = ScoreRecalculator(ctx, engine)
+        recalculator = ScoreRecalculator(ctx, engine, settings.job_heartbeat_s)
         system_executor = SystemRunExecutor(ctx, engine, settings, url)
         sending = DeliveryLoop.build(
             ctx, engine, delivery or DeliverySettings(), list(consumers.handlers)

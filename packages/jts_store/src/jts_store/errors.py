@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.text import UNSTORABLE_TEXT_MESSAGE
+from jts_store.activity.tables import PROJECT_NAME_INDEX
 from jts_store.tables import ONE_ACTIVE_TIMER_INDEX
 
 UNIQUE_VIOLATION = "23505"
@@ -24,6 +25,9 @@ CHECK_VIOLATION = "23514"
 NOT_NULL_VIOLATION = "23502"
 SERIALIZATION_FAILURE = "40001"
 DEADLOCK_DETECTED = "40P01"
+#: Raised by ``jts_expect`` (migration 0031) when a guarded statement's versioned update
+#: found no row: a concurrent change won, and the statement wrote nothing.
+LOST_UPDATE = "JT409"
 #: Text the server cannot take: a NUL byte, or a ``\u0000`` / lone surrogate escape in
 #: JSON that reached it without the store's guard (a document serialized by hand).
 CHARACTER_NOT_IN_REPERTOIRE = "22021"
@@ -55,6 +59,7 @@ _UNIQUE_MEANINGS: dict[str, tuple[ErrorCode, str]] = {
         ErrorCode.CONFLICT,
         "the template already generated a task for this employee and date",
     ),
+    PROJECT_NAME_INDEX: (ErrorCode.VALIDATION_ERROR, "a project of this name exists"),
 }
 
 
@@ -99,9 +104,24 @@ def translate(error: DBAPIError) -> DomainError | None:
             f"text {UNSTORABLE_TEXT_MESSAGE}",
             {"table": table},
         )
+    return _conflict(sqlstate, error, details)
+
+
+def _conflict(
+    sqlstate: str | None, error: DBAPIError, details: dict[str, Any]
+) -> DomainError | None:
+    """CONFLICT for a guarded statement's lost update, a serialization failure, a deadlock."""
+    if sqlstate == LOST_UPDATE:
+        return DomainError(ErrorCode.CONFLICT, _guard_message(error), details)
     if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return DomainError(ErrorCode.CONFLICT, "a concurrent change won; reload and retry", details)
     return None
+
+
+def _guard_message(error: DBAPIError) -> str:
+    cause: Any = getattr(error.orig, "__cause__", None) or error.orig
+    message = getattr(cause, "message", None)
+    return str(message) if message else "the record was changed by someone else; reload and retry"
 
 
 def stale(entity: str, record_id: object, version: int) -> DomainError:
