@@ -24,6 +24,10 @@ from jts_store.engine import create_engine, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Whatever a test makes (the schema fuzzer included), webhooks from this run, its API
+# apps and its workers — subprocesses too — go to loopback addresses only.
+os.environ.setdefault("JTS_WEBHOOK_LOOPBACK_ONLY", "true")
+
 settings.register_profile(
     "jts", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

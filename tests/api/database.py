@@ -8,7 +8,15 @@ import asyncpg
 
 #: Tables that have an ``organization_id`` column and may be counted.
 COUNTABLE = frozenset(
-    {"employees", "departments", "stores", "shift_templates", "roster_entries", "attendance"}
+    {
+        "employees",
+        "departments",
+        "stores",
+        "shift_templates",
+        "roster_entries",
+        "attendance",
+        "webhook_endpoints",
+    }
 )
 
 

@@ -255,6 +255,8 @@ def jtd_tenants(draw: st.DrawFn) -> tuple[dict[str, bool], tuple[str, ...] | Non
     return enabled, override
 
 
+# delivery: outcomes a scripted sender answers with, in order
+send_outcomes = st.lists(st.sampled_from(["ok", "fail", "refuse"]), min_size=1, max_size=8)
 # --- signing in --------------------------------------------------------------------------
 
 

@@ -52,6 +52,17 @@ EXPECTED_TABLES = {
     "jobs_to_do",
     "job_to_do_history",
     "outbox_consumers",
+    # delivery and webhooks
+    "job_deliveries",
+    "delivery_attempts",
+    "delivery_counters",
+    "cost_ledger",
+    "inbox_messages",
+    "message_templates",
+    "delivery_settings",
+    "webhook_endpoints",
+    "webhook_deliveries",
+    "webhook_attempts",
     "login_attempts",
     "system_job_runs",
     # running an organization

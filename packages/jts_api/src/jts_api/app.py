@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from jts_api.context import GraphQLContext, context_getter, http_post_context
+from jts_api.delivery_http.receipts import receipts_endpoint
 from jts_api.errors import (
     count_errors,
     request_object,
@@ -148,7 +149,12 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         await runtime.engine.dispose()
 
     return Litestar(
-        route_handlers=[_graphql_controller(settings), health_endpoint, metrics_endpoint],
+        route_handlers=[
+            _graphql_controller(settings),
+            health_endpoint,
+            metrics_endpoint,
+            receipts_endpoint,
+        ],
         middleware=[DefineMiddleware(RequestObserver, metrics=runtime.metrics)],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)

@@ -20,6 +20,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from jts_domain.delivery import inbox as delivery_inbox
+from jts_domain.delivery.model import JobDelivery
 from jts_domain.jtd import jobs as jtd_jobs
 from jts_domain.jtd.model import JobStatusChange, JobToDo
 from jts_domain.model import Employee, OrganizationSettings, StatusChange, Task, Timer
@@ -78,6 +80,11 @@ class DataLoaders:
     def job_histories(self) -> DataLoader[UUID, list[JobStatusChange] | None]:
         """A job to do's moves, oldest first, by job id."""
         return _batch(self._context, jtd_jobs.job_histories)
+
+    @cached_property
+    def job_deliveries(self) -> DataLoader[UUID, JobDelivery | None]:
+        """A job to do's delivery state, by job id."""
+        return _batch(self._context, delivery_inbox.job_deliveries)
 
     def organization_settings(self) -> Awaitable[OrganizationSettings]:
         """The caller's organization's settings, read once per request."""

@@ -39,6 +39,7 @@ from jts_api.graphql import (
     activity_live,
     administration,
     attendance,
+    delivery,
     jobs,
     jtd,
     jtd_settings,
@@ -50,6 +51,7 @@ from jts_api.graphql import (
     scores,
     tasks,
     timers,
+    webhooks,
 )
 from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
@@ -69,6 +71,8 @@ FEATURES: tuple[ModuleType, ...] = (
     activity_live,
     jtd,
     jtd_settings,
+    delivery,
+    webhooks,
     people,
     administration,
 )

@@ -53,6 +53,10 @@ class ApiSettings(StoreSettings):
     #: Origins allowed to open the subscription websocket from a browser.
     allowed_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    #: Signs provider receipts (``POST /delivery/receipts``); unset, receipts are refused.
+    receipts_secret: SecretStr | None = None
+    #: A sandbox: webhook endpoints on loopback addresses only (the test suite sets it).
+    webhook_loopback_only: bool = False
     #: Callers remembered per process (least recently used forgotten first), and for how
     #: long at most; an access change drops an entry on every replica at once.
     caller_cache_size: int = Field(default=10_000, gt=0)

@@ -22,6 +22,7 @@ from jts_domain.administration.ports import (
     OrganizationSetup,
     PendingSummaryRepository,
 )
+from jts_domain.delivery.ports import DeliveryRepository
 from jts_domain.jtd.ports import JtdRepository
 from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
@@ -52,6 +53,7 @@ from jts_domain.model import (
 )
 from jts_domain.model.measures import ScoreDay, StoredScore
 from jts_domain.schedule import JobName, SystemJobName
+from jts_domain.webhooks.ports import WebhookRepository
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
 
@@ -740,6 +742,11 @@ class UnitOfWork(Protocol):
     def setup(self) -> OrganizationSetup: ...
     @property
     def pending_summaries(self) -> PendingSummaryRepository: ...
+    # delivery of jobs to do (attempts, counters, ledger, inboxes, templates) and webhooks
+    @property
+    def delivery(self) -> DeliveryRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

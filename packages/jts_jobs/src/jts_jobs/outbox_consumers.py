@@ -1,6 +1,6 @@
-"""The worker's outbox consumers: JTS's own events become jobs to do, stopped timers queue
-score recalculations, and whatever else follows the outbox durably (the webhook
-dispatcher will be another entry).
+"""The worker's outbox consumers: JTS's own events become jobs to do and the webhook
+deliveries of the events endpoints subscribe to, and stopped timers queue score
+recalculations.
 
 Each consumer is a name and a domain handler (:data:`CONSUMERS`); the loop asks each for
 everything committed since its position, then waits ``JTS_OUTBOX_POLL_SECONDS``. Several
@@ -19,10 +19,15 @@ from jts_domain.jtd.from_events import CONSUMER as JOBS_FROM_EVENTS
 from jts_domain.jtd.from_events import jobs_from_events
 from jts_domain.services import ServiceContext
 from jts_domain.services.outbox_consumers import ConsumedBatch, EventHandler, consume_all
+from jts_domain.webhooks.fanout import CONSUMER as WEBHOOK_DELIVERIES
+from jts_domain.webhooks.fanout import webhook_fanout
 
 log = structlog.get_logger("jts_jobs")
 
-CONSUMERS: dict[str, EventHandler] = {JOBS_FROM_EVENTS: jobs_from_events}
+CONSUMERS: dict[str, EventHandler] = {
+    JOBS_FROM_EVENTS: jobs_from_events,
+    WEBHOOK_DELIVERIES: webhook_fanout,
+}
 
 
 class OutboxConsumers:

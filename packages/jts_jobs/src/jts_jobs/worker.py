@@ -20,6 +20,8 @@ from jts_domain.ports import Clock
 from jts_domain.services import ServiceContext
 from jts_domain.services.score_recalculation import CONSUMER as SCORE_RECALCULATIONS
 from jts_domain.services.score_recalculation import queue_recalculations
+from jts_jobs.delivery.loop import DeliveryLoop
+from jts_jobs.delivery.settings import DeliverySettings
 from jts_jobs.outbox_consumers import OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SYSTEM_RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
@@ -56,6 +58,7 @@ class JobsRuntime:
     consumers: OutboxConsumers
     system_executor: SystemRunExecutor
     recalculator: ScoreRecalculator
+    delivery: DeliveryLoop
 
     @classmethod
     async def open(
@@ -64,8 +67,10 @@ class JobsRuntime:
         *,
         clock: Clock | None = None,
         database_url: str | None = None,
+        delivery: DeliverySettings | None = None,
     ) -> JobsRuntime:
-        """Connect to the database (the configured or embedded one) and saq's queue."""
+        """Connect to the database (the configured or embedded one) and saq's queue;
+        ``delivery`` defaults to the environment's delivery settings."""
         url = database_url or configured_url(settings.database_url, settings.data_dir)
         engine = create_engine(url, pool_size=settings.pool_size)
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock())
@@ -79,6 +84,9 @@ class JobsRuntime:
         )
         recalculator = ScoreRecalculator(ctx, engine, settings.job_heartbeat_s)
         system_executor = SystemRunExecutor(ctx, engine, settings, url)
+        sending = DeliveryLoop.build(
+            ctx, engine, delivery or DeliverySettings(), list(consumers.handlers)
+        )
         return cls(
             settings,
             url,
@@ -90,6 +98,7 @@ class JobsRuntime:
             consumers,
             system_executor,
             recalculator,
+            sending,
         )
 
     def job_queue(self) -> SaqJobQueue:
@@ -170,6 +179,7 @@ class JobsRuntime:
 
     async def close(self) -> None:
         """Disconnect from saq and the database."""
+        await self.delivery.close()
         await self.queue.disconnect()
         await self.engine.dispose()
 
@@ -181,7 +191,8 @@ async def run_worker(
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
     caught up then, once. The outbox consumers run beside it (jobs to do from events,
-    score recalculations from stopped timers).
+    webhook deliveries, score recalculations from stopped timers), and the delivery loop
+    (messages, webhooks, outbox pruning).
     """
     stop = stop or asyncio.Event()
     runtime = await JobsRuntime.open(settings, clock=clock)
@@ -189,12 +200,13 @@ async def run_worker(
     try:
         ticking = asyncio.create_task(runtime.scheduler.loop(stop))
         consuming = asyncio.create_task(runtime.consumers.loop(stop))
+        delivering = asyncio.create_task(runtime.delivery.loop(stop))
         working = asyncio.create_task(worker.start())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         await worker.stop()
-        await asyncio.gather(ticking, consuming, working, stopping)
+        await asyncio.gather(ticking, consuming, delivering, working, stopping)
     finally:
         with contextlib.suppress(Exception):
             await runtime.close()

@@ -15,6 +15,8 @@ from jts_store.activity.repository import SqlActivity
 from jts_store.administration.directory import SqlDirectory
 from jts_store.administration.pending_summaries import SqlPendingSummaries
 from jts_store.administration.setup import SqlOrganizationSetup
+from jts_store.delivery.repository import SqlDelivery
+from jts_store.delivery.webhooks import SqlWebhooks
 from jts_store.errors import domain_errors
 from jts_store.jtd.repository import SqlJtd
 from jts_store.outbox import write_appends
@@ -75,6 +77,8 @@ class SqlUnitOfWork:
         self.activity = SqlActivity(db)
         self.jtd = SqlJtd(db)
         self.outbox_consumers = SqlOutboxConsumers(db)
+        self.delivery = SqlDelivery(db)
+        self.webhooks = SqlWebhooks(db)
         self.login_attempts = SqlLoginAttempts(db)
         self.system_job_runs = SqlSystemJobRuns(db)
         self.directory = SqlDirectory(db)

@@ -13,6 +13,7 @@ from jts_domain.memory.administration import (
     MemoryOrganizationSetup,
     MemoryPendingSummaries,
 )
+from jts_domain.memory.delivery import MemoryDelivery
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
 from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
@@ -36,6 +37,7 @@ from jts_domain.memory.timers import (
     MemoryTaskTemplates,
     MemoryTimers,
 )
+from jts_domain.memory.webhooks import MemoryWebhooks
 from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
@@ -109,6 +111,8 @@ class InMemoryUnitOfWork:
         self.activity = MemoryActivity(tables)
         self.jtd = MemoryJtd(tables)
         self.outbox_consumers = MemoryOutboxConsumers(tables)
+        self.delivery = MemoryDelivery(tables)
+        self.webhooks = MemoryWebhooks(tables)
         self.login_attempts = MemoryLoginAttempts(tables)
         self.system_job_runs = MemorySystemJobRuns(tables)
         self.directory = MemoryDirectory(tables)

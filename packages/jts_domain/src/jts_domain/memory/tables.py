@@ -17,6 +17,7 @@ from uuid import UUID
 from jts_domain.activity.model import ActivityRejection, DailyActivity, Heartbeat, Project
 from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.login_throttle import LoginAttempts
+from jts_domain.memory.delivery_tables import DeliveryTables, WebhookTables
 from jts_domain.memory.jtd_tables import JtdTables
 from jts_domain.model import (
     Alert,
@@ -145,6 +146,9 @@ class Tables:
     activity_months: set[date] = field(default_factory=set)
     projects: dict[UUID, Project] = field(default_factory=dict)
     jtd: JtdTables = field(default_factory=JtdTables)
+    # delivery and webhooks
+    delivery: DeliveryTables = field(default_factory=DeliveryTables)
+    webhooks: WebhookTables = field(default_factory=WebhookTables)
 
     def snapshot(self) -> dict[str, Any]:
         """Shallow copies of every table (records are never mutated in place)."""

@@ -172,6 +172,8 @@ class EventName(StrEnum):
     # jobs to do: what creates them, and their moves
     ALERT_RAISED = "alert.raised"
     JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
+    # delivery: a message put in an employee's inbox (for the live inbox feed)
+    INBOX_MESSAGE_ADDED = "inbox.message_added"
     #: An employee was deactivated, reactivated or changed role: their sessions end.
     EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
     ACTIVITY_RECORDED = "activity.recorded"

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     JTD_READ = "jtd.read"
     JTD_MANAGE = "jtd.manage"
     JTD_CONFIGURE = "jtd.configure"
+    # webhooks: endpoints, their secrets, deliveries and replays (admins)
+    WEBHOOK_MANAGE = "webhook.manage"
 
 
 _MANAGER_PERMISSIONS = frozenset(

@@ -35,6 +35,7 @@ from jts_store.jtd.tables import (
     JtdSourceSettingsRow,
 )
 from jts_store.repositories.transaction import TransactionConnection, in_batches
+from jts_store.repositories.unnest import column_arrays, unnest_insert
 from jts_store.tables import METADATA
 from jts_store.tables.base import table_of
 
@@ -76,6 +77,11 @@ _UPDATE_MANY = text(
     bindparam("attempts", type_=ARRAY(Integer())),
     bindparam("last_errors", type_=ARRAY(Text())),
 )
+
+# One constant statement for any number of moves (a multi-row VALUES is compiled anew
+# for every row count).
+_HISTORY_NAMES = tuple(c.name for c in _history.c)
+_ADD_HISTORY = unnest_insert(_history, _HISTORY_NAMES)
 
 _MUTABLE = (
     "status",
@@ -271,8 +277,9 @@ class SqlJtd:
         return written
 
     async def add_history(self, changes: Sequence[JobStatusChange]) -> None:
-        for chunk in in_batches(changes, len(_history.c)):
-            await self._db.execute(insert(_history).values([change_values(c) for c in chunk]))
+        if changes:
+            rows = [change_values(c) for c in changes]
+            await self._db.execute(_ADD_HISTORY, column_arrays(rows, _HISTORY_NAMES))
 
     async def histories(
         self, organization_id: UUID, job_ids: Sequence[UUID]

@@ -4,6 +4,7 @@ Activity tracking's tables live with the rest of that subsystem (``jts_store.act
 """
 
 import jts_store.activity.tables  # noqa: F401 -- its rows join METADATA
+from jts_store.delivery import tables as delivery_tables
 from jts_store.jtd import tables as jtd_tables
 from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
@@ -43,5 +44,6 @@ __all__ = [
     "TaskTemplateRow",
     "TimerIntervalRow",
     "TimerRow",
+    "delivery_tables",
     "jtd_tables",
 ]

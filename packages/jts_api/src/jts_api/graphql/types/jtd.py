@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 from jts_api.context import Info
 from jts_api.graphql.enums import ActorType
 from jts_api.graphql.ids import to_id, to_optional_id
+from jts_api.graphql.types.delivery import JobDeliveryType
 from jts_api.graphql.types.paging import PageInfo, encode_cursor
 from jts_api.graphql.types.people import EmployeeType
 from jts_domain import model
@@ -200,6 +201,13 @@ class JobToDoType:
     async def history(self, info: Info) -> list[JobToDoStatusChangeType]:
         changes = await info.context.loaders.job_histories.load(self.record.id)
         return [JobToDoStatusChangeType(record=change) for change in changes or ()]
+
+    @strawberry.field(
+        description="Its delivery: state, why it waits or is held (null until dispatched)."
+    )
+    async def delivery(self, info: Info) -> JobDeliveryType | None:
+        found = await info.context.loaders.job_deliveries.load(self.record.id)
+        return None if found is None else JobDeliveryType.of(found)
 
     @strawberry.field
     def created_at(self) -> datetime:

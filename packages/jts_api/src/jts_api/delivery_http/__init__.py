@@ -1,0 +1,1 @@
+"""HTTP endpoints of delivery that are not GraphQL: provider receipts."""
