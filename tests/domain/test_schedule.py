@@ -178,6 +178,8 @@ def test_the_job_table_is_product_md() -> None:
         "calculate_daily_scores": "daily at 23:00",
         "nightly_backup": "daily at 23:30",
         "cleanup_job_history": "monthly on day 1 at 02:00",
+        "sync_roster": "daily at 06:30",
+        "apply_retention": "monthly on day 1 at 03:00",
     }
 
 

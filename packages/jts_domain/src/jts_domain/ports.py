@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.exports.ports import ExportQueries
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -40,6 +41,8 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.retention.ports import RetentionRepository
+from jts_domain.roster_sync.ports import RosterSourceRepository, RosterSyncRepository
 from jts_domain.schedule import JobName
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
@@ -575,6 +578,11 @@ class UnitOfWork(Protocol):
     score_queries: ScoreQueries
     job_executions: JobExecutionRepository
     job_controls: JobControlRepository
+    # operations: exports, retention, roster sync
+    exports: ExportQueries
+    retention: RetentionRepository
+    roster_sources: RosterSourceRepository
+    roster_sync: RosterSyncRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

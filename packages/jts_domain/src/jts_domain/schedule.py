@@ -37,7 +37,7 @@ _SHORT_WINDOW = timedelta(days=2)
 
 
 class JobName(StrEnum):
-    """The eight scheduled jobs of PRODUCT.md."""
+    """The scheduled jobs of PRODUCT.md."""
 
     CREATE_DAILY_ATTENDANCE = "create_daily_attendance"
     GENERATE_DAILY_PLANNERS = "generate_daily_planners"
@@ -47,6 +47,9 @@ class JobName(StrEnum):
     CALCULATE_DAILY_SCORES = "calculate_daily_scores"
     NIGHTLY_BACKUP = "nightly_backup"
     CLEANUP_JOB_HISTORY = "cleanup_job_history"
+    # operations
+    SYNC_ROSTER = "sync_roster"
+    APPLY_RETENTION = "apply_retention"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,17 @@ JOBS: dict[JobName, JobDefinition] = {
             JobName.CLEANUP_JOB_HISTORY,
             Monthly(1, time(2, 0)),
             "drop execution logs older than 90 days",
+        ),
+        # operations
+        JobDefinition(
+            JobName.SYNC_ROSTER,
+            Daily(time(6, 30)),
+            "employees and roster entries from the organization's HR source",
+        ),
+        JobDefinition(
+            JobName.APPLY_RETENTION,
+            Monthly(1, time(3, 0)),
+            "remove finished tasks and timers past their retention",
         ),
     )
 }

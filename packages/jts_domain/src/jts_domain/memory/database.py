@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.exports import MemoryExports
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.repositories import (
     MemoryAttendance,
@@ -19,6 +20,8 @@ from jts_domain.memory.repositories import (
     MemoryStores,
     MemoryTasks,
 )
+from jts_domain.memory.retention import MemoryRetention
+from jts_domain.memory.roster_sync import MemoryRosterSources, MemoryRosterSync
 from jts_domain.memory.score_queries import MemoryScoreQueries
 from jts_domain.memory.tables import Tables
 from jts_domain.memory.timers import (
@@ -98,6 +101,11 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        # operations: exports, retention, roster sync
+        self.exports = MemoryExports(tables)
+        self.retention = MemoryRetention(tables)
+        self.roster_sources = MemoryRosterSources(tables)
+        self.roster_sync = MemoryRosterSync(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

@@ -34,6 +34,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.roster_sync.model import RosterSource
 
 RecordT = TypeVar("RecordT")
 
@@ -130,6 +131,7 @@ class Tables:
     job_executions: dict[UUID, JobExecution] = field(default_factory=dict)
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
+    roster_sources: dict[UUID, RosterSource] = field(default_factory=dict)
 
     def snapshot(self) -> dict[str, Any]:
         """Shallow copies of every table (records are never mutated in place)."""

@@ -113,6 +113,9 @@ class OrganizationSettings:
     shift_lead_minutes: int = 15
     auto_stop_grace_minutes: int = 10
     geofence_radius_meters: float = 100.0
+    #: Retention (see :mod:`jts_domain.retention`): finished tasks and timers kept this long.
+    task_retention_days: int = 365
+    timer_retention_days: int = 183
 
 
 @dataclass(slots=True, kw_only=True)
@@ -161,6 +164,8 @@ class Employee:
     store_id: UUID | None = None
     active: bool = True
     created_at: datetime
+    #: The employee's id in the organization's HR system (roster sync), unique per tenant.
+    external_id: str | None = None
 
     @property
     def permissions(self) -> frozenset[Permission]:
