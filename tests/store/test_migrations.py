@@ -34,6 +34,7 @@ EXPECTED_TABLES = {
     "outbox",
     "job_executions",
     "job_controls",
+    "roster_sources",
 }
 
 

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher
 from jts_store.errors import domain_errors
+from jts_store.operations.exports import SqlExports
+from jts_store.operations.retention import SqlRetention
+from jts_store.operations.roster_sync import SqlRosterSources, SqlRosterSync
 from jts_store.outbox import write_appends
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
@@ -65,6 +68,11 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        # operations: exports, retention, roster sync
+        self.exports = SqlExports(db)
+        self.retention = SqlRetention(db)
+        self.roster_sources = SqlRosterSources(db)
+        self.roster_sync = SqlRosterSync(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -40,6 +40,8 @@ _SCALAR_SETTINGS = (
     "shift_lead_minutes",
     "auto_stop_grace_minutes",
     "geofence_radius_meters",
+    "task_retention_days",
+    "timer_retention_days",
 )
 
 
@@ -115,6 +117,7 @@ def _employee(row: Row[Any]) -> Employee:
         store_id=row.store_id,
         active=row.active,
         created_at=row.created_at,
+        external_id=row.external_id,
     )
 
 
@@ -136,6 +139,7 @@ class SqlEmployees:
             "store_id": employee.store_id,
             "active": employee.active,
             "created_at": employee.created_at,
+            "external_id": employee.external_id,
         }
         await self._db.execute(insert(_employees).values(**values))
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, Table, exists, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from jts_domain.errors import not_found
 from jts_store.errors import domain_errors, stale
@@ -70,6 +70,21 @@ class TransactionConnection:
             self._connection = await self._reconnect()
             async with domain_errors():
                 result = await self._connection.execute(statement, params)
+        self._fresh = False
+        return result
+
+    async def stream(
+        self, statement: Executable, params: Params = None, *, yield_per: int = 1000
+    ) -> AsyncResult[Any]:
+        """Execute a statement on a server-side cursor: rows arrive ``yield_per`` at a time
+        as the result is read (inside this transaction; read it before the next statement)."""
+        if self._connection is None:
+            msg = "the unit of work is used outside `async with`"
+            raise RuntimeError(msg)
+        async with domain_errors():
+            result = await self._connection.stream(
+                statement, params, execution_options={"yield_per": yield_per}
+            )
         self._fresh = False
         return result
 

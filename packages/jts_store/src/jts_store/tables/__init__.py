@@ -4,6 +4,7 @@ from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
 from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
+from jts_store.tables.operations import RosterSourceRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.roster import AttendanceRow, RosterEntryRow, ShiftTemplateRow
 from jts_store.tables.tasks import TaskRow, TaskStatusHistoryRow, TaskTemplateRow
@@ -24,6 +25,7 @@ __all__ = [
     "OrganizationRow",
     "OutboxRow",
     "RosterEntryRow",
+    "RosterSourceRow",
     "ShiftTemplateRow",
     "StoreRow",
     "TaskRow",
