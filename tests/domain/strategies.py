@@ -193,3 +193,13 @@ def assignees(draw: st.DrawFn, max_size: int = 6) -> list[AssigneeCapacity]:
         )
         for employee_id in ids
     ]
+
+
+# operations: retention periods, export cells
+retention_days = st.integers(min_value=1, max_value=3650)
+durations_micro = st.integers(min_value=0, max_value=400 * 24 * 3600 * 10**6).map(
+    lambda n: timedelta(microseconds=n)
+)
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: abs(d.adjusted()) < 30
+)

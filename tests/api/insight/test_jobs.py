@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from jts_domain.clock import ManualClock
-from jts_domain.schedule import JOBS
+from jts_domain.schedule import JOBS as JOB_TABLE
 from jts_jobs.worker import JobsRuntime
 from tests.api.harness import ApiServer, Gql, make_gql, register
 from tests.api.insight.world import InsightWorld
@@ -174,7 +174,7 @@ async def test_a_trigger_runs_on_the_worker_and_shows_in_the_log_and_statistics(
         "p95Seconds": 0.0,
     }
     everything = gql(STATISTICS, {}, token=admin).ok()["jobStatistics"]
-    assert len(everything) == len(JOBS)
+    assert len(everything) == len(JOB_TABLE)
     assert sum(s["runs"] for s in everything) == 1
     [entry] = _audit(gql, world)
     assert (entry["action"], entry["entityType"], entry["entityId"]) == (

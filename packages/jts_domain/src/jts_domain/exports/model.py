@@ -205,8 +205,10 @@ def plain_number(value: Decimal | int | None) -> str | None:
     """
     if value is None:
         return None
-    number = Decimal(value).normalize()
-    return f"{number:f}"
+    text = f"{Decimal(value):f}"  # exact: no rounding to a context's precision
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def seconds_text(duration: timedelta) -> str:

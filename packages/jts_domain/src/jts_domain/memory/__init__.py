@@ -9,5 +9,12 @@ database::
 
 from jts_domain.memory.database import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
 from jts_domain.memory.jobs import RecordingJobQueue
+from jts_domain.memory.roster_source import StaticRosterSource
 
-__all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "RecordingJobQueue", "RecordingPublisher"]
+__all__ = [
+    "InMemoryDatabase",
+    "InMemoryUnitOfWork",
+    "RecordingJobQueue",
+    "RecordingPublisher",
+    "StaticRosterSource",
+]

@@ -47,9 +47,9 @@ def _text(fields: dict[str, Any], name: str, *, required: bool, limit: int) -> s
         return None
     if not isinstance(value, str):
         raise RowRejectedError(f"{name} must be text")
-    if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in value):
-        raise RowRejectedError(f"{name} holds control characters or non-Unicode text")
     text = value.strip()
+    if any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in text):
+        raise RowRejectedError(f"{name} holds control characters or non-Unicode text")
     if len(text) > limit:
         raise RowRejectedError(f"{name} is longer than {limit} characters")
     return text
