@@ -90,7 +90,7 @@ def _history(world: World, task: Task) -> StatusChange:
 
 @dataclass(frozen=True)
 class OldRecords:
-    """What :func:`_old_records` stored."""
+    """What :func:`old_records` stored."""
 
     gone: Task
     cancelled: Task
@@ -99,7 +99,7 @@ class OldRecords:
     timers: dict[str, Timer]
 
 
-async def _old_records(ctx: ServiceContext, world: World) -> OldRecords:
+async def old_records(ctx: ServiceContext, world: World) -> OldRecords:
     gone = _finished(world, ist(2025, 3, 1, 23, 59))
     cancelled = _finished(world, ist(2024, 6, 1), TaskStatus.CANCELLED)
     kept = _finished(world, ist(2025, 3, 2, 0, 0))
@@ -145,7 +145,7 @@ async def _old_records(ctx: ServiceContext, world: World) -> OldRecords:
 async def test_exactly_what_is_older_than_the_limits_goes(
     ctx: ServiceContext, world: World
 ) -> None:
-    old = await _old_records(ctx, world)
+    old = await old_records(ctx, world)
     result = await apply_retention(ctx, world.system, batch_size=1)
     assert (result.task_cutoff, result.timer_cutoff) == (date(2025, 3, 2), date(2025, 8, 31))
     # two tasks (one timer, three intervals, two history rows, one alert), then one timer

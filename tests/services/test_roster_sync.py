@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jts_domain.errors import ErrorCode
+from jts_domain.ids import new_id
 from jts_domain.memory import StaticRosterSource
 from jts_domain.model import JobCategory, Role
 from jts_domain.roster_sync.model import RosterPage, RowKind, RowStatus, SyncCounts
@@ -28,7 +29,8 @@ TOKEN = "hr-token-0123456789abcdef"
 
 
 def _person(external_id: str, name: str, **fields: Any) -> dict[str, Any]:
-    email = f"{name.lower().replace(' ', '.')}-{external_id.lower()}@hr.example.test"
+    """A row of a new person (e-mails are unique across organizations: each is new)."""
+    email = f"{name.lower().replace(' ', '.')}-{new_id().hex[:10]}@hr.example.test"
     return {"externalId": external_id, "email": email, "name": name, **fields}
 
 
@@ -211,16 +213,16 @@ async def test_the_source_setting_is_checked_kept_and_never_shown(
 
 
 CSV = """kind,externalId,email,name,role,department,employeeExternalId,date,shift,store
-employee,C-1,c1@hr.example.test,Chitra,,Sales,,,,
+employee,C-1,c1-{run}@hr.example.test,Chitra,,Sales,,,,
 roster,CR-1,,,,,C-1,{day},Day,MG Road
 employee,C-2,not-an-email,Broken,,,,,,
 holiday,H-1,,,,,,,,
-employee,C-1,c1@hr.example.test,Chitra,,Sales,,,,
+employee,C-1,c1-{run}@hr.example.test,Chitra,,Sales,,,,
 """
 
 
 async def test_a_csv_import_has_a_result_per_line(ctx: ServiceContext, world: World) -> None:
-    text = CSV.format(day=(world.today + timedelta(days=2)).isoformat())
+    text = CSV.format(day=(world.today + timedelta(days=2)).isoformat(), run=new_id().hex[:10])
     report = await import_roster(ctx, world.caller(world.admin), text)
     assert [(r.line, r.status) for r in report.results] == [
         (2, RowStatus.CREATED),
@@ -257,9 +259,11 @@ async def test_a_manager_imports_the_roster_of_their_departments_only(
     ctx: ServiceContext, world: World
 ) -> None:
     admin, manager = world.caller(world.admin), world.caller(world.manager)
+    run = new_id().hex[:10]
     people = "kind,externalId,email,name,department\n"
     people += (
-        "employee,M-1,m1@hr.example.test,Meena,Sales\nemployee,M-2,m2@hr.example.test,Mohan,\n"
+        f"employee,M-1,m1-{run}@hr.example.test,Meena,Sales\n"
+        f"employee,M-2,m2-{run}@hr.example.test,Mohan,\n"
     )
     await import_roster(ctx, admin, people)
     await expect_error(ErrorCode.FORBIDDEN, import_roster(ctx, manager, people))

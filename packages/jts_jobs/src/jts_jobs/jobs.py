@@ -1,4 +1,4 @@
-"""The eight jobs: each calls one domain service and says what it did.
+"""The jobs: each calls one domain service and says what it did.
 
 A job gets the service context and the run (organization, dates, clock) and returns a
 :class:`JobOutcome`: a one-line message, a JSON result, and the items that failed (a
@@ -15,6 +15,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import structlog
+
+from jts_domain.retention.use_cases import apply_retention
+from jts_domain.roster_sync.model import Secret
+from jts_domain.roster_sync.use_cases import sync_roster
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
@@ -22,6 +27,9 @@ from jts_domain.services.job_runs import cleanup_job_history, local_now, run_dat
 from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
 from jts_domain.services.planning import generate_daily_planners
 from jts_domain.services.scores import calculate_daily_scores
+from jts_jobs.roster_source import HttpRosterSource
+
+log = structlog.get_logger("jts_jobs")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +50,9 @@ class JobRun:
     business_dates: tuple[date, ...]
     database_url: str
     backups_dir: Path
+    #: How long the roster source may take to answer, and the pause between batches.
+    roster_timeout_s: float = 30.0
+    roster_pause_s: float = 1.0
 
     @property
     def caller(self) -> Caller:
@@ -134,6 +145,46 @@ async def _cleanup(run: JobRun) -> JobOutcome:
     return JobOutcome(message=f"{deleted} old executions deleted", result={"deleted": deleted})
 
 
+async def _sync_roster(run: JobRun) -> JobOutcome:
+    def client_for(url: str, token: Secret) -> HttpRosterSource:
+        return HttpRosterSource(url, token, timeout_s=run.roster_timeout_s)
+
+    report = await sync_roster(run.ctx, run.caller, client_for, pause_seconds=run.roster_pause_s)
+    if not report.configured:
+        return JobOutcome(message="no roster source is configured", result={"configured": False})
+    failures: dict[str, str] = {}
+    for row in report.failures:
+        kind = row.kind.value.lower() if row.kind else "row"
+        log.warning(
+            "roster row skipped",
+            organization_id=str(run.organization_id),
+            kind=kind,
+            line=row.line,
+            external_id=row.external_id,
+            reason=row.reason,
+        )
+        failures[f"{kind} {row.line} ({row.external_id})"] = row.reason or "failed"
+    counts = report.counts
+    return JobOutcome(message=counts.describe(), result=counts.as_dict(), failures=failures)
+
+
+async def _retention(run: JobRun) -> JobOutcome:
+    done = await apply_retention(run.ctx, run.caller)
+    removed = done.removed
+    result = {
+        "task_cutoff": done.task_cutoff.isoformat(),
+        "timer_cutoff": done.timer_cutoff.isoformat(),
+        "tasks": removed.tasks,
+        "timers": removed.timers,
+        "intervals": removed.intervals,
+        "history": removed.history,
+        "alerts": removed.alerts,
+        "batches": done.batches,
+    }
+    message = f"{removed.tasks} tasks and {removed.timers} timers removed"
+    return JobOutcome(message=message, result=result)
+
+
 JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.CREATE_DAILY_ATTENDANCE: _attendance,
     JobName.GENERATE_DAILY_PLANNERS: _planners,
@@ -143,4 +194,7 @@ JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.CALCULATE_DAILY_SCORES: _scores,
     JobName.NIGHTLY_BACKUP: _backup,
     JobName.CLEANUP_JOB_HISTORY: _cleanup,
+    # operations
+    JobName.SYNC_ROSTER: _sync_roster,
+    JobName.APPLY_RETENTION: _retention,
 }

@@ -30,6 +30,9 @@ class WorkerSettings(BaseSettings):
     job_retry_delay_s: float = 5.0
     job_retry_backoff_max_s: float = 300.0
     shutdown_grace_period_s: int = 10
+    #: sync_roster: how long the HR source may take to answer, and the pause between batches.
+    roster_sync_timeout_s: float = 30.0
+    roster_sync_pause_s: float = 1.0
 
     def backups_path(self) -> Path:
         """Where nightly backups go: ``JTS_BACKUPS_DIR``, else ``backups/`` in the data dir."""

@@ -29,6 +29,10 @@ SYNC_ROLES = frozenset({Role.EMPLOYEE, Role.MANAGER})
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs"})
 
 
+#: The field a source client puts in place of a row that is not a JSON object.
+NOT_AN_OBJECT = "_notAnObject"
+
+
 class RowRejectedError(Exception):
     """A row that cannot be applied, and why (in words for the person reading results)."""
 
@@ -94,6 +98,11 @@ def _job_category(value: str | None) -> JobCategory | None:
         raise RowRejectedError(f"jobCategory {value!r} is not one of {known}") from None
 
 
+def _require_object(fields: dict[str, Any]) -> None:
+    if NOT_AN_OBJECT in fields:
+        raise RowRejectedError("the row is not a JSON object")
+
+
 def employee_record(fields: dict[str, Any]) -> EmployeeRecord:
     """A checked employee row, or :class:`RowRejectedError`.
 
@@ -101,6 +110,7 @@ def employee_record(fields: dict[str, Any]) -> EmployeeRecord:
     EmployeeRecord(external_id='1001', email='ravi@example.test', name='Ravi', role=None, \
 department=None, job_category=None, store=None)
     """
+    _require_object(fields)
     return EmployeeRecord(
         external_id=_required(fields, "externalId", MAX_EXTERNAL_ID),
         email=_cleaned(clean_email, _required(fields, "email", 254)),
@@ -114,6 +124,7 @@ department=None, job_category=None, store=None)
 
 def roster_record(fields: dict[str, Any]) -> RosterRecord:
     """A checked roster row, or :class:`RowRejectedError`."""
+    _require_object(fields)
     day = _required(fields, "date", 10)
     try:
         business_date = date.fromisoformat(day)
