@@ -23,6 +23,7 @@ from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
 from jts_api.context import GraphQLContext, context_getter
 from jts_api.errors import count_errors, shape_result, unexpected_exception_response
+from jts_api.exports.endpoint import export_endpoint
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
@@ -133,7 +134,12 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
         await runtime.engine.dispose()
 
     return Litestar(
-        route_handlers=[_graphql_controller(settings), health_endpoint, metrics_endpoint],
+        route_handlers=[
+            _graphql_controller(settings),
+            health_endpoint,
+            metrics_endpoint,
+            export_endpoint,
+        ],
         middleware=[RequestContextMiddleware(), MetricsMiddleware(runtime.metrics)],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)

@@ -41,6 +41,7 @@ from jts_api.graphql import (
     monitoring,
     organization,
     planner,
+    roster_sync,
     scores,
     tasks,
     timers,
@@ -59,6 +60,7 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    roster_sync,
 )
 
 PARSER_CACHE_SIZE = 1_000

@@ -26,6 +26,7 @@ from jts_domain.model import (
     TimerState,
     WorkloadLevel,
 )
+from jts_domain.roster_sync.model import RowKind, RowStatus
 
 #: Registered once, by the very classes the use cases take and return.
 GRAPHQL_ENUMS = (
@@ -45,6 +46,9 @@ GRAPHQL_ENUMS = (
     TaskStatus,
     TimerState,
     WorkloadLevel,
+    # operations
+    RowKind,
+    RowStatus,
 )
 for _enum in GRAPHQL_ENUMS:
     strawberry.enum(_enum)
