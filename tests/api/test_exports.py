@@ -78,6 +78,7 @@ def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world
     assert cells["started_at"] == started.replace(tzinfo=None)  # local time, no offset
     assert cells["active_seconds"] == 720
     assert cells["auto_stopped"] is False
+    assert cells["task_title"] == "=SUM(A1)"  # a string cell: no guard needed
     audited = [e["node"] for e in gql(AUDIT, token=world.admin.token).ok()["auditLog"]["edges"]]
     exports = [e["summary"] for e in audited if e["action"] == "export.timesheets"]
     assert sorted(exports) == [f"timesheets.csv {day}..{day}", f"timesheets.xlsx {day}..{day}"]

@@ -4,8 +4,9 @@ Both read the rows a batch at a time, so memory holds one batch, never the expor
 
 * **CSV** (RFC 4180, UTF-8, ``\\r\\n``): a header row of the column names, then the
   cells as the domain gives them (ISO 8601 instants with their offset, plain numbers).
-  A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
-  prefixed with ``'`` so a spreadsheet never runs it as a formula.
+  A cell of text people typed (names, titles, reasons) starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet never
+  runs it as a formula.
 * **XLSX** (``xlsxwriter``'s constant-memory mode, which writes each row to a temporary
   file as it goes): a sheet named after the kind with typed cells — dates and instants
   as spreadsheet dates (instants in the organization's local time: a spreadsheet holds no
@@ -32,19 +33,23 @@ from jts_domain.exports.model import CellKind, ExportColumn, ExportRow, ExportSc
 CSV_MEDIA_TYPE = "text/csv"  # Litestar adds the charset (utf-8)
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 
 Batches = AsyncIterator[Sequence[ExportRow]]
 RowsDone = Callable[[int], None]
 
 
-def _safe_text(columns: Sequence[ExportColumn], row: ExportRow) -> list[str | None]:
-    return [
-        "'" + cell
-        if cell is not None and column.kind is CellKind.TEXT and cell.startswith(_FORMULA_STARTS)
-        else cell
-        for column, cell in zip(columns, row, strict=True)
-    ]
+def _guarded(rows: Sequence[ExportRow], free_text: Sequence[int]) -> list[ExportRow]:
+    """The rows, with any free-text cell that a spreadsheet would read as a formula
+    prefixed with ``'`` (only the few such rows are copied)."""
+    guarded: list[ExportRow] = []
+    for row in rows:
+        for index in free_text:
+            cell = row[index]
+            if cell and cell[0] in _FORMULA_STARTS:
+                row = [*row[:index], "'" + cell, *row[index + 1 :]]  # noqa: PLW2901 -- the guarded copy
+        guarded.append(row)
+    return guarded
 
 
 async def csv_chunks(
@@ -62,9 +67,9 @@ async def csv_chunks(
 
     writer.writerow([c.name for c in columns])
     yield take()
-    plain = all(c.kind is not CellKind.TEXT for c in columns)
+    free_text = [i for i, c in enumerate(columns) if c.kind is CellKind.FREE_TEXT]
     async for batch in batches:
-        writer.writerows(batch if plain else (_safe_text(columns, row) for row in batch))
+        writer.writerows(_guarded(batch, free_text))
         yield take()
         if on_rows is not None:
             on_rows(len(batch))

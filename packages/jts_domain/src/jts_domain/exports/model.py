@@ -47,6 +47,8 @@ class CellKind(StrEnum):
     """How a column's text is to be read (a spreadsheet writes each kind natively)."""
 
     TEXT = "TEXT"
+    #: text people typed (names, titles, reasons): it may start with anything
+    FREE_TEXT = "FREE_TEXT"
     DATE = "DATE"
     INSTANT = "INSTANT"
     NUMBER = "NUMBER"
@@ -70,7 +72,12 @@ def _columns(*spec: str) -> tuple[ExportColumn, ...]:
     return tuple(columns)
 
 
-_PERSON = ("employee_id", "employee_name", "employee_email", "department")
+_PERSON = (
+    "employee_id",
+    "employee_name:FREE_TEXT",
+    "employee_email:FREE_TEXT",
+    "department:FREE_TEXT",
+)
 
 #: The columns of each kind, in file order. Rows are ordered as documented per kind.
 EXPORT_COLUMNS: dict[ExportKind, tuple[ExportColumn, ...]] = {
@@ -80,7 +87,7 @@ EXPORT_COLUMNS: dict[ExportKind, tuple[ExportColumn, ...]] = {
         "business_date:DATE",
         *_PERSON,
         "task_id",
-        "task_title",
+        "task_title:FREE_TEXT",
         "state",
         "started_at:INSTANT",
         "stopped_at:INSTANT",
@@ -95,11 +102,11 @@ EXPORT_COLUMNS: dict[ExportKind, tuple[ExportColumn, ...]] = {
         "business_date:DATE",
         *_PERSON,
         "status",
-        "store",
+        "store:FREE_TEXT",
         "clock_in_at:INSTANT",
         "clock_out_at:INSTANT",
         "override_by",
-        "override_reason",
+        "override_reason:FREE_TEXT",
     ),
     # one row per daily score of the range; by date, employee id
     ExportKind.SCORES: _columns(
@@ -119,13 +126,13 @@ EXPORT_COLUMNS: dict[ExportKind, tuple[ExportColumn, ...]] = {
     ExportKind.TASKS: _columns(
         "task_id",
         "plan_date:DATE",
-        "title",
+        "title:FREE_TEXT",
         "status",
         "priority",
         "assignee_id",
-        "assignee_name",
-        "department",
-        "store",
+        "assignee_name:FREE_TEXT",
+        "department:FREE_TEXT",
+        "store:FREE_TEXT",
         "job_category",
         "due_at:INSTANT",
         "sla_deadline:INSTANT",
