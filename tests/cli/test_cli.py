@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import create_database, drop_database
 
 JTS = str(Path(sys.executable).parent / "jts")
-COMMANDS = ("dev", "migrate", "restore", "seed-demo", "serve", "worker")
+COMMANDS = ("dev", "export", "import-roster", "migrate", "restore", "seed-demo", "serve", "worker")
 STARTUP_TIMEOUT_SECONDS = 90.0
 LOGIN = """
 mutation($email: String!, $password: String!) {

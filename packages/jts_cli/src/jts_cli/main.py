@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jts_cli.demo import DEMO_PASSWORD, DemoLogin, database_is_empty, demo_logins, seed_demo
+from jts_cli.demo import (
+    DEMO_PASSWORD,
+    DEMO_STEPS,
+    DemoLogin,
+    database_is_empty,
+    demo_logins,
+    seed_demo,
+)
 from jts_cli.dev import dev_secret_key
 from jts_cli.migrations import upgrade_to_head
+from jts_cli.operations import export_command, import_roster_command
+from jts_cli.progress import ProgressReport
 from jts_cli.serving import api_server, run_until_stopped, serve_with_worker
 from jts_cli.worker_command import worker
 
@@ -67,7 +76,9 @@ async def _seed(settings: ApiSettings, url: str) -> tuple[bool, list[DemoLogin]]
     try:
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=SystemClock())
         if await database_is_empty(ctx):
-            return True, await seed_demo(ctx, Argon2PasswordHasher.from_settings(settings))
+            hasher = Argon2PasswordHasher.from_settings(settings)
+            with ProgressReport("seed-demo", total=DEMO_STEPS, unit="steps") as progress:
+                return True, await seed_demo(ctx, hasher, progress.step)
         return False, await demo_logins(ctx)
     finally:
         await engine.dispose()
@@ -179,6 +190,9 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
 
 cli.add_command(worker)
+# operations: exports and roster imports for operators
+cli.add_command(export_command)
+cli.add_command(import_roster_command)
 
 
 @cli.command()
