@@ -28,6 +28,9 @@ class HrSource:
     url: str = ""
     requests: list[tuple[str | None, dict[str, list[str]]]] = field(default_factory=list)
     hold_first: int = 0
+    #: The status to answer, and a body to answer instead of the pages' JSON.
+    status: int = 200
+    raw_body: bytes | None = None
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -38,6 +41,8 @@ class HrSource:
             held = len(self.requests) <= self.hold_first
         if held:
             self.released.wait(HOLD_LIMIT_SECONDS)
+        if self.raw_body is not None:
+            return self.raw_body
         cursor = query.get("cursor", [None])[0]
         page = self.pages.get(cursor)
         return None if page is None else json.dumps(page).encode()
@@ -52,7 +57,7 @@ def _handler(source: HrSource) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             try:
-                self.send_response(200)
+                self.send_response(source.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

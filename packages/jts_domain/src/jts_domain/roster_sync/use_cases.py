@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from jts_domain.errors import invalid
+from jts_domain.errors import DomainError, ErrorCode, invalid
 from jts_domain.model import Permission
 from jts_domain.roster_sync.apply import BatchApplier, SyncRun
 from jts_domain.roster_sync.csv_rows import source_rows
@@ -47,6 +47,7 @@ from jts_domain.services.context import Caller, ServiceContext
 SYNC_BATCH_SIZE = 100
 SYNC_PAUSE_SECONDS = 1.0
 MAX_SYNC_ROWS = 100_000
+BATCH_ATTEMPTS = 5
 MAX_URL_LENGTH = 2048
 MIN_TOKEN_LENGTH, MAX_TOKEN_LENGTH = 8, 4096
 
@@ -149,12 +150,32 @@ async def _audit(
 
 
 async def _apply(ctx: ServiceContext, run: SyncRun, rows: Sequence[SourceRow]) -> list[RowResult]:
-    """One batch, one transaction."""
-    async with ctx.uow() as uow:
-        references = await References.read(uow, run.caller.organization_id)
-        results = await BatchApplier(uow, run, ctx.clock.now(), references).apply(list(rows))
-        await uow.commit()
-    return results
+    """One batch, one transaction, tried again (from a fresh read) when a concurrent sync
+    or import wrote the same people or entries first.
+
+    Every row is checked against what the batch read before anything is written, so a
+    write the database refuses can only be another transaction's doing: CONFLICT, after
+    :data:`BATCH_ATTEMPTS` tries.
+    """
+    for attempt in range(1, BATCH_ATTEMPTS + 1):
+        seen = dict(run.seen)
+        try:
+            async with ctx.uow() as uow:
+                references = await References.read(uow, run.caller.organization_id)
+                applier = BatchApplier(uow, run, ctx.clock.now(), references)
+                results = await applier.apply(list(rows))
+                await uow.commit()
+        except DomainError as error:
+            run.seen = seen
+            if attempt == BATCH_ATTEMPTS:
+                raise DomainError(
+                    ErrorCode.CONFLICT,
+                    "concurrent changes to the same people or roster entries won; run it again",
+                    {"refused": error.code.value},
+                ) from error
+        else:
+            return results
+    raise AssertionError  # pragma: no cover - the loop returns or raises
 
 
 def _page_rows(page: RosterPage, employees_before: int, roster_before: int) -> list[SourceRow]:
