@@ -59,6 +59,8 @@ async def test_the_list_shows_every_job_in_the_organizations_timezone(
         "calculate_daily_scores",
         "nightly_backup",
         "cleanup_job_history",
+        "sync_roster",
+        "apply_retention",
     }
     attendance = jobs["create_daily_attendance"]
     assert (attendance["schedule"], attendance["timezone"]) == ("daily at 00:30", "Asia/Kolkata")

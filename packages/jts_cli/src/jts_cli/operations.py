@@ -78,6 +78,13 @@ async def _write(
         return progress.done
 
 
+def _partial_file(target: Path) -> Path:
+    """An empty file beside ``target``, to write into and then rename over it."""
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(descriptor)
+    return Path(name)
+
+
 @click.command("export")
 @ORGANIZATION_OPTION
 @click.option("--kind", required=True, type=click.Choice(KINDS))
@@ -120,11 +127,7 @@ def export_command(
     if file_format == "xlsx" and to_stdout:
         raise click.UsageError("an XLSX export needs --output FILE")
     target = None if to_stdout else output.resolve()
-    partial = None
-    if target is not None:
-        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(descriptor)
-        partial = Path(name)
+    partial = None if target is None else _partial_file(target)
 
     async def work(ctx: ServiceContext) -> int:
         scope = await prepare_export(

@@ -98,6 +98,7 @@ async def prepare_export(
         if department_id is not None:
             department = await uow.departments.get(org, department_id)
             summary += f", department {department.name}"
+        tasks = kind is ExportKind.TASKS
         scope = ExportScope(
             organization_id=org,
             kind=kind,
@@ -107,20 +108,14 @@ async def prepare_export(
             at=now,
             department_id=department_id,
             employee_reach=None
-            if kind is ExportKind.TASKS
+            if tasks
             else await _employee_reach(uow, caller, kind, department_id),
-            task_reach=await task_reach(uow, caller) if kind is ExportKind.TASKS else None,
+            task_reach=await task_reach(uow, caller) if tasks else None,
         )
         await record_change(
-            uow,
-            org,
-            caller.actor,
-            now,
-            action=f"export.{kind.value}",
-            entity_type="export",
-            entity_id=None,
-            summary=summary,
-        )
+            uow, org, caller.actor, now, action=f"export.{kind.value}", entity_type="export",
+            entity_id=None, summary=summary,
+        )  # fmt: skip
         await uow.commit()
     return scope
 

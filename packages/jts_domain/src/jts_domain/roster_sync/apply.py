@@ -92,6 +92,22 @@ def _checked(row: SourceRow, run: SyncRun) -> Record | RowResult:
     return record
 
 
+def _entry_match(
+    current: RosterEntry | None, occupant: RosterEntry | None
+) -> tuple[RosterEntry | None, str | None]:
+    """The entry a roster row is about — ``current`` (by external id), else the
+    ``occupant`` of its employee and date when that has no external id — and a note when
+    linked; :class:`RowRejectedError` when the date holds another entry."""
+    if current is None and occupant is not None:
+        if occupant.external_id is not None:
+            other = occupant.external_id
+            raise RowRejectedError(f"the employee has another entry that date ({other!r})")
+        return occupant, "linked to the employee's entry of that date"
+    if current is not None and occupant is not None and occupant.id != current.id:
+        raise RowRejectedError("the employee has another entry that date")
+    return current, None
+
+
 class BatchApplier:
     """Applies one batch's rows in one unit of work (see the module docstring)."""
 
@@ -260,15 +276,7 @@ class BatchApplier:
             "store_id": self.refs.store(record.store),
             "external_id": record.external_id,
         }
-        current, note = by_external.get(record.external_id), None
-        occupant = by_key.get(key)
-        if current is None and occupant is not None:
-            if occupant.external_id is not None:
-                other = occupant.external_id
-                raise RowRejectedError(f"the employee has another entry that date ({other!r})")
-            current, note = occupant, "linked to the employee's entry of that date"
-        elif current is not None and occupant is not None and occupant.id != current.id:
-            raise RowRejectedError("the employee has another entry that date")
+        current, note = _entry_match(by_external.get(record.external_id), by_key.get(key))
         if current is None:
             entry = RosterEntry(id=new_id(), organization_id=self.org, **wanted)  # type: ignore[arg-type]
             await self.uow.roster.add(entry)
