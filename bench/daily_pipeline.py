@@ -65,7 +65,7 @@ async def bench(url: str, employees: int) -> None:
             )
             start = time.perf_counter()
             await enqueue_run(runtime.queue, settings, run)
-            await runtime.drain(dequeue_timeout=0.5)
+            await runtime.drain()
             wall = time.perf_counter() - start
             total += wall
             async with runtime.ctx.uow() as uow:

@@ -2,8 +2,10 @@
 
 Bulk-loads (COPY) an organization with 20 tasks and 3 timers (3 intervals each) per
 employee and 30 days of roster and attendance, then times the whole-organization
-``calculate_daily_scores`` use case against the bare score-inputs SQL aggregate, and
-counts the SQL statements each sends.
+``calculate_daily_scores`` use case — the day's first calculation (no stored scores) and
+a recalculation with nothing changed — against the bare score-inputs SQL aggregate, in
+interleaved rounds, and counts the SQL statements each sends. The ratios service ÷
+aggregate are of medians measured in the same run.
 
     uv run python bench/score_day.py [--employees 10000] [--runs 3]
 
@@ -18,6 +20,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -29,7 +32,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain import scoring
@@ -40,7 +43,8 @@ from jts_domain.services.scores import calculate_daily_scores
 from jts_domain.shifts import local_day_bounds
 from jts_store.embedded import embedded_server_url
 from jts_store.engine import create_engine, with_database
-from jts_store.queries.scores import SqlScoreQueries
+from jts_store.queries import scores as score_queries
+from jts_store.queries.scores import SCORE_INPUTS, SqlScoreQueries
 from jts_store.repositories.organizations import settings_document
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
@@ -66,6 +70,17 @@ def migrate(url: str) -> None:
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["url"] = url
     command.upgrade(config, "head")
+
+
+# The score-inputs statement before instants were compared with the local day's bounds:
+# each instant converted to the organization's time zone, row by row.
+PREVIOUS_SCORE_INPUTS = text(
+    re.sub(
+        r"\((\w+) >= :day_start AND \1 < :day_end\)",
+        r"(\1 >= :near_start AND \1 < :near_end AND (\1 AT TIME ZONE :tz)::date = :day)",
+        SCORE_INPUTS.element.text,
+    )
+)
 
 
 class Organization:
@@ -264,16 +279,48 @@ class StatementCounter:
         self.seconds += time.perf_counter() - self._sent
 
 
-async def timed(runs: int, call: Callable[[], Awaitable[object]], counter: StatementCounter):
-    """Per run: (wall seconds, statements sent, seconds inside those statements)."""
-    results = []
-    for _ in range(runs):
-        count, in_sql = counter.count, counter.seconds
-        start = time.perf_counter()
+class Timings:
+    """Per timed call: wall seconds, statements sent, seconds inside those statements, and
+    this process's CPU seconds (the Python side; the rest of the wall time is waiting)."""
+
+    def __init__(self, counter: StatementCounter) -> None:
+        self.counter = counter
+        self.runs: dict[str, list[tuple[float, int, float, float]]] = {}
+
+    async def time(self, name: str, call: Callable[[], Awaitable[object]]) -> None:
+        count, in_sql = self.counter.count, self.counter.seconds
+        start, cpu = time.perf_counter(), time.process_time()
         await call()
-        wall = time.perf_counter() - start
-        results.append((wall, counter.count - count, counter.seconds - in_sql))
-    return results
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        run = (wall, self.counter.count - count, self.counter.seconds - in_sql, cpu)
+        self.runs.setdefault(name, []).append(run)
+
+    def median(self, name: str, field: int = 0) -> float:
+        return statistics.median(r[field] for r in self.runs[name])
+
+    def report(self, name: str, label: str) -> None:
+        runs = ", ".join(f"{r[0]:.3f}" for r in self.runs[name])
+        print(
+            f"{label}: median {self.median(name):.3f} s, "
+            f"least {min(r[0] for r in self.runs[name]):.3f} s (runs: {runs}); "
+            f"statements per run: {[r[1] for r in self.runs[name]]}; "
+            f"median inside SQL statements {self.median(name, 2):.3f} s, "
+            f"median Python CPU {self.median(name, 3):.3f} s"
+        )
+
+
+async def forget_scores(url: str, org: Organization) -> None:
+    """Delete the day's scores and vacuum them away, so the next run calculates anew."""
+    conn = await asyncpg.connect(plain(url))
+    try:
+        await conn.execute(
+            "DELETE FROM daily_scores WHERE organization_id = $1 AND business_date = $2",
+            org.id,
+            DAY,
+        )
+        await conn.execute("VACUUM daily_scores")
+    finally:
+        await conn.close()
 
 
 async def bench(url: str, employees: int, runs: int) -> None:
@@ -282,10 +329,11 @@ async def bench(url: str, employees: int, runs: int) -> None:
     counts = await load(url, org)
     print(f"loaded {counts} in {time.perf_counter() - start:.1f} s")
     engine = create_engine(url, pool_size=2)
-    counter = StatementCounter(engine)
+    timings = Timings(StatementCounter(engine))
     factory = SqlUnitOfWorkFactory(engine)
     ctx = ServiceContext(uow=factory, clock=ManualClock(datetime(2026, 3, 2, 17, 30, tzinfo=UTC)))
     caller = Caller.system(org.id)
+    inputs: list[Any] = []
 
     async def service() -> object:
         return await calculate_daily_scores(ctx, caller, business_date=DAY)
@@ -294,40 +342,51 @@ async def bench(url: str, employees: int, runs: int) -> None:
         async with engine.connect() as conn:
             db = TransactionConnection()
             db.bind(conn)
-            return await SqlScoreQueries(db).score_inputs(org.id, DAY, TIMEZONE)
+            inputs[:] = await SqlScoreQueries(db).score_inputs(org.id, DAY, TIMEZONE)
+            return inputs
+
+    async def previous_aggregate() -> object:
+        """The aggregate as it was when the 3x goal was set (a time-zone conversion per row
+        and instant), mapped the same way, for the record."""
+        async with engine.connect() as conn:
+            day_start, day_end = local_day_bounds(DAY, TIMEZONE)
+            parameters = {
+                "organization_id": org.id,
+                "day": DAY,
+                "tz": TIMEZONE,
+                "near_start": day_start - timedelta(days=1),
+                "near_end": day_end + timedelta(days=1),
+            }
+            rows = await conn.execute(PREVIOUS_SCORE_INPUTS, parameters)
+            capacity = score_queries._CapacityOfDay(DAY, TIMEZONE)
+            return [score_queries._inputs(row, DAY, capacity) for row in rows]
+
+    async def scoring_alone() -> object:
+        scorer = scoring.DayScorer(OrganizationSettings().score_weights)
+        return [scorer.score(i) for i in inputs]
 
     try:
-        aggregate_runs = await timed(runs, aggregate, counter)
-        inputs = await aggregate()
-        service_runs = await timed(runs, service, counter)
+        await aggregate()  # warm-up: plans, caches
+        # Interleaved, so that a change of load on the machine touches every measurement.
+        for _ in range(runs):
+            await timings.time("aggregate", aggregate)
+            await timings.time("previous", previous_aggregate)
+            await timings.time("scoring", scoring_alone)
+            await forget_scores(url, org)
+            await timings.time("first", service)
+            await timings.time("again", service)
     finally:
         await engine.dispose()
 
-    async def scoring_alone() -> object:
-        weights = OrganizationSettings().score_weights
-        return [scoring.score_day(i, weights) for i in inputs]  # type: ignore[attr-defined]
-
-    report("bare score-inputs aggregate", aggregate_runs)
-    report(
-        "domain scoring alone (jts_domain.scoring.score_day, no I/O)",
-        await timed(runs, scoring_alone, counter),
-    )
-    report("calculate_daily_scores (whole organization)", service_runs)
-    ratio = median(service_runs, 0) / median(aggregate_runs, 0)
-    print(f"ratio (median service / median aggregate): {ratio:.2f}x")
-
-
-def median(results: list[tuple[float, int, float]], field: int) -> float:
-    return statistics.median(r[field] for r in results)
-
-
-def report(name: str, results: list[tuple[float, int, float]]) -> None:
-    runs = ", ".join(f"{wall:.3f}" for wall, _, _ in results)
-    print(
-        f"{name}: median {median(results, 0):.3f} s (runs: {runs}); "
-        f"statements per run: {[n for _, n, _ in results]}; "
-        f"median time inside SQL statements {median(results, 2):.3f} s"
-    )
+    timings.report("aggregate", "bare score-inputs aggregate")
+    timings.report("previous", "the aggregate as it was (time-zone conversion per row)")
+    timings.report("scoring", "domain scoring alone (jts_domain.scoring.DayScorer, no I/O)")
+    timings.report("first", "calculate_daily_scores, first calculation of the day")
+    timings.report("again", "calculate_daily_scores, recalculation with nothing changed")
+    for name in ("first", "again"):
+        for baseline in ("aggregate", "previous"):
+            ratio = timings.median(name) / timings.median(baseline)
+            print(f"ratio {name} / {baseline} (medians): {ratio:.2f}x")
 
 
 async def with_database_of(server: str, employees: int, runs: int) -> None:

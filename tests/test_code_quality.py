@@ -1,4 +1,5 @@
-"""The static checks are part of the test run: ruff, mypy --strict on the domain, import-linter."""
+"""The static checks are part of the test run: ruff, mypy --strict (the packages listed in
+pyproject.toml), import-linter."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_ruff_format_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_on_the_domain() -> None:
+def test_mypy_strict_on_the_packages() -> None:
     result = _run(_tool("mypy"))
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import ClientConnection
 
 from jts_api.app import create_app
+from jts_api.graphql.live import TIMER_UPDATES
 from jts_api.runtime import ApiRuntime
 from jts_domain.clock import ManualClock
 from tests.api.conftest import API_START, api_settings
@@ -41,8 +42,7 @@ class Served:
 
     def subscribers(self, organization_id: UUID, employee_id: UUID) -> int:
         runtime: ApiRuntime = self.app.state.runtime
-        assert runtime.timer_feed is not None
-        return runtime.timer_feed.subscribers(organization_id, employee_id)
+        return runtime.live_feed.subscribers(TIMER_UPDATES, organization_id, employee_id)
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,13 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -25,7 +21,17 @@ import pytest
 from tests.conftest import create_database, drop_database
 
 JTS = str(Path(sys.executable).parent / "jts")
-COMMANDS = ("dev", "export", "import-roster", "migrate", "restore", "seed-demo", "serve", "worker")
+COMMANDS = (
+    "backup",
+    "dev",
+    "export",
+    "import-roster",
+    "migrate",
+    "restore",
+    "seed-demo",
+    "serve",
+    "worker",
+)
 STARTUP_TIMEOUT_SECONDS = 90.0
 LOGIN = """
 mutation($email: String!, $password: String!) {
@@ -134,15 +140,16 @@ def second_database(server_url: str) -> Iterator[str]:
     drop_database(server_url, url)
 
 
-def test_restore_brings_a_backup_back_and_refuses_a_full_database(
+def test_backup_then_restore_brings_the_database_back_and_refuses_a_full_one(
     fresh_database: str, second_database: str, tmp_path: Path
 ) -> None:
-    from jts_store.backup import create_backup
-
     assert _jts("migrate", JTS_DATABASE_URL=fresh_database).returncode == 0
     assert _jts("seed-demo", JTS_DATABASE_URL=fresh_database).returncode == 0
-    night = datetime(2026, 3, 2, 23, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
-    archive = asyncio.run(create_backup(fresh_database, tmp_path, night))
+    backups = {"JTS_DATABASE_URL": fresh_database, "JTS_BACKUPS_DIR": str(tmp_path)}
+    backed_up = _jts("backup", **backups)
+    assert backed_up.returncode == 0, backed_up.stderr
+    [archive] = tmp_path.glob("jts-backup-*.tar.gz")
+    assert f"Backup written to {archive}" in backed_up.stdout
 
     restored = _jts("restore", str(archive), JTS_DATABASE_URL=second_database)
     assert restored.returncode == 0, restored.stderr
@@ -211,15 +218,6 @@ class DevProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=30)
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    """A data directory outside pytest's temporary folder, whose permissions other pytest
-    runs on the machine reset (the database server runs as another user)."""
-    folder = Path(tempfile.mkdtemp(prefix="jts-cli-dev-"))
-    yield folder / "data"
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 TRIGGER = """

@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from hypothesis import strategies as st
 
 from jts_domain.assignment import AssignableTask, AssigneeCapacity
+from jts_domain.login_throttle import LoginThrottle
 from jts_domain.model import (
     JobCategory,
     ScoreInputs,
@@ -195,7 +196,60 @@ def assignees(draw: st.DrawFn, max_size: int = 6) -> list[AssigneeCapacity]:
     ]
 
 
-# operations: retention periods, export cells
+# --- jobs to do -------------------------------------------------------------------------
+
+
+@st.composite
+def job_moves(draw: st.DrawFn) -> tuple[str, list[tuple[str, timedelta]]]:
+    """An event type and moves of one of its jobs: (any status of the type, the time
+    since the previous change), in the flow or not."""
+    from jts_domain.jtd.catalog import CATALOG
+
+    event_type = draw(st.sampled_from(sorted(CATALOG.event_types)))
+    statuses = [s.code for s in CATALOG.event_type(event_type).statuses]
+    gaps = st.integers(min_value=0, max_value=7 * 24 * 3600 * 1_000_000).map(
+        lambda us: timedelta(microseconds=us)
+    )
+    moves = draw(st.lists(st.tuples(st.sampled_from(statuses), gaps), max_size=30))
+    return event_type, moves
+
+
+@st.composite
+def jtd_tenants(draw: st.DrawFn) -> tuple[dict[str, bool], tuple[str, ...] | None]:
+    """Channels a tenant has on, and a source override's channel list (or none)."""
+    from jts_domain.jtd.catalog import CATALOG
+
+    codes = list(CATALOG.channels)
+    enabled = {code: draw(st.booleans()) for code in codes}
+    override = draw(st.none() | st.lists(st.sampled_from(codes), unique=True).map(tuple))
+    return enabled, override
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+@st.composite
+def login_throttles(draw: st.DrawFn) -> LoginThrottle:
+    """Throttle policies: 1–10 attempts, windows and lockouts of a minute to a day."""
+    return LoginThrottle(
+        failures_allowed=draw(st.integers(1, 10)),
+        window=timedelta(minutes=draw(st.integers(1, 24 * 60))),
+        lockout=timedelta(minutes=draw(st.integers(1, 24 * 60))),
+    )
+
+
+@st.composite
+def attempt_times(draw: st.DrawFn, start: datetime) -> list[datetime]:
+    """Non-decreasing sign-in attempt instants from ``start``: bursts and pauses."""
+    gaps = draw(st.lists(st.integers(0, 40 * 60), max_size=60))
+    times, now = [], start
+    for gap in gaps:
+        now += timedelta(seconds=gap)
+        times.append(now)
+    return times
+
+
+# --- operations: retention periods, export cells ----------------------------------------
 retention_days = st.integers(min_value=1, max_value=3650)
 durations_micro = st.integers(min_value=0, max_value=400 * 24 * 3600 * 10**6).map(
     lambda n: timedelta(microseconds=n)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from jts_domain.errors import DomainError
 from jts_domain.schedule import (
     JOBS,
+    SYSTEM_JOBS,
     Daily,
     Every,
     JobName,
@@ -176,8 +177,8 @@ def test_the_job_table_is_product_md() -> None:
         "auto_stop_timers": "every 5 minutes",
         "refresh_pending_summaries": "every 5 minutes",
         "calculate_daily_scores": "daily at 23:00",
-        "nightly_backup": "daily at 23:30",
         "cleanup_job_history": "monthly on day 1 at 02:00",
+        "jtd_agent": "every 5 minutes",
         "sync_roster": "daily at 06:30",
         "apply_retention": "monthly on day 1 at 03:00",
     }
@@ -219,3 +220,10 @@ def test_short_windows_across_a_change_of_offset(timezone, after) -> None:
         assert due_slots(schedule, timezone, after, until) == [
             s for s in wide if after < s <= until
         ]
+
+
+def test_the_backup_is_the_operators_one_job_not_an_organizations() -> None:
+    assert "nightly_backup" not in {job.value for job in JobName}
+    assert {name.value: job.schedule.describe() for name, job in SYSTEM_JOBS.items()} == {
+        "nightly_backup": "daily at 23:30"
+    }

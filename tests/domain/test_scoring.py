@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import ScoreInputs, ScoreMetricName, ScoreWeights
-from jts_domain.scoring import reliability, score_day
+from jts_domain.scoring import DayScorer, reliability, score_day
 from tests.domain.strategies import score_inputs, score_weights
 
 ORDER = [
@@ -180,6 +180,27 @@ def test_scaling_every_weight_changes_nothing_but_the_weights(inputs, weights, k
 @given(score_inputs(), score_weights(positive=False))
 def test_the_same_inputs_give_the_same_result(inputs, weights):
     assert score_day(inputs, weights) == score_day(dataclasses.replace(inputs), weights)
+
+
+@given(st.lists(score_inputs(), max_size=12), score_weights(positive=False))
+def test_one_scorer_for_many_days_scores_each_as_a_fresh_one_would(days, weights):
+    """What a scorer keeps from one employee (count lines, total weights) never changes
+    another's result: a whole day scored on one scorer equals each scored alone."""
+    scorer = DayScorer(weights)
+    assert [scorer.score(inputs) for inputs in days] == [score_day(i, weights) for i in days]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=12))
+def test_a_scorers_reliability_is_the_calculators(days):
+    scorer = DayScorer(ScoreWeights())
+    pairs = [tuple(sorted(pair)) for pair in days]
+    assert [scorer.reliability(*p) for p in pairs] == [reliability(*p) for p in pairs]
+
+
+def test_a_scorer_checks_its_weights_once_made():
+    with pytest.raises(DomainError) as caught:
+        DayScorer(ScoreWeights(quality=Decimal("-0.1")))
+    assert caught.value.code is ErrorCode.VALIDATION_ERROR
 
 
 def test_a_full_day_worked_out():

@@ -7,11 +7,14 @@ saq's retry delay, which is kept short.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
+from saq.job import Job, Status
 
 from jts_domain.clock import ManualClock
 from jts_domain.model import JobExecution
@@ -22,6 +25,10 @@ from jts_jobs.settings import WorkerSettings
 from jts_jobs.worker import JobsRuntime
 from tests.services.builders import World, build_world
 from tests.services.conftest import START
+
+#: How long a test waits for a worker to reach a state: generous, since only a broken
+#: worker (or a stalled machine) gets near it; conditions are polled, never slept on.
+WAIT_SECONDS = 60.0
 
 
 @pytest.fixture
@@ -70,8 +77,19 @@ async def world(ctx: ServiceContext) -> World:
 async def tick_and_drain(runtime: JobsRuntime, *organizations: UUID) -> list[RunRequest]:
     """One scheduler tick for the organizations, then run everything it queued."""
     queued = await runtime.scheduler.tick(organizations)
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
     return queued
+
+
+async def first_attempt_failed(runtime: JobsRuntime, saq_key: str) -> Job:
+    """Wait until the saq job's first attempt failed and a retry is queued; the job."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        job = await runtime.queue.job(saq_key)
+        if job is not None and job.attempts >= 1 and job.status is Status.QUEUED:
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError("the first attempt never failed")
 
 
 async def executions(

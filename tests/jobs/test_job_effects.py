@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-
-import pytest
 
 from jts_domain.clock import ManualClock
 from jts_domain.model import AttendanceStatus, JobTrigger, StopReason, TimerState
@@ -126,7 +122,7 @@ async def test_planners_isolate_one_bad_employee(
         ctx, world.caller(world.admin), "generate_daily_planners", runtime.job_queue()
     )
 
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
 
     [run] = await executions(ctx, world.org.id, JobName.GENERATE_DAILY_PLANNERS)
     assert run.success is False
@@ -167,7 +163,7 @@ async def test_a_manual_trigger_runs_with_who_asked(
         ctx, world.caller(world.admin), "refresh_pending_summaries", runtime.job_queue()
     )
 
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
 
     [run] = await executions(ctx, world.org.id, JobName.REFRESH_PENDING_SUMMARIES)
     assert (run.id, run.trigger, run.slot, run.requested_by) == (
@@ -177,23 +173,3 @@ async def test_a_manual_trigger_runs_with_who_asked(
         world.admin.id,
     )
     assert run.result == {"employees": 4, "levels": {"LOW": 4}}
-
-
-async def test_nightly_backup_writes_an_archive(
-    runtime: JobsRuntime, ctx: ServiceContext, world: World
-) -> None:
-    pytest.importorskip(
-        "jts_store.backup", reason="jts_store.backup (create_backup) is not merged yet"
-    )
-    triggered = await trigger_job(
-        ctx, world.caller(world.admin), "nightly_backup", runtime.job_queue()
-    )
-
-    await runtime.drain(dequeue_timeout=0.5)
-
-    [run] = await executions(ctx, world.org.id, JobName.NIGHTLY_BACKUP)
-    assert run.id == triggered.execution_id
-    assert run.success, run.error
-    archive = Path(run.result["archive"])
-    assert archive.parent == runtime.settings.backups_path()
-    assert await asyncio.to_thread(archive.exists)

@@ -17,7 +17,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services.scheduled_jobs import trigger_job
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.worker import JobsRuntime
-from tests.jobs.conftest import executions
+from tests.jobs.conftest import executions, tick_and_drain
 from tests.jobs.hr_source import serve_hr_source
 from tests.services.builders import World
 
@@ -72,7 +72,7 @@ async def _run_now(runtime: JobsRuntime, ctx: ServiceContext, world: World) -> J
     """Trigger a run and let the worker run it; its execution row."""
     queue = runtime.job_queue()
     run = await trigger_job(ctx, world.caller(world.admin), JobName.SYNC_ROSTER, queue)
-    await runtime.drain(dequeue_timeout=0.5)
+    await runtime.drain()
     async with ctx.uow() as uow:
         return await uow.job_executions.get(world.org.id, run.execution_id)
 
@@ -124,9 +124,7 @@ async def test_a_source_that_times_out_is_retried_at_its_06_30_slot(
     with serve_hr_source(_pages(world), hold_first=1) as hr:
         await set_roster_source(ctx, world.caller(world.admin), url=hr.url, token=TOKEN)
         clock.set(datetime(2026, 3, 3, 1, 0, tzinfo=UTC))  # 06:30 IST on Tuesday
-        await runtime.scheduler.tick([world.org.id])
-        # saq keeps whole seconds: the retry is due within a second of the failure
-        await runtime.drain(dequeue_timeout=3.0)
+        await tick_and_drain(runtime, world.org.id)  # the retry included
         hr.released.set()
     [run] = await executions(ctx, world.org.id, JobName.SYNC_ROSTER)
     assert run.slot == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)

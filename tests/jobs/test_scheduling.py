@@ -19,7 +19,7 @@ from jts_jobs.queue import enqueue_run
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.worker import JobsRuntime
 from jts_store.advisory_locks import JOB_RUN_KEYSPACE, lock_key, try_advisory_lock
-from tests.jobs.conftest import executions, tick_and_drain
+from tests.jobs.conftest import executions, first_attempt_failed, tick_and_drain
 from tests.services.builders import World, build_world
 
 
@@ -49,7 +49,7 @@ async def test_two_workers_started_at_once_run_a_slot_exactly_once(  # noqa: PLR
         await enqueue_run(other.queue, settings, replace(queued, trigger=JobTrigger.CATCH_UP))
         other_key = f"jts:{queued.job.value}:{queued.organization_id}:{queued.slot}"
         assert other_key != queued.key()
-        await asyncio.gather(runtime.drain(0.5), other.drain(0.5))
+        await asyncio.gather(runtime.drain(), other.drain())
     finally:
         await other.close()
 
@@ -78,15 +78,9 @@ async def test_a_transient_failure_is_retried_then_succeeds(
                 runtime.ctx, world.caller(world.admin), "sla_monitor", runtime.job_queue()
             )
             saq_key = f"jts:sla_monitor:{world.org.id}:manual:{triggered.execution_id}"
-            draining = asyncio.create_task(runtime.drain(dequeue_timeout=3.0))
-            for _ in range(100):
-                job = await runtime.queue.job(saq_key)
-                if job is not None and job.attempts >= 1 and job.status is Status.QUEUED:
-                    assert "JobBusyError" in (job.error or "")
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the first attempt never failed")
+            draining = asyncio.create_task(runtime.drain())
+            failed = await first_attempt_failed(runtime, saq_key)
+            assert "JobBusyError" in (failed.error or "")
         await draining
         job = await runtime.queue.job(saq_key)
         assert job is not None

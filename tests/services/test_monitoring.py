@@ -1,4 +1,4 @@
-"""The SLA monitor (statuses stored, each alert raised once) and workload levels.
+"""The SLA monitor (statuses stored, each alert raised once) and SLA compliance.
 
 The clock starts at 03:30 UTC (09:00 IST); the SLA warning window is 60 minutes.
 """
@@ -15,20 +15,11 @@ from jts_domain.clock import ManualClock
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import (
     AlertKind,
-    OrganizationSettings,
     SlaStatus,
-    TaskPriority,
     TaskStatus,
-    WorkloadLevel,
-    WorkloadThresholds,
 )
 from jts_domain.services import ServiceContext
-from jts_domain.services.monitoring import (
-    refresh_pending_summaries,
-    sla_compliance,
-    sla_monitor,
-    workload,
-)
+from jts_domain.services.monitoring import sla_compliance, sla_monitor
 from jts_domain.services.scores import calculate_daily_scores
 from tests.services.builders import World, build_world
 from tests.services.task_records import reload, store_tasks, task_record
@@ -113,86 +104,6 @@ async def test_sla_monitor_stays_in_its_organization(ctx: ServiceContext, world:
     other = await build_world(ctx)
     assert (await sla_monitor(ctx, other.org.id)).checked == 0
     assert (await reload(ctx, late)).last_sla_status is None
-
-
-async def _alices_load(ctx: ServiceContext, world: World, clock: ManualClock) -> None:
-    """12 open tasks for Alice: 4 URGENT, 2 overdue; closed work does not count."""
-    now = clock.now()
-    open_tasks = [
-        task_record(world, now, assignee=world.alice, priority=TaskPriority.URGENT)
-        for _ in range(4)
-    ]
-    open_tasks += [
-        task_record(world, now, assignee=world.alice, due_at=now - timedelta(minutes=5))
-        for _ in range(2)
-    ]
-    open_tasks += [
-        task_record(world, now, assignee=world.alice, status=TaskStatus.IN_PROGRESS)
-        for _ in range(6)
-    ]
-    closed = [
-        task_record(
-            world,
-            now,
-            assignee=world.alice,
-            priority=TaskPriority.URGENT,
-            status=status,
-            due_at=now - timedelta(days=1),
-        )
-        for status in (TaskStatus.COMPLETED, TaskStatus.CANCELLED)
-    ]
-    await store_tasks(ctx, *open_tasks, *closed)
-
-
-async def test_workload_levels_per_dimension_and_overall(
-    ctx: ServiceContext, world: World, clock: ManualClock
-) -> None:
-    """Pending 12 → MODERATE (11-15), urgent 4 → HIGH (4-5), overdue 2 → MODERATE (2):
-    overall HIGH, the highest of the three. Bob has nothing: LOW."""
-    await _alices_load(ctx, world, clock)
-    alice = await workload(ctx, world.caller(world.alice), employee_id=world.alice.id)
-    assert (alice.pending, alice.urgent, alice.overdue) == (12, 4, 2)
-    assert (alice.pending_level, alice.urgent_level, alice.overdue_level) == (
-        WorkloadLevel.MODERATE,
-        WorkloadLevel.HIGH,
-        WorkloadLevel.MODERATE,
-    )
-    assert alice.level is WorkloadLevel.HIGH
-    bob = await workload(ctx, world.caller(world.manager), employee_id=world.bob.id)
-    assert (bob.level, bob.pending) == (WorkloadLevel.LOW, 0)
-
-
-async def test_workload_thresholds_are_the_organizations(
-    ctx: ServiceContext, clock: ManualClock
-) -> None:
-    strict = OrganizationSettings(workload=WorkloadThresholds(pending=(2, 4, 8)))
-    world = await build_world(ctx, settings=strict)
-    await _alices_load(ctx, world, clock)
-    alice = await workload(ctx, world.caller(world.alice), employee_id=world.alice.id)
-    assert (alice.pending_level, alice.level) == (WorkloadLevel.CRITICAL, WorkloadLevel.CRITICAL)
-
-
-async def test_the_refresh_job_assesses_every_active_employee(
-    ctx: ServiceContext, world: World, clock: ManualClock
-) -> None:
-    await _alices_load(ctx, world, clock)
-    summaries = await refresh_pending_summaries(ctx, world.org.id)
-    levels = {s.employee_id: s.assessment.level for s in summaries.employees}
-    assert levels == {
-        world.admin.id: WorkloadLevel.LOW,
-        world.manager.id: WorkloadLevel.LOW,
-        world.alice.id: WorkloadLevel.HIGH,
-        world.bob.id: WorkloadLevel.LOW,
-    }
-    assert summaries.assessed_at == clock.now()
-
-
-async def test_a_workload_is_ones_own_or_within_reach(ctx: ServiceContext, world: World) -> None:
-    bob = world.caller(world.bob)
-    assert await _code(workload(ctx, bob, employee_id=world.alice.id)) is ErrorCode.FORBIDDEN
-    other = await build_world(ctx)
-    foreign = workload(ctx, world.caller(other.manager), employee_id=world.alice.id)
-    assert await _code(foreign) is ErrorCode.NOT_FOUND
 
 
 async def test_sla_compliance_agrees_with_the_days_scores(

@@ -121,7 +121,11 @@ async def test_nothing_is_due_before_the_first_slot_after_creation(
 
     runs = await due_runs(ctx, world.system, worker_started_at=world.org.created_at)
 
-    assert {r.job for r in runs} == {JobName.AUTO_STOP_TIMERS, JobName.REFRESH_PENDING_SUMMARIES}
+    assert {r.job for r in runs} == {
+        JobName.AUTO_STOP_TIMERS,
+        JobName.REFRESH_PENDING_SUMMARIES,
+        JobName.JTD_AGENT,
+    }
     assert {r.slot for r in runs} == {clock.now()}
     assert {r.trigger for r in runs} == {JobTrigger.SCHEDULE}
 
@@ -185,7 +189,7 @@ async def test_history_pages_newest_first_with_a_cursor(
     ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:
     admin = world.caller(world.admin)
-    for job in (JobName.SLA_MONITOR, JobName.SLA_MONITOR, JobName.NIGHTLY_BACKUP):
+    for job in (JobName.SLA_MONITOR, JobName.SLA_MONITOR, JobName.CLEANUP_JOB_HISTORY):
         await _run(ctx, world, clock, job)
 
     first = await job_executions(ctx, admin, first=2)
@@ -193,14 +197,14 @@ async def test_history_pages_newest_first_with_a_cursor(
     rest = await job_executions(ctx, admin, first=2, after=(last.started_at, last.id))
     only_sla = await job_executions(ctx, admin, "sla_monitor")
 
-    assert [e.job for e in first.items] == [JobName.NIGHTLY_BACKUP, JobName.SLA_MONITOR]
+    assert [e.job for e in first.items] == [JobName.CLEANUP_JOB_HISTORY, JobName.SLA_MONITOR]
     assert first.has_next
     assert not rest.has_next
     assert [e.job for e in rest.items] == [JobName.SLA_MONITOR]
     assert len(only_sla.items) == 2
     assert await _code(job_executions(ctx, admin, first=0)) is ErrorCode.VALIDATION_ERROR
     latest = {j.name: j for j in await scheduled_jobs(ctx, admin)}
-    assert latest[JobName.NIGHTLY_BACKUP].last_execution == first.items[0]
+    assert latest[JobName.CLEANUP_JOB_HISTORY].last_execution == first.items[0]
 
 
 async def test_statistics_give_success_rate_mean_and_p95(
@@ -216,8 +220,8 @@ async def test_statistics_give_success_rate_mean_and_p95(
     assert sla.success_rate == Decimal("66.67")
     assert sla.mean_seconds == Decimal("4.333")
     assert sla.p95_seconds == Decimal("9.200")  # 2 + 0.9 × (10 − 2)
-    assert stats[JobName.NIGHTLY_BACKUP].runs == 0
-    assert stats[JobName.NIGHTLY_BACKUP].success_rate is None
+    assert stats[JobName.CLEANUP_JOB_HISTORY].runs == 0
+    assert stats[JobName.CLEANUP_JOB_HISTORY].success_rate is None
     since = START + timedelta(seconds=1)  # after the first run started
     later = {s.job: s for s in await job_statistics(ctx, world.system, since=since)}
     assert (later[JobName.SLA_MONITOR].runs, later[JobName.SLA_MONITOR].succeeded) == (2, 1)
@@ -331,14 +335,14 @@ async def test_cleanup_drops_runs_older_than_90_days(
 ) -> None:
     await _run(ctx, world, clock, JobName.SLA_MONITOR)
     clock.advance(days=85)
-    await _run(ctx, world, clock, JobName.NIGHTLY_BACKUP)
+    await _run(ctx, world, clock, JobName.CLEANUP_JOB_HISTORY)
     clock.advance(days=10)
 
     deleted = await cleanup_job_history(ctx, world.system)
 
     page = await job_executions(ctx, world.caller(world.admin))
     assert deleted == 1
-    assert [e.job for e in page.items] == [JobName.NIGHTLY_BACKUP]
+    assert [e.job for e in page.items] == [JobName.CLEANUP_JOB_HISTORY]
     assert await cleanup_job_history(ctx, Caller.system(world.org.id)) == 0
     alice = world.caller(world.alice)
     assert await _code(cleanup_job_history(ctx, alice)) is ErrorCode.FORBIDDEN
@@ -360,7 +364,7 @@ async def test_pauses_resumes_and_triggers_are_audited_with_their_actor(
     clock.advance(minutes=1)
     await resume_job(ctx, admin, "sla_monitor")
     clock.advance(minutes=1)
-    triggered = await trigger_job(ctx, admin, "nightly_backup", queue)
+    triggered = await trigger_job(ctx, admin, "cleanup_job_history", queue)
 
     page = await audit_log(ctx, admin)
 
@@ -369,7 +373,7 @@ async def test_pauses_resumes_and_triggers_are_audited_with_their_actor(
             "scheduled_job.trigger",
             "job_execution",
             triggered.execution_id,
-            "nightly_backup triggered manually",
+            "cleanup_job_history triggered manually",
         ),
         ("scheduled_job.resume", "scheduled_job", None, "sla_monitor resumed"),
         ("scheduled_job.pause", "scheduled_job", None, "sla_monitor paused"),

@@ -4,6 +4,7 @@ events for payroll, reading scores and following them over a range."""
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from jts_domain.model import (
 )
 from jts_domain.services import ServiceContext
 from jts_domain.services.scores import (
+    ScoreRun,
     calculate_daily_scores,
     get_daily_score,
     performance,
@@ -196,6 +198,76 @@ async def test_recalculation_keeps_the_same_rows_and_ids(
     async with ctx.uow() as uow:
         rows = await uow.scores.list_range(world.org.id, [world.alice.id], world.today, world.today)
     assert rows == [after]
+
+
+async def test_a_recalculation_rewrites_the_scores_that_changed_and_only_those(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Alice's task C is completed after the first run: her score changes, Bob's does not.
+    Then Bob's attendance today is recorded: only his reliability (0.00 -> 100.00) changes.
+    A changed score keeps its id and takes the new calculated_at; an unchanged one keeps
+    both, in the run's answer and in the store alike."""
+    tasks = await _alices_day(ctx, world)
+    clock.set(utc(17, 30))
+    first = {s.employee_id: s for s in (await _run(ctx, world)).scores}
+
+    clock.advance(minutes=10)
+    async with ctx.uow() as uow:
+        c = await uow.tasks.get(world.org.id, tasks["C"].id)
+        c.status, c.completed_at = TaskStatus.COMPLETED, utc(9)
+        await uow.tasks.update(c)
+        await uow.commit()
+    second = {s.employee_id: s for s in (await _run(ctx, world)).scores}
+    assert second[world.alice.id].score == Decimal("79.33")
+    assert second[world.alice.id].calculated_at == clock.now()
+    assert second[world.bob.id] == first[world.bob.id]
+    assert second[world.manager.id] == first[world.manager.id]
+
+    clock.advance(minutes=10)
+    async with ctx.uow() as uow:
+        bob_present = _attendance(world, world.today, AttendanceStatus.PRESENT)
+        bob_present.employee_id = world.bob.id
+        await uow.attendance.add(bob_present)
+        await uow.commit()
+    third = {s.employee_id: s for s in (await _run(ctx, world)).scores}
+    bob = third[world.bob.id]
+    assert (bob.id, bob.score, bob.reliability) == (first[world.bob.id].id, Decimal(0), 100)
+    assert bob.calculated_at == clock.now()
+    assert third[world.alice.id] == second[world.alice.id]
+
+    async with ctx.uow() as uow:
+        stored = await uow.scores.list_range(world.org.id, list(third), world.today, world.today)
+    assert {s.employee_id: s for s in stored} == third
+
+
+async def _run(ctx: ServiceContext, world: World) -> ScoreRun:
+    return await calculate_daily_scores(ctx, world.system, business_date=world.today)
+
+
+async def test_storing_a_score_again_updates_the_stored_row_in_place(
+    ctx: ServiceContext, world: World
+) -> None:
+    """The repository keeps a stored score's id whatever id it is given, and its
+    calculated_at while what it shows stays the same; it answers the scores it stored
+    otherwise than given (none for a new one)."""
+    first = _score(world, world.alice.id, world.today, "60.00")
+    same = replace(first, id=new_id(), calculated_at=utc(18))
+    different = replace(first, id=new_id(), score=Decimal("61.00"), calculated_at=utc(19))
+    async with ctx.uow() as uow:
+        answers = [await uow.scores.upsert_many([s]) for s in (first, same, different)]
+        assert uow.scores.fingerprint(first) == uow.scores.fingerprint(same)
+        assert uow.scores.fingerprint(first) != uow.scores.fingerprint(different)
+        fingerprints = [uow.scores.fingerprint(s) for s in (same, different)]
+        await uow.commit()
+    assert answers[0] == []
+    assert [(a.id, a.calculated_at, a.fingerprint) for [a] in answers[1:]] == [
+        (first.id, utc(17, 30), fingerprints[0]),
+        (first.id, utc(19), fingerprints[1]),
+    ]
+    stored = await get_daily_score(
+        ctx, world.caller(world.alice), employee_id=world.alice.id, business_date=world.today
+    )
+    assert stored == replace(different, id=first.id)
 
 
 async def test_one_event_per_employee_and_calculation(

@@ -6,7 +6,7 @@ daylight-saving changes, so local days of 23 and 25 hours come up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from jts_domain.ids import new_id
 from jts_domain.model import (
+    Attendance,
+    AttendanceStatus,
+    DailyScore,
     Department,
     Employee,
     Organization,
@@ -58,6 +61,8 @@ class SmallOrganization:
     roster: list[RosterEntry]
     tasks: list[Task]
     timers: list[Timer]
+    attendance: list[Attendance] = field(default_factory=list)
+    scores: list[DailyScore] = field(default_factory=list)
 
     @property
     def timezone(self) -> str:
@@ -78,6 +83,9 @@ class SmallOrganization:
             await uow.tasks.add(task)
         for timer in self.timers:
             await uow.timers.add(timer)
+        for row in self.attendance:
+            await uow.attendance.add(row)
+        await uow.scores.upsert_many(self.scores)
         await uow.commit()
 
 
@@ -196,9 +204,16 @@ def _timer(
 
 @st.composite
 def _roster(
-    draw: st.DrawFn, people: list[Employee], shifts: list[ShiftTemplate], store: Store, day: date
+    draw: st.DrawFn,
+    people: list[Employee],
+    shifts: list[ShiftTemplate],
+    store: Store,
+    day: date,
+    *,
+    back: tuple[int, ...] = (1, 0),
 ) -> list[RosterEntry]:
-    """Some people rostered on the day, some the day before (an overnight shift may reach in)."""
+    """Some people rostered on the day, some the day before (an overnight shift may reach in),
+    or on the days ``back`` from the day."""
     return [
         RosterEntry(
             id=new_id(),
@@ -209,9 +224,40 @@ def _roster(
             store_id=store.id,
         )
         for person in people
-        for on in (day - _ONE_DAY, day)
+        for on in (day - timedelta(days=n) for n in back)
         if draw(st.booleans())
     ]
+
+
+@st.composite
+def _attendance(draw: st.DrawFn, people: list[Employee], day: date) -> list[Attendance]:
+    """Attendance on some of the days of a reliability window, rostered or not."""
+    days = [day - timedelta(days=back) for back in (0, 1, 29, 30)]
+    return [
+        Attendance(
+            id=new_id(),
+            organization_id=person.organization_id,
+            employee_id=person.id,
+            business_date=on,
+            status=draw(st.sampled_from(AttendanceStatus)),
+        )
+        for person in people
+        for on in days
+        if draw(st.booleans())
+    ]
+
+
+def _stored_score(person: Employee, day: date, at: datetime) -> DailyScore:
+    return DailyScore(
+        id=new_id(),
+        organization_id=person.organization_id,
+        employee_id=person.id,
+        business_date=day,
+        score=None,
+        metrics=(),
+        reliability=None,
+        calculated_at=at,
+    )
 
 
 @st.composite
@@ -242,6 +288,20 @@ def small_organizations(draw: st.DrawFn) -> SmallOrganization:
         timers.extend(
             draw(_timer(person, tasks, clock, may_run=n == count - 1)) for n in range(count)
         )
+    # the edges of the reliability window (29 days back is in it, 30 is not)
+    roster += draw(_roster(people, shifts, store, day, back=(29, 30)))
+    attendance = draw(_attendance(people, day))
+    scored = [p for p in people if draw(st.booleans())]
     return SmallOrganization(
-        organization, day, store, department, shifts, people, roster, tasks, timers
+        organization,
+        day,
+        store,
+        department,
+        shifts,
+        people,
+        roster,
+        tasks,
+        timers,
+        attendance,
+        [_stored_score(person, day, clock.day_start) for person in scored],
     )

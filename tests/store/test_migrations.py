@@ -34,6 +34,23 @@ EXPECTED_TABLES = {
     "outbox",
     "job_executions",
     "job_controls",
+    # jobs to do
+    "system_actors",
+    "jtd_event_types",
+    "jtd_channels",
+    "jtd_statuses",
+    "jtd_status_flows",
+    "jtd_source_types",
+    "jtd_settings",
+    "jtd_source_settings",
+    "jobs_to_do",
+    "job_to_do_history",
+    "outbox_consumers",
+    "login_attempts",
+    "system_job_runs",
+    # running an organization
+    "pending_summaries",
+    # operations
     "roster_sources",
 }
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Response, post
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import LitestarDeprecationWarning
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.middleware import DefineMiddleware
+from litestar.status_codes import HTTP_200_OK, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Dependencies
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -19,26 +21,30 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
-from jts_api.auth.passwords import Argon2PasswordHasher
-from jts_api.auth.tokens import TokenCodec
-from jts_api.context import GraphQLContext, context_getter
-from jts_api.errors import count_errors, shape_result, unexpected_exception_response
+from jts_api.context import GraphQLContext, context_getter, http_post_context
+from jts_api.errors import (
+    count_errors,
+    request_object,
+    shape_result,
+    unexpected_exception_response,
+)
 from jts_api.exports.endpoint import export_endpoint
+from jts_api.graphql_ws import (
+    LegacySessionEndingHandler,
+    SessionEndingHandler,
+    open_live_session,
+)
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
-from jts_api.ops.metrics import Metrics, MetricsMiddleware, metrics_endpoint
-from jts_api.ops.request_context import RequestContextMiddleware, current_request_id
-from jts_api.rate_limit import RateLimiter
-from jts_api.runtime import ApiRuntime
+from jts_api.ops.metrics import metrics_endpoint
+from jts_api.ops.request_context import RequestObserver, current_request_id
+from jts_api.runtime import ApiRuntime, build_runtime
 from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
-from jts_api.timer_feed import TimerFeed
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock, JobQueue
-from jts_domain.services import ServiceContext
 from jts_store.embedded import database_url
 from jts_store.engine import create_engine
-from jts_store.unit_of_work import SqlUnitOfWorkFactory
 
 GRAPHQL_PATH = "/graphql"
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -57,7 +63,26 @@ def _graphql_controller(settings: ApiSettings) -> type:
 
     class GraphQLController(base):  # type: ignore[misc]
         """Websockets authenticate with ``{"authorization": "Bearer <token>"}`` in
-        ``connection_init``; a missing or bad token closes the socket (4403)."""
+        ``connection_init``; a missing or bad token closes the socket (4403), and so
+        does a later change of the employee's access (an expired token: 4401)."""
+
+        graphql_transport_ws_handler_class = SessionEndingHandler
+        graphql_ws_handler_class = LegacySessionEndingHandler
+        dependencies: ClassVar[Dependencies] = {
+            **base.dependencies,
+            "post_context": Provide(http_post_context),
+        }
+
+        @post(status_code=HTTP_200_OK)
+        async def handle_http_post(
+            self, request: Request[Any, Any, Any], post_context: GraphQLContext
+        ) -> Response[Any]:
+            # Strawberry's handler takes context, root value and sub-response as three
+            # dependencies; one is cheaper (see http_post_context).
+            self.temporal_response = post_context.response
+            return await self.execute_request(  # type: ignore[no-any-return]
+                request=request, context=post_context, root_value=None
+            )
 
         async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object]:
             params = context.connection_params or {}
@@ -65,13 +90,19 @@ def _graphql_controller(settings: ApiSettings) -> type:
             await context.authenticate(str(authorization) if authorization else None)
             if context.caller is None:
                 raise ConnectionRejectionError
+            open_live_session(context)
             return await super().on_ws_connect(context)  # type: ignore[no-any-return]
+
+        def parse_json(self, data: str | bytes) -> object:
+            return request_object(super().parse_json(data))
 
         async def process_result(
             self, request: Request[Any, Any, Any], result: ExecutionResult
         ) -> GraphQLHTTPResponse:
             runtime: ApiRuntime = request.app.state.runtime
-            count_errors(shape_result(result, current_request_id()), runtime.metrics)
+            hide = runtime.settings.is_production
+            shaped = shape_result(result, current_request_id(), hide_suggestions=hide)
+            count_errors(shaped, runtime.metrics)
             return await super().process_result(request, result)  # type: ignore[no-any-return]
 
     return GraphQLController
@@ -97,21 +128,7 @@ def create_app(
         engine = create_engine(url, pool_size=settings.pool_size, echo=settings.echo_sql)
     if settings.secret_key is None:
         logger.warning("JTS_SECRET_KEY is unset: tokens are signed with a key of this process")
-    runtime = ApiRuntime(
-        settings=settings,
-        services=ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock),
-        engine=engine,
-        passwords=Argon2PasswordHasher.from_settings(settings),
-        tokens=TokenCodec(
-            settings.signing_key(), clock, timedelta(minutes=settings.token_expiry_minutes)
-        ),
-        rate_limiter=RateLimiter(
-            clock, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
-        ),
-        metrics=Metrics(),
-        job_queue=job_queue,
-        timer_feed=TimerFeed(engine.url.render_as_string(hide_password=False)),
-    )
+    runtime = build_runtime(settings, engine=engine, clock=clock, job_queue=job_queue)
 
     with warnings.catch_warnings():
         # Strawberry's controller declares its dependencies the way Litestar 2.25
@@ -123,14 +140,12 @@ def create_app(
 
 
 def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
-    async def start_timer_feed() -> None:
-        if runtime.timer_feed is not None:
-            await runtime.timer_feed.start()
+    async def start_runtime() -> None:
+        await runtime.start()
 
     async def dispose_engine() -> None:
         logger.info("shutting down: closing database connections")
-        if runtime.timer_feed is not None:
-            await runtime.timer_feed.stop()
+        await runtime.stop()
         await runtime.engine.dispose()
 
     return Litestar(
@@ -140,13 +155,13 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
             metrics_endpoint,
             export_endpoint,
         ],
-        middleware=[RequestContextMiddleware(), MetricsMiddleware(runtime.metrics)],
+        middleware=[DefineMiddleware(RequestObserver, metrics=runtime.metrics)],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)
         if settings.allowed_origins
         else None,
         request_max_body_size=MAX_REQUEST_BYTES,
-        on_startup=[start_timer_feed],
+        on_startup=[start_runtime],
         on_shutdown=[dispose_engine],
         exception_handlers={HTTP_500_INTERNAL_SERVER_ERROR: unexpected_exception_response},
         openapi_config=None,

@@ -15,18 +15,20 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 import strawberry
+from litestar import Request, Response
+from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.types import Scope
 from strawberry.litestar.controller import BaseContext
 
-from jts_api.auth.tokens import InvalidTokenError, bearer_token
+from jts_api.auth.tokens import InvalidTokenError, TokenClaims, bearer_token
 from jts_api.dataloaders import DataLoaders
+from jts_api.live_sessions import LiveSession
 from jts_api.ops.request_context import current_request_id
 from jts_api.runtime import ApiRuntime
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.services import Caller, ServiceContext
-from jts_domain.services.accounts import identify
 
 _SIGN_IN_FIRST = "sign in first: send Authorization: Bearer <token>"
 
@@ -38,8 +40,12 @@ class GraphQLContext(BaseContext, kw_only=True):
     request_id: str
     client_address: str | None = None
     caller: Caller | None = None
+    #: The verified token the caller was identified by.
+    claims: TokenClaims | None = None
     #: Why a presented token was refused (None when none was presented or it was fine).
     auth_problem: str | None = None
+    #: The websocket's session, once ``connection_init`` authenticated it.
+    live_session: LiveSession | None = None
     #: The websocket ``connection_init`` payload, set by Strawberry.
     connection_params: dict[str, Any] | None = None
     loader_cache: DataLoaders | None = None
@@ -64,7 +70,7 @@ class GraphQLContext(BaseContext, kw_only=True):
 
     async def authenticate(self, authorization: str | None) -> None:
         """Set the caller from an ``Authorization`` value (header or websocket payload)."""
-        self.caller, self.auth_problem = None, None
+        self.caller, self.claims, self.auth_problem = None, None, None
         if not authorization:
             return
         token = bearer_token(authorization)
@@ -73,7 +79,8 @@ class GraphQLContext(BaseContext, kw_only=True):
             return
         try:
             claims = self.runtime.tokens.verify(token)
-            self.caller = await identify(self.services, claims.organization_id, claims.employee_id)
+            self.caller = await self.runtime.callers.caller_for(claims)
+            self.claims = claims
         except InvalidTokenError:
             self.auth_problem = "the token is invalid or has expired; sign in again"
         except DomainError as error:
@@ -103,4 +110,14 @@ async def context_getter(scope: Scope, state: State) -> GraphQLContext:
     )
     if scope["type"] == ScopeType.HTTP:
         await context.authenticate(_header(scope, b"authorization"))
+    return context
+
+
+async def http_post_context(request: Request[Any, Any, Any], state: State) -> GraphQLContext:
+    """The context of a ``POST /graphql`` as one dependency: made, authenticated and given
+    its request and sub-response without Litestar resolving three dependencies in a
+    task group and making the sub-response in a worker thread for every request."""
+    context = await context_getter(request.scope, state)
+    context.request = request
+    context.response = Response({}, background=BackgroundTasks([]))
     return context

@@ -20,6 +20,8 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from jts_domain.jtd import jobs as jtd_jobs
+from jts_domain.jtd.model import JobStatusChange, JobToDo
 from jts_domain.model import Employee, OrganizationSettings, StatusChange, Task, Timer
 from jts_domain.services import Caller, ServiceContext, related
 
@@ -66,6 +68,16 @@ class DataLoaders:
     def histories(self) -> DataLoader[UUID, list[StatusChange] | None]:
         """A task's status changes, oldest first, by task id."""
         return _batch(self._context, related.histories_for_tasks)
+
+    @cached_property
+    def jobs_to_do(self) -> DataLoader[UUID, JobToDo | None]:
+        """Jobs to do of the caller's organization by id (a move's job)."""
+        return _batch(self._context, jtd_jobs.jobs_by_ids)
+
+    @cached_property
+    def job_histories(self) -> DataLoader[UUID, list[JobStatusChange] | None]:
+        """A job to do's moves, oldest first, by job id."""
+        return _batch(self._context, jtd_jobs.job_histories)
 
     def organization_settings(self) -> Awaitable[OrganizationSettings]:
         """The caller's organization's settings, read once per request."""

@@ -18,10 +18,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import structlog
+from cross_web import HTTPException
 from graphql import GraphQLError
 from litestar import Request, Response
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -33,6 +35,12 @@ from jts_domain.errors import DomainError, ErrorCode
 
 logger = structlog.get_logger("jts.graphql")
 
+NOT_AN_OBJECT = (
+    "the request body must be a JSON object: "
+    '{"query": "...", "variables": {...}, "operationName": "..."}'
+)
+#: graphql-core's suggestions: " Did you mean 'a', 'b', or 'c'?" at the end of a message.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 INTERNAL_MESSAGE = "something went wrong on our side; quote request id {request_id} to support"
 
 
@@ -66,7 +74,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
+def without_suggestions(message: str) -> str:
+    """A message without GraphQL's "Did you mean …?" (it names fields, arguments, types
+    and enum values close to what was asked: the schema that production's switched-off
+    introspection hides).
+
+    >>> without_suggestions("Cannot query field 'tsks' on type 'Query'. Did you mean 'tasks'?")
+    "Cannot query field 'tsks' on type 'Query'."
+    """
+    return _SUGGESTION.sub("", message)
+
+
+def shape_error(
+    error: GraphQLError, request_id: str, *, hide_suggestions: bool = False
+) -> GraphQLError:
     """The error as the client sees it (see the module docstring)."""
     original = error.original_error
     if isinstance(original, DomainError):
@@ -78,7 +99,8 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     ):
         # about the document itself: syntax and validation errors have no original
         # error; a variable that fails to coerce points at its definition (nodes)
-        return _with(error, error.message, {"code": ErrorCode.VALIDATION_ERROR.value})
+        message = without_suggestions(error.message) if hide_suggestions else error.message
+        return _with(error, message, {"code": ErrorCode.VALIDATION_ERROR.value})
     logger.error(
         "unexpected error",
         path=None if error.path is None else list(error.path),
@@ -89,7 +111,9 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return _with(error, message, {"requestId": request_id})
 
 
-def shape_result(result: object, request_id: str) -> list[GraphQLError]:
+def shape_result(
+    result: object, request_id: str, *, hide_suggestions: bool = False
+) -> list[GraphQLError]:
     """Shape the errors of a result in place; the shaped errors.
 
     Safe to call twice: shaped errors are left alone.
@@ -97,7 +121,7 @@ def shape_result(result: object, request_id: str) -> list[GraphQLError]:
     errors: list[GraphQLError] | None = getattr(result, "errors", None)
     if not errors:
         return []
-    shaped = [shape_error(error, request_id) for error in errors]
+    shaped = [shape_error(e, request_id, hide_suggestions=hide_suggestions) for e in errors]
     result.errors = shaped  # type: ignore[attr-defined]
     return shaped
 
@@ -119,17 +143,28 @@ class ErrorShaping(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", None) or current_request_id()
-        shape_result(self.execution_context.result, str(request_id))
+        self._shape(self.execution_context.result)
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
         """Shapes each result of a subscription before it is sent (the socket path
         never reaches :meth:`on_operation`'s end while the subscription lives)."""
+        self._shape(result)
+        yield
+
+    def _shape(self, result: object) -> None:
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None) or current_request_id()
-        shape_result(result, str(request_id))
-        yield
+        runtime = getattr(context, "runtime", None)
+        production = runtime is not None and runtime.settings.is_production
+        shape_result(result, str(request_id), hide_suggestions=production)
+
+
+def request_object(decoded: object) -> object:
+    """A decoded JSON request body, which must be an object; anything else (``null``,
+    a list — batches are off —, a number, a string) is HTTP 400 with why."""
+    if not isinstance(decoded, dict):
+        raise HTTPException(400, NOT_AN_OBJECT)
+    return decoded
 
 
 def unexpected_exception_response(

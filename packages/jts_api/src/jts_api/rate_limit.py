@@ -72,28 +72,34 @@ class MutationRateLimit(SchemaExtension):
     """
 
     def on_execute(self) -> Iterator[None]:
-        execution = self.execution_context
-        context = execution.context
-        runtime = getattr(context, "runtime", None)
-        if execution.result is None and runtime is not None and _is_mutation(execution):
-            caller = getattr(context, "caller", None)
-            key = (
-                f"employee:{caller.actor.id}"
-                if caller is not None
-                else f"address:{getattr(context, 'client_address', None)}"
-            )
-            limiter: RateLimiter = runtime.rate_limiter
-            if not limiter.allow(key):
-                retry = round(limiter.retry_after_seconds(key), 1)
-                error = GraphQLError(
-                    f"too many changes in a short time; retry in {retry} s",
-                    extensions={
-                        "code": ErrorCode.RATE_LIMITED.value,
-                        "details": {"retryAfterSeconds": retry},
-                    },
-                )
-                execution.result = ExecutionResult(data=None, errors=[error])
+        refuse_if_limited(self.execution_context)
         yield
+
+
+def refuse_if_limited(execution: ExecutionContext) -> None:
+    """Set a RATE_LIMITED result, so nothing executes, when a mutation exceeds its key's
+    rate (what :class:`MutationRateLimit` does, for a guard that does more)."""
+    context = execution.context
+    runtime = getattr(context, "runtime", None)
+    if execution.result is not None or runtime is None or not _is_mutation(execution):
+        return
+    caller = getattr(context, "caller", None)
+    key = (
+        f"employee:{caller.actor.id}"
+        if caller is not None
+        else f"address:{getattr(context, 'client_address', None)}"
+    )
+    limiter: RateLimiter = runtime.rate_limiter
+    if not limiter.allow(key):
+        retry = round(limiter.retry_after_seconds(key), 1)
+        error = GraphQLError(
+            f"too many changes in a short time; retry in {retry} s",
+            extensions={
+                "code": ErrorCode.RATE_LIMITED.value,
+                "details": {"retryAfterSeconds": retry},
+            },
+        )
+        execution.result = ExecutionResult(data=None, errors=[error])
 
 
 def _is_mutation(execution: ExecutionContext) -> bool:

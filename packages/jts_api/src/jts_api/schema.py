@@ -31,22 +31,26 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from jts_api.auth.gate import AuthenticationGate
+from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
+    administration,
     attendance,
     jobs,
+    jtd,
+    jtd_settings,
     live,
     monitoring,
     organization,
+    people,
     planner,
     roster_sync,
     scores,
     tasks,
     timers,
 )
-from jts_api.rate_limit import MutationRateLimit
+from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -60,6 +64,10 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    jtd,
+    jtd_settings,
+    people,
+    administration,
     roster_sync,
 )
 
@@ -101,8 +109,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limits),
-        AuthenticationGate,
-        MutationRateLimit,
+        RequestGuard,
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
@@ -111,4 +118,4 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         "mutation": _merged("Mutation"),
         "subscription": _merged("Subscription"),
     }
-    return JtsSchema(**roots, extensions=extensions)
+    return JtsSchema(**roots, extensions=extensions, execution_context_class=SharedEventExecutor)

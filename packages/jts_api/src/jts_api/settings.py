@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
+from datetime import timedelta
 from enum import StrEnum
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from jts_domain.login_throttle import LoginThrottle
 from jts_store.settings import StoreSettings
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -50,6 +53,23 @@ class ApiSettings(StoreSettings):
     #: Origins allowed to open the subscription websocket from a browser.
     allowed_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    #: Callers remembered per process (least recently used forgotten first), and for how
+    #: long at most; an access change drops an entry on every replica at once.
+    caller_cache_size: int = Field(default=10_000, gt=0)
+    caller_cache_seconds: float = Field(default=300.0, gt=0)
+    #: How often open websockets are checked for expired tokens, and how many live
+    #: events a subscriber may have waiting before the oldest are dropped.
+    live_check_seconds: float = Field(default=5.0, gt=0)
+    live_queue_size: int = Field(default=64, gt=0)
+    #: Sign-in attempts an address gets before it is locked out, and for how long (the
+    #: window the attempts are counted in lasts as long); counted in the database, so
+    #: for every replica together.
+    login_attempts_allowed: int = Field(default=5, gt=0)
+    login_lockout_minutes: float = Field(default=15, gt=0)
+    #: Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For and
+    #: X-Forwarded-Proto are believed, a JSON list; none by default (the peer's address
+    #: is the client's).
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> ApiSettings:
@@ -58,6 +78,28 @@ class ApiSettings(StoreSettings):
             msg = f"JTS_SECRET_KEY of at least {MIN_SECRET_KEY_LENGTH} characters is required"
             raise ValueError(msg)
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, proxies: list[str]) -> list[str]:
+        """Each entry as an address or a network (``10.0.0.7/8`` becomes ``10.0.0.0/8``)."""
+        normal = []
+        for proxy in proxies:
+            try:
+                network = ipaddress.ip_network(proxy.strip(), strict=False)
+            except ValueError:
+                msg = f"JTS_TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+                raise ValueError(msg) from None
+            single = network.num_addresses == 1 and "/" not in proxy
+            normal.append(str(network.network_address) if single else str(network))
+        return normal
+
+    def login_throttle(self) -> LoginThrottle:
+        """The per-account sign-in throttle these settings describe."""
+        period = timedelta(minutes=self.login_lockout_minutes)
+        return LoginThrottle(
+            failures_allowed=self.login_attempts_allowed, window=period, lockout=period
+        )
 
     @property
     def is_production(self) -> bool:

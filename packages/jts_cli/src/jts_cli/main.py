@@ -149,7 +149,7 @@ def serve(host: str, port: int, data_dir: Path | None) -> None:
     settings = _settings(data_dir)
     queue = _job_queue(settings, _database_url(settings))
     app = create_app(settings, job_queue=queue)
-    run_until_stopped(api_server(app, host, port).serve())
+    run_until_stopped(api_server(app, host, port, trusted_proxies=settings.trusted_proxies).serve())
 
 
 @cli.command()
@@ -162,11 +162,13 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
     The database lives in the data directory (unless JTS_DATABASE_URL is set), and so
     does a secret key made on the first run, so tokens survive restarts. Demo data is
-    added when the database is empty. Stop with Ctrl-C.
+    added when the database is empty. An embedded database that stops is started again
+    (and logged). Stop with Ctrl-C or SIGTERM.
     """
     from jts_api.app import create_app
 
     settings = _settings(data_dir)
+    embedded = settings.database_url is None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"Data directory: {settings.data_dir.resolve()}")
     url = _database_url(settings)
@@ -185,14 +187,49 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
     app = create_app(settings, job_queue=_job_queue(settings, url))
     click.echo(f"GraphiQL: http://{host}:{port}/graphql")
     _print_logins(logins)
-    api = api_server(app, host, port)
-    run_until_stopped(serve_with_worker(api, lambda stop: run_worker(worker_settings, stop=stop)))
+    api = api_server(app, host, port, trusted_proxies=settings.trusted_proxies)
+    watch = []
+    if embedded:  # a database of its own: bring it back when it dies
+        from jts_store.embedded import keep_embedded_server_running
+
+        watch.append(lambda stop: keep_embedded_server_running(settings.data_dir, stop))
+    run_until_stopped(
+        serve_with_worker(
+            api, lambda stop: run_worker(worker_settings, stop=stop), companions=watch
+        )
+    )
 
 
 cli.add_command(worker)
 # operations: exports and roster imports for operators
 cli.add_command(export_command)
 cli.add_command(import_roster_command)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help=DATA_DIR_HELP)
+def backup(data_dir: Path | None) -> None:
+    """Back the whole database up now: the nightly backup's archive (a pg_dump, JSON
+    exports and a manifest of checksums) in JTS_BACKUPS_DIR, archives older than 30 days
+    removed.
+
+    The workers run the same backup every night at 23:30 in JTS_OPERATOR_TIMEZONE; both
+    are recorded in the operator's execution log, which no organization can read.
+    """
+    from jts_domain.schedule import SystemJobName
+    from jts_jobs.runs import JobBusyError
+    from jts_jobs.system_runs import run_system_job_now
+
+    settings = _settings(data_dir)
+    url = _database_url(settings)
+    job = SystemJobName.NIGHTLY_BACKUP
+    try:
+        run = asyncio.run(run_system_job_now(job, _worker_settings(settings, url), url))
+    except JobBusyError:
+        raise click.ClickException("a backup is running already; try again later") from None
+    if not run.success:
+        raise click.ClickException(f"the backup failed: {run.message}")
+    click.echo(f"Backup written to {run.result['archive']}")
 
 
 @cli.command()

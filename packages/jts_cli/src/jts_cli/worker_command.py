@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import click
 
@@ -16,11 +15,14 @@ def worker(concurrency: int | None) -> None:
     Settings come from JTS_ variables (JTS_DATABASE_URL unset: the embedded PostgreSQL in
     JTS_DATA_DIR). Any number of workers may run against one database.
     """
+    from jts_api.ops.logging import configure_logging, configure_process_logging
     from jts_jobs.settings import WorkerSettings
     from jts_jobs.worker import run_worker
 
     settings = WorkerSettings()
     if concurrency is not None:
         settings = settings.model_copy(update={"concurrency": concurrency})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # JSON lines without frame locals or secrets, as the API's (jts_api.ops.logging)
+    configure_logging()
+    configure_process_logging()
     asyncio.run(run_worker(settings))

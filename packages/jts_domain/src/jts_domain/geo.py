@@ -13,9 +13,11 @@ EARTH_RADIUS_METERS = 6_371_008.8
 def validate_point(latitude: float, longitude: float) -> None:
     """Raise ``DomainError(VALIDATION_ERROR)`` unless -90 ≤ lat ≤ 90 and -180 ≤ lon ≤ 180."""
     if not (math.isfinite(latitude) and -90.0 <= latitude <= 90.0):
-        raise invalid("latitude must be between -90 and 90", latitude=latitude)
+        raise invalid("latitude must be between -90 and 90", field="latitude", latitude=latitude)
     if not (math.isfinite(longitude) and -180.0 <= longitude <= 180.0):
-        raise invalid("longitude must be between -180 and 180", longitude=longitude)
+        raise invalid(
+            "longitude must be between -180 and 180", field="longitude", longitude=longitude
+        )
 
 
 def haversine_meters(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -16,7 +16,14 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.administration.ports import (
+    EmployeeDirectory,
+    OrganizationSetup,
+    PendingSummaryRepository,
+)
 from jts_domain.exports.ports import ExportQueries
+from jts_domain.jtd.ports import JtdRepository
+from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
     Alert,
     AlertKind,
@@ -36,14 +43,16 @@ from jts_domain.model import (
     SlaStatus,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskStatus,
     TaskTemplate,
     Timer,
 )
+from jts_domain.model.measures import ScoreDay, StoredScore
 from jts_domain.retention.ports import RetentionRepository
 from jts_domain.roster_sync.ports import RosterSourceRepository, RosterSyncRepository
-from jts_domain.schedule import JobName
+from jts_domain.schedule import JobName, SystemJobName
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork
 
@@ -106,6 +115,19 @@ class EmployeeRepository(Protocol):
         self, organization_id: UUID, *, department_id: UUID | None = None
     ) -> list[Employee]:
         """Active employees, by id; of one department when given."""
+        ...
+
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        """Store the employee's role, active flag and access epoch.
+
+        CONFLICT when the stored epoch is no longer ``read_epoch`` (another change of
+        their access committed since they were read): nothing is written then.
+        """
+        ...
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        """The ids of the organization's active admins, locked until the unit of work
+        ends, so that concurrent demotions and deactivations see each other."""
         ...
 
 
@@ -391,8 +413,18 @@ class TaskTemplateRepository(Protocol):
 class DailyScoreRepository(Protocol):
     """Daily scores: one per employee and business date."""
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
-        """Insert or replace each (employee, date) score."""
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
+        """Insert each score, or update its employee and date's stored score in place.
+
+        In place: the stored id is kept, and so is ``calculated_at`` when what the score
+        shows (score, breakdown, reliability) did not change. A later score of the same
+        employee and date wins. Returns the scores stored otherwise than they were given:
+        with another id (one was stored already) or an earlier ``calculated_at``.
+        """
+        ...
+
+    def fingerprint(self, score: DailyScore) -> str:
+        """The digest this store keeps of what a score shows (:class:`StoredScore`)."""
         ...
 
     async def find(
@@ -443,6 +475,10 @@ class AuditLogRepository(Protocol):
 
     async def add(self, entry: AuditEntry) -> None: ...
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries at once (the changes of a batch, as the agent's)."""
+        ...
+
     async def recent(
         self,
         organization_id: UUID,
@@ -473,6 +509,17 @@ class ScoreQueries(Protocol):
         a still-open interval has no end yet and counts once it ends, so the inputs never
         depend on when they are read). Capacity: the rostered shift's minutes less its
         unpaid break. Cancelled tasks count nowhere.
+        """
+        ...
+
+    async def score_days(
+        self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
+    ) -> list[ScoreDay]:
+        """Everything a day's calculation reads, one :class:`ScoreDay` per active employee
+        (ordered by employee id), in one read: the :meth:`score_inputs`, the punctual and
+        rostered days from ``reliability_from`` to the date (as
+        ``AttendanceRepository.punctuality`` counts them), and the stored score's
+        :class:`StoredScore`.
         """
         ...
 
@@ -552,37 +599,142 @@ class JobQueue(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxBatch:
+    """Committed outbox events a consumer has not seen, whole transactions at a time.
+
+    ``keys`` has one key per event, unique in the outbox (for idempotency keys of what
+    the events cause); ``end`` is the opaque position after the batch.
+    """
+
+    events: tuple[DomainEvent, ...]
+    keys: tuple[str, ...]
+    end: str
+
+
+class OutboxConsumerRepository(Protocol):
+    """Durable outbox consumers: a name and the position it has read up to.
+
+    A consumer handles a batch in the transaction that moves its position on, so its
+    effects and its position commit together: a restart neither loses nor repeats one.
+    """
+
+    async def claim(self, consumer: str, limit: int) -> OutboxBatch | None:
+        """Hold the consumer for this transaction and read the committed events after its
+        position, in commit order: about ``limit`` of them, never part of a transaction.
+        None when there are none, or when another transaction holds the consumer."""
+        ...
+
+    async def advance(self, consumer: str, end: str) -> None:
+        """Move the consumer's position to ``end`` (a batch's) in this transaction."""
+        ...
+
+
+class LoginAttemptRepository(Protocol):
+    """Sign-in attempts counted per address (:mod:`jts_domain.login_throttle`), shared by
+    every API replica; not an organization's (an address signs in before one is known)."""
+
+    async def lock(self, email_key: str) -> LoginAttempts:
+        """The address's attempts (none counted yet when it has no row), held against
+        every other unit of work until this one ends, so no two count the same one."""
+        ...
+
+    async def save(self, attempts: LoginAttempts) -> None: ...
+    async def clear(self, email_key: str) -> None:
+        """Forget the address's attempts (after a successful sign-in)."""
+        ...
+
+
+class SystemJobRunRepository(Protocol):
+    """The operator's execution log of system-wide jobs: one row per run, at most one
+    per job and slot (manual runs have no slot)."""
+
+    async def start(self, run: SystemJobRun) -> SystemJobRun | None:
+        """Record a run that starts, or take up an unfinished one of the same id again
+        (``attempts + 1``); None when it finished already, or another run holds its slot."""
+        ...
+
+    async def finish(self, run: SystemJobRun) -> None: ...
+    async def last_slots(self) -> dict[SystemJobName, datetime]:
+        """Each job's latest slot that has a run."""
+        ...
+
+    async def recent(self, job: SystemJobName, limit: int = 20) -> list[SystemJobRun]:
+        """The job's runs, newest first by (started_at, id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One business transaction: everything it wrote commits together or not at all.
 
     Use as ``async with uow:``; leaving the block without :meth:`commit` rolls back.
     Events passed to :meth:`emit` are written to the outbox in the same transaction and
-    published after commit.
+    published after commit. The repositories are read-only properties, so an adapter may
+    hold any implementation of each (mypy checks both adapters against this Protocol).
     """
 
-    organizations: OrganizationRepository
-    employees: EmployeeRepository
-    credentials: CredentialRepository
-    departments: DepartmentRepository
-    stores: StoreRepository
-    shift_templates: ShiftTemplateRepository
-    roster: RosterRepository
-    attendance: AttendanceRepository
-    tasks: TaskRepository
-    timers: TimerRepository
-    work: WorkRepository
-    task_templates: TaskTemplateRepository
-    scores: DailyScoreRepository
-    alerts: AlertRepository
-    audit: AuditLogRepository
-    score_queries: ScoreQueries
-    job_executions: JobExecutionRepository
-    job_controls: JobControlRepository
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+    @property
+    def employees(self) -> EmployeeRepository: ...
+    @property
+    def credentials(self) -> CredentialRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
+    @property
+    def stores(self) -> StoreRepository: ...
+    @property
+    def shift_templates(self) -> ShiftTemplateRepository: ...
+    @property
+    def roster(self) -> RosterRepository: ...
+    @property
+    def attendance(self) -> AttendanceRepository: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
+    @property
+    def work(self) -> WorkRepository: ...
+    @property
+    def task_templates(self) -> TaskTemplateRepository: ...
+    @property
+    def scores(self) -> DailyScoreRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
+    @property
+    def audit(self) -> AuditLogRepository: ...
+    @property
+    def score_queries(self) -> ScoreQueries: ...
+    @property
+    def job_executions(self) -> JobExecutionRepository: ...
+    @property
+    def job_controls(self) -> JobControlRepository: ...
+    # jobs to do, and the outbox consumers that create some of them from JTS's events
+    @property
+    def jtd(self) -> JtdRepository: ...
+    @property
+    def outbox_consumers(self) -> OutboxConsumerRepository: ...
+    # who may sign in how often (every replica's), and the operator's system-wide jobs
+    @property
+    def login_attempts(self) -> LoginAttemptRepository: ...
+    @property
+    def system_job_runs(self) -> SystemJobRunRepository: ...
+    # running an organization: people as admins see them, setup edits, pending summaries
+    @property
+    def directory(self) -> EmployeeDirectory: ...
+    @property
+    def setup(self) -> OrganizationSetup: ...
+    @property
+    def pending_summaries(self) -> PendingSummaryRepository: ...
     # operations: exports, retention, roster sync
-    exports: ExportQueries
-    retention: RetentionRepository
-    roster_sources: RosterSourceRepository
-    roster_sync: RosterSyncRepository
+    @property
+    def exports(self) -> ExportQueries: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
+    @property
+    def roster_sources(self) -> RosterSourceRepository: ...
+    @property
+    def roster_sync(self) -> RosterSyncRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

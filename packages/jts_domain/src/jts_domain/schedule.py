@@ -37,7 +37,9 @@ _SHORT_WINDOW = timedelta(days=2)
 
 
 class JobName(StrEnum):
-    """The scheduled jobs of PRODUCT.md."""
+    """The scheduled jobs each organization runs, in its own timezone: PRODUCT.md's (but the
+    operator's nightly backup, a :class:`SystemJobName`), the jobs-to-do agent, and the
+    operations jobs (the roster sync, retention)."""
 
     CREATE_DAILY_ATTENDANCE = "create_daily_attendance"
     GENERATE_DAILY_PLANNERS = "generate_daily_planners"
@@ -45,8 +47,9 @@ class JobName(StrEnum):
     AUTO_STOP_TIMERS = "auto_stop_timers"
     REFRESH_PENDING_SUMMARIES = "refresh_pending_summaries"
     CALCULATE_DAILY_SCORES = "calculate_daily_scores"
-    NIGHTLY_BACKUP = "nightly_backup"
     CLEANUP_JOB_HISTORY = "cleanup_job_history"
+    # jobs to do
+    JTD_AGENT = "jtd_agent"
     # operations
     SYNC_ROSTER = "sync_roster"
     APPLY_RETENTION = "apply_retention"
@@ -129,14 +132,14 @@ JOBS: dict[JobName, JobDefinition] = {
             "scores for the day (also when a shift ends)",
         ),
         JobDefinition(
-            JobName.NIGHTLY_BACKUP,
-            Daily(time(23, 30)),
-            "database dump, JSON exports and manifest; 30 days kept",
-        ),
-        JobDefinition(
             JobName.CLEANUP_JOB_HISTORY,
             Monthly(1, time(2, 0)),
             "drop execution logs older than 90 days",
+        ),
+        JobDefinition(
+            JobName.JTD_AGENT,
+            Every(5),
+            "agent mode: move due jobs to do of the auto-executed types",
         ),
         # operations
         JobDefinition(
@@ -148,6 +151,34 @@ JOBS: dict[JobName, JobDefinition] = {
             JobName.APPLY_RETENTION,
             Monthly(1, time(3, 0)),
             "remove finished tasks and timers past their retention",
+        ),
+    )
+}
+
+
+class SystemJobName(StrEnum):
+    """The jobs of the operator: one run for the whole installation, in the operator's
+    timezone, never an organization's (no tenant sees, triggers or pauses them)."""
+
+    NIGHTLY_BACKUP = "nightly_backup"
+
+
+@dataclass(frozen=True, slots=True)
+class SystemJobDefinition:
+    """A system-wide job: its name, schedule (in the operator's timezone) and what it does."""
+
+    name: SystemJobName
+    schedule: Schedule
+    description: str
+
+
+SYSTEM_JOBS: dict[SystemJobName, SystemJobDefinition] = {
+    job.name: job
+    for job in (
+        SystemJobDefinition(
+            SystemJobName.NIGHTLY_BACKUP,
+            Daily(time(23, 30)),
+            "database dump, JSON exports and manifest; 30 days kept",
         ),
     )
 }

@@ -8,6 +8,10 @@ contributions to 4 decimals, the score to 2. Each contribution is computed from 
 *as shown*, so a person can redo the sum from the breakdown:
 ``score = round(100 × Σ weight·value ÷ Σ weight, 2)`` over the defined metrics.
 The shown contributions add up to the score within their rounding (±0.0003).
+
+A :class:`DayScorer` scores a whole organization's day: it checks the weights once and
+works out what recurs between employees (a count such as 2 of 3, a set of defined
+metrics' total weight) once; :func:`score_day` is one employee's day on a fresh scorer.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from jts_domain.errors import invalid
 from jts_domain.model.measures import ScoreInputs, ScoreMetric, ScoreMetricName
@@ -29,11 +33,12 @@ SCORE_PLACES = 2
 _EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
 _QUANTUM = {places: _ONE.scaleb(-places) for places in (VALUE_PLACES, SCORE_PLACES)}
 _SECONDS_PER_MINUTE = Decimal(60)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreResult:
     """A score (None when no metric is defined) and its five-line breakdown."""
 
@@ -51,22 +56,22 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
     return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ratio:
-    numerator: Decimal
-    denominator: Decimal
-    defined: bool
-    cap_at_one: bool = False
-
-    def value(self) -> Decimal | None:
-        if not self.defined:
-            return None
-        ratio = _EXACT.divide(self.numerator, self.denominator)
-        return round_half_up(min(ratio, _ONE) if self.cap_at_one else ratio, VALUE_PLACES)
-
-
 def _check_inputs(inputs: ScoreInputs) -> None:
     """Reject inputs that cannot come from real tasks (a part larger than its whole)."""
+    i = inputs
+    if (
+        0 <= i.completed_on_time <= i.completed_tasks <= i.relevant_tasks
+        and 0 <= i.sla_met <= i.sla_tasks
+        and 0 <= i.approved_tasks <= i.quality_sum <= 5 * i.approved_tasks
+        and i.capacity_minutes >= 0
+        and 0 <= i.active_seconds < math.inf
+    ):
+        return
+    _explain_bad_inputs(inputs)
+
+
+def _explain_bad_inputs(inputs: ScoreInputs) -> None:
+    """Raise the VALIDATION_ERROR naming the first input out of its range."""
     ranges = {  # name: (value, least, most)
         "completed_tasks": (inputs.completed_tasks, 0, inputs.relevant_tasks),
         "completed_on_time": (inputs.completed_on_time, 0, inputs.completed_tasks),
@@ -81,27 +86,7 @@ def _check_inputs(inputs: ScoreInputs) -> None:
             )
     if inputs.capacity_minutes < 0:
         raise invalid("capacity cannot be negative", capacity_minutes=inputs.capacity_minutes)
-    if not (math.isfinite(inputs.active_seconds) and inputs.active_seconds >= 0):
-        raise invalid("active time must be a non-negative number", active=inputs.active_seconds)
-
-
-def _ratios(inputs: ScoreInputs) -> dict[ScoreMetricName, _Ratio]:
-    def count(numerator: int, denominator: int) -> _Ratio:
-        return _Ratio(Decimal(numerator), Decimal(denominator), denominator > 0)
-
-    active_minutes = _EXACT.divide(Decimal(inputs.active_seconds), _SECONDS_PER_MINUTE)
-    return {
-        ScoreMetricName.COMPLETION: count(inputs.completed_tasks, inputs.relevant_tasks),
-        ScoreMetricName.TIMELINESS: count(inputs.completed_on_time, inputs.completed_tasks),
-        ScoreMetricName.UTILIZATION: _Ratio(
-            active_minutes,
-            Decimal(inputs.capacity_minutes),
-            inputs.rostered and inputs.capacity_minutes > 0,
-            cap_at_one=True,
-        ),
-        ScoreMetricName.SLA: count(inputs.sla_met, inputs.sla_tasks),
-        ScoreMetricName.QUALITY: count(inputs.quality_sum, 5 * inputs.approved_tasks),
-    }
+    raise invalid("active time must be a non-negative number", active=inputs.active_seconds)
 
 
 _WEIGHT_OF: dict[ScoreMetricName, Callable[[ScoreWeights], Decimal]] = {
@@ -121,14 +106,165 @@ def metric_weight(weights: ScoreWeights, name: ScoreMetricName) -> Decimal:
     return weight
 
 
-def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
-    """Score one employee's day from its inputs (see PRODUCT.md, "Daily score").
+_NAMES = tuple(ScoreMetricName)
+_COMPLETION, _TIMELINESS, _UTILIZATION, _SLA, _QUALITY = range(len(_NAMES))
+_NO_CONTRIBUTION = round_half_up(_ZERO, VALUE_PLACES)
+
+
+def _shown(value: Decimal) -> Decimal:
+    return value.quantize(_QUANTUM[VALUE_PLACES], rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def _line(
+    index: int,
+    weight: Decimal,
+    numerator: Decimal,
+    denominator: Decimal,
+    *,
+    ratio: Decimal | None,
+    total_weight: Decimal,
+) -> tuple[ScoreMetric, Decimal]:
+    """A breakdown line as shown when the defined metrics' weights add up to
+    ``total_weight``, and its exact ``weight × value`` (0 when undefined).
+    ``denominator`` comes as shown already (a whole count, see ``DayScorer._shown_count``)."""
+    value = None if ratio is None else _shown(ratio)
+    weighted = _ZERO if value is None else _EXACT.multiply(weight, value)
+    contribution = _NO_CONTRIBUTION
+    if value is not None and total_weight > 0:
+        contribution = _shown(_EXACT.divide(_EXACT.multiply(_HUNDRED, weighted), total_weight))
+    metric = ScoreMetric(
+        name=_NAMES[index],
+        numerator=_shown(numerator),
+        denominator=denominator,
+        value=value,
+        weight=weight,
+        contribution=contribution,
+    )
+    return metric, weighted
+
+
+_Count = tuple[int, int, int, int]  # metric, numerator, denominator, defined metrics
+
+
+class DayScorer:
+    """Scores employees' days with one set of weights (see PRODUCT.md, "Daily score").
 
     Metrics: completion = completed ÷ relevant; timeliness = on time ÷ completed;
     utilization = min(1, active minutes ÷ capacity minutes), when rostered with capacity;
     sla = met ÷ SLA tasks; quality = Σ rating ÷ (5 × approved), i.e. mean rating ÷ 5.
     A metric whose denominator is zero is undefined: value None, contribution 0, and its
     weight is left out of Σ weight. The score is None when no defined metric has weight.
+
+    The weights are checked when the scorer is made (``DomainError(VALIDATION_ERROR)``
+    for a negative one). The count metrics' breakdown lines and the total weight of each
+    set of defined metrics (and whole counts as shown) are kept once worked out: they recur
+    from employee to employee, and every line is immutable. A scorer belongs to one
+    calculation; what it keeps is bounded by the distinct counts it meets.
+    """
+
+    __slots__ = ("_count_lines", "_reliability", "_shown_counts", "_total_weights", "_weights")
+
+    def __init__(self, weights: ScoreWeights) -> None:
+        self._weights = tuple(metric_weight(weights, name) for name in _NAMES)
+        self._total_weights: dict[int, Decimal] = {}
+        self._count_lines: dict[_Count, tuple[ScoreMetric, Decimal]] = {}
+        self._reliability: dict[tuple[int, int], Decimal | None] = {}
+        self._shown_counts: dict[int, Decimal] = {}
+
+    def score(self, inputs: ScoreInputs) -> ScoreResult:
+        """Score one employee's day; ``DomainError(VALIDATION_ERROR)`` for impossible inputs."""
+        _check_inputs(inputs)
+        rostered = inputs.rostered and inputs.capacity_minutes > 0
+        defined = (
+            (inputs.relevant_tasks > 0) << _COMPLETION
+            | (inputs.completed_tasks > 0) << _TIMELINESS
+            | rostered << _UTILIZATION
+            | (inputs.sla_tasks > 0) << _SLA
+            | (inputs.approved_tasks > 0) << _QUALITY
+        )
+        total_weight = self._total_weight(defined)
+        completion = self._count(
+            _COMPLETION, inputs.completed_tasks, inputs.relevant_tasks, defined
+        )
+        timeliness = self._count(
+            _TIMELINESS, inputs.completed_on_time, inputs.completed_tasks, defined
+        )
+        sla = self._count(_SLA, inputs.sla_met, inputs.sla_tasks, defined)
+        quality = self._count(_QUALITY, inputs.quality_sum, 5 * inputs.approved_tasks, defined)
+        utilization = self._utilization(inputs, rostered, total_weight)
+        weighted = (completion[1], timeliness[1], utilization[1], sla[1], quality[1])
+        metrics = (completion[0], timeliness[0], utilization[0], sla[0], quality[0])
+        if not total_weight > 0:
+            return ScoreResult(score=None, metrics=metrics)
+        # One division of an exact sum: a score that lands on a half cent rounds up,
+        # where summing the divided contributions could fall a hair below it.
+        exact_sum = _ZERO
+        for part in weighted:
+            exact_sum = _EXACT.add(exact_sum, part)
+        total = _EXACT.divide(_EXACT.multiply(_HUNDRED, exact_sum), total_weight)
+        return ScoreResult(score=round_half_up(total, SCORE_PLACES), metrics=metrics)
+
+    def reliability(self, punctual_days: int, rostered_days: int) -> Decimal | None:
+        """:func:`reliability`, kept per pair of counts."""
+        key = (punctual_days, rostered_days)
+        if key not in self._reliability:
+            self._reliability[key] = reliability(punctual_days, rostered_days)
+        return self._reliability[key]
+
+    def _total_weight(self, defined: int) -> Decimal:
+        total = self._total_weights.get(defined)
+        if total is None:
+            total = _ZERO
+            for index, weight in enumerate(self._weights):
+                if defined >> index & 1:
+                    total = _EXACT.add(total, weight)
+            self._total_weights[defined] = total
+        return total
+
+    def _count(
+        self, index: int, numerator: int, denominator: int, defined: int
+    ) -> tuple[ScoreMetric, Decimal]:
+        """A count metric's line and its exact ``weight × value`` (0 when undefined)."""
+        key = (index, numerator, denominator, defined)
+        found = self._count_lines.get(key)
+        if found is None:
+            ratio = (
+                _EXACT.divide(Decimal(numerator), Decimal(denominator)) if denominator > 0 else None
+            )
+            found = _line(
+                index,
+                self._weights[index],
+                Decimal(numerator),
+                self._shown_count(denominator),
+                ratio=ratio,
+                total_weight=self._total_weight(defined),
+            )
+            self._count_lines[key] = found
+        return found
+
+    def _utilization(
+        self, inputs: ScoreInputs, rostered: bool, total_weight: Decimal
+    ) -> tuple[ScoreMetric, Decimal]:
+        minutes = _EXACT.divide(Decimal(inputs.active_seconds), _SECONDS_PER_MINUTE)
+        capacity = inputs.capacity_minutes
+        ratio = min(_EXACT.divide(minutes, capacity), _ONE) if rostered else None
+        weight = self._weights[_UTILIZATION]
+        shown_capacity = self._shown_count(capacity)
+        return _line(
+            _UTILIZATION, weight, minutes, shown_capacity, ratio=ratio, total_weight=total_weight
+        )
+
+    def _shown_count(self, count: int) -> Decimal:
+        """A whole count as a breakdown shows it (``3.0000``), kept once worked out."""
+        shown = self._shown_counts.get(count)
+        if shown is None:
+            shown = self._shown_counts[count] = _shown(Decimal(count))
+        return shown
+
+
+def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
+    """Score one employee's day from its inputs (see :class:`DayScorer`).
+
     Raises ``DomainError(VALIDATION_ERROR)`` for impossible inputs or negative weights.
 
     >>> from datetime import date
@@ -139,34 +275,7 @@ def score_day(inputs: ScoreInputs, weights: ScoreWeights) -> ScoreResult:
     >>> result.score, [str(m.contribution) for m in result.metrics]
     (Decimal('80.00'), ['60.0000', '20.0000', '0.0000', '0.0000', '0.0000'])
     """
-    _check_inputs(inputs)
-    ratios = _ratios(inputs)
-    values = {name: ratio.value() for name, ratio in ratios.items()}
-    weight = {name: metric_weight(weights, name) for name in ScoreMetricName}
-    exact: dict[ScoreMetricName, Decimal] = {}
-    score: Decimal | None = None
-    with localcontext(_EXACT):
-        defined = {n: v for n, v in values.items() if v is not None}
-        total_weight = sum((weight[n] for n in defined), _ZERO)
-        if total_weight > 0:
-            for name, value in defined.items():
-                exact[name] = 100 * weight[name] * value / total_weight
-            # One division of an exact sum: a score that lands on a half cent rounds up,
-            # where summing the divided contributions could fall a hair below it.
-            total = 100 * sum((weight[n] * v for n, v in defined.items()), _ZERO) / total_weight
-            score = round_half_up(total, SCORE_PLACES)
-    metrics = tuple(
-        ScoreMetric(
-            name=name,
-            numerator=round_half_up(ratios[name].numerator, VALUE_PLACES),
-            denominator=round_half_up(ratios[name].denominator, VALUE_PLACES),
-            value=values[name],
-            weight=weight[name],
-            contribution=round_half_up(exact.get(name, _ZERO), VALUE_PLACES),
-        )
-        for name in ScoreMetricName
-    )
-    return ScoreResult(score=score, metrics=metrics)
+    return DayScorer(weights).score(inputs)
 
 
 def reliability(punctual_days: int, rostered_days: int) -> Decimal | None:

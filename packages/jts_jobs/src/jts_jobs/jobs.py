@@ -1,4 +1,6 @@
-"""The jobs: each calls one domain service and says what it did.
+"""The organizations' jobs: each calls one domain service and says what it did.
+
+(The operator's system-wide jobs, the nightly backup, are :mod:`jts_jobs.system_runs`.)
 
 A job gets the service context and the run (organization, dates, clock) and returns a
 :class:`JobOutcome`: a one-line message, a JSON result, and the items that failed (a
@@ -11,20 +13,21 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import structlog
 
+from jts_domain.administration.pending import refresh_pending_summaries
+from jts_domain.jtd.agent import run_agent
 from jts_domain.retention.use_cases import apply_retention
 from jts_domain.roster_sync.model import Secret
 from jts_domain.roster_sync.use_cases import sync_roster
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
-from jts_domain.services.job_runs import cleanup_job_history, local_now, run_dates
-from jts_domain.services.monitoring import refresh_pending_summaries, sla_monitor
+from jts_domain.services.job_runs import cleanup_job_history, run_dates
+from jts_domain.services.monitoring import sla_monitor
 from jts_domain.services.planning import generate_daily_planners
 from jts_domain.services.scores import calculate_daily_scores
 from jts_jobs.roster_source import HttpRosterSource
@@ -49,7 +52,6 @@ class JobRun:
     organization_id: UUID
     business_dates: tuple[date, ...]
     database_url: str
-    backups_dir: Path
     #: How long the roster source may take to answer, and the pause between batches.
     roster_timeout_s: float = 30.0
     roster_pause_s: float = 1.0
@@ -113,11 +115,11 @@ async def _auto_stop(run: JobRun) -> JobOutcome:
 
 
 async def _summaries(run: JobRun) -> JobOutcome:
-    summaries = await refresh_pending_summaries(run.ctx, run.organization_id)
-    levels = Counter(e.assessment.level.value for e in summaries.employees)
+    refreshed = await refresh_pending_summaries(run.ctx, run.organization_id)
+    levels = Counter(s.assessment.level.value for s in refreshed.summaries)
     return JobOutcome(
-        message=f"{len(summaries.employees)} workloads assessed",
-        result={"employees": len(summaries.employees), "levels": dict(sorted(levels.items()))},
+        message=f"{len(refreshed.summaries)} pending summaries stored",
+        result={"employees": len(refreshed.summaries), "levels": dict(sorted(levels.items()))},
     )
 
 
@@ -130,19 +132,24 @@ async def _scores(run: JobRun) -> JobOutcome:
     return JobOutcome(message=f"{total} daily scores calculated", result=result)
 
 
-async def _backup(run: JobRun) -> JobOutcome:
-    # Imported here: jts_store.backup is written alongside, and only this job needs it.
-    from jts_store.backup import create_backup  # type: ignore[import-not-found,unused-ignore]
-
-    # A local time: the archive is named after the organization's night, not UTC's.
-    now = await local_now(run.ctx, run.caller)
-    archive = await create_backup(run.database_url, run.backups_dir, now)
-    return JobOutcome(message=f"backup written to {archive}", result={"archive": str(archive)})
-
-
 async def _cleanup(run: JobRun) -> JobOutcome:
     deleted = await cleanup_job_history(run.ctx, run.caller)
     return JobOutcome(message=f"{deleted} old executions deleted", result={"deleted": deleted})
+
+
+async def _jtd_agent(run: JobRun) -> JobOutcome:
+    done = await run_agent(run.ctx, run.organization_id)
+    if not done.enabled:
+        return JobOutcome(message="agent mode is off", result={"enabled": False})
+    return JobOutcome(
+        message=f"{done.jobs_moved} jobs to do moved ({done.moves} moves)",
+        result={
+            "enabled": True,
+            "jobs_moved": done.jobs_moved,
+            "moves": done.moves,
+            "left_to_others": done.left_to_others,
+        },
+    )
 
 
 async def _sync_roster(run: JobRun) -> JobOutcome:
@@ -192,8 +199,8 @@ JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.AUTO_STOP_TIMERS: _auto_stop,
     JobName.REFRESH_PENDING_SUMMARIES: _summaries,
     JobName.CALCULATE_DAILY_SCORES: _scores,
-    JobName.NIGHTLY_BACKUP: _backup,
     JobName.CLEANUP_JOB_HISTORY: _cleanup,
+    JobName.JTD_AGENT: _jtd_agent,
     # operations
     JobName.SYNC_ROSTER: _sync_roster,
     JobName.APPLY_RETENTION: _retention,

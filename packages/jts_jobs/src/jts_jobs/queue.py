@@ -17,11 +17,13 @@ from sqlalchemy.engine import make_url
 
 from jts_domain.ids import new_id
 from jts_domain.model import JobTrigger
-from jts_domain.schedule import JobName
+from jts_domain.schedule import JobName, SystemJobName
 from jts_jobs.settings import WorkerSettings
 
 #: The one saq function every run goes through (see :mod:`jts_jobs.runs`).
 RUN_FUNCTION = "jts.run_job"
+#: ... and every run of a system-wide job (see :mod:`jts_jobs.system_runs`).
+SYSTEM_RUN_FUNCTION = "jts.run_system_job"
 
 
 def psycopg_url(url: str) -> str:
@@ -92,6 +94,60 @@ async def enqueue_run(queue: PostgresQueue, settings: WorkerSettings, run: RunRe
         retries=settings.job_retries,
         retry_delay=settings.job_retry_delay_s,
         retry_backoff=settings.job_retry_backoff_max_s,
+        heartbeat=settings.job_heartbeat_s,
+    )
+    return job is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SystemRunRequest:
+    """What one saq job of a system-wide job carries: which job, which slot, and why."""
+
+    job: SystemJobName
+    run_id: UUID
+    trigger: JobTrigger
+    slot: datetime | None = None
+
+    def key(self) -> str:
+        """saq's job key: one queued job per slot."""
+        when = self.slot.isoformat() if self.slot is not None else f"manual:{self.run_id}"
+        return f"jts-system:{self.job.value}:{when}"
+
+    def kwargs(self) -> dict[str, Any]:
+        """The JSON arguments of the saq job."""
+        return {
+            "job": self.job.value,
+            "run_id": str(self.run_id),
+            "trigger": self.trigger.value,
+            "slot": None if self.slot is None else self.slot.isoformat(),
+        }
+
+    @classmethod
+    def from_kwargs(cls, kwargs: dict[str, Any]) -> SystemRunRequest:
+        """The request a saq job's arguments describe."""
+        slot = kwargs.get("slot")
+        return cls(
+            job=SystemJobName(kwargs["job"]),
+            run_id=UUID(kwargs["run_id"]),
+            trigger=JobTrigger(kwargs["trigger"]),
+            slot=None if slot is None else datetime.fromisoformat(slot),
+        )
+
+
+async def enqueue_system_run(
+    queue: PostgresQueue, settings: WorkerSettings, run: SystemRunRequest
+) -> bool:
+    """Queue a system run with the worker's timeout and retry policy; False if its key is
+    queued or running already."""
+    job = await queue.enqueue(
+        SYSTEM_RUN_FUNCTION,
+        kwargs=run.kwargs(),
+        key=run.key(),
+        timeout=settings.job_timeout_s,
+        retries=settings.job_retries,
+        retry_delay=settings.job_retry_delay_s,
+        retry_backoff=settings.job_retry_backoff_max_s,
+        heartbeat=settings.job_heartbeat_s,
     )
     return job is not None
 

@@ -6,7 +6,7 @@ later), records the run's start — which returns nothing when the slot already 
 job is paused for a scheduled run — calls the job, and records how it ended.
 
 What is retried (saq's retries, with the exponential backoff of
-:meth:`RunExecutor._back_off`) is a transient failure: a lost or refused database
+:func:`back_off`) is a transient failure: a lost or refused database
 connection, an ``OSError`` (disk, network), a timeout, a busy job lock, and a
 ``DomainError(CONFLICT)`` (a concurrent change won). Between attempts the run stays
 unfinished with the attempt's error; the last attempt records the failure. Any other
@@ -27,6 +27,7 @@ from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.model import JobExecution
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.job_runs import finish_run, record_attempt_error, start_run
+from jts_jobs.heartbeat import heartbeat
 from jts_jobs.jobs import JOB_FUNCTIONS, JobOutcome, JobRun
 from jts_jobs.queue import RunRequest
 from jts_jobs.settings import WorkerSettings
@@ -44,7 +45,8 @@ class JobBusyError(Exception):
 _TRANSIENT = (OSError, TimeoutError, JobBusyError, OperationalError, InterfaceError)
 
 
-def _transient(error: Exception) -> bool:
+def is_transient(error: Exception) -> bool:
+    """Whether another attempt may not meet the failure (see the module docstring)."""
     if isinstance(error, DomainError):
         return error.code is ErrorCode.CONFLICT
     if isinstance(error, DBAPIError) and error.connection_invalidated:
@@ -52,9 +54,21 @@ def _transient(error: Exception) -> bool:
     return isinstance(error, _TRANSIENT)
 
 
-def _is_last_attempt(saq_ctx: dict[str, Any]) -> bool:
+def is_last_attempt(saq_ctx: dict[str, Any]) -> bool:
+    """Whether saq will not retry the job after this attempt."""
     job = saq_ctx.get("job")
     return job is None or not job.retryable
+
+
+def back_off(saq_ctx: dict[str, Any], settings: WorkerSettings) -> None:
+    """Set the delay before saq's next attempt: ``retry_delay × 2^(attempts − 1)``, at
+    most the configured maximum (no jitter, so the delay is what the log says)."""
+    job = saq_ctx.get("job")
+    if job is None:
+        return
+    delay = settings.job_retry_delay_s * 2 ** max(job.attempts - 1, 0)
+    job.retry_delay = min(delay, settings.job_retry_backoff_max_s)
+    job.retry_backoff = False
 
 
 class RunExecutor:
@@ -73,26 +87,18 @@ class RunExecutor:
         run = RunRequest.from_kwargs(kwargs)
         key = lock_key(f"{run.organization_id}/{run.job.value}")
         try:
-            async with try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken:
+            async with (
+                heartbeat(saq_ctx, self.settings.job_heartbeat_s),
+                try_advisory_lock(self.engine, JOB_RUN_KEYSPACE, key) as taken,
+            ):
                 if not taken:
                     msg = f"{run.job.value} is running for {run.organization_id} already"
                     raise JobBusyError(msg)
                 return await self._locked(saq_ctx, run)
         except Exception as error:
-            if _transient(error):
-                self._back_off(saq_ctx)
+            if is_transient(error):
+                back_off(saq_ctx, self.settings)
             raise
-
-    def _back_off(self, saq_ctx: dict[str, Any]) -> None:
-        """Set the delay before saq's next attempt: ``retry_delay × 2^(attempts − 1)``,
-        at most the configured maximum (no jitter, so the delay is what the log says)."""
-        job = saq_ctx.get("job")
-        if job is None:
-            return
-        settings = self.settings
-        delay = settings.job_retry_delay_s * 2 ** max(job.attempts - 1, 0)
-        job.retry_delay = min(delay, settings.job_retry_backoff_max_s)
-        job.retry_backoff = False
 
     async def _locked(self, saq_ctx: dict[str, Any], run: RunRequest) -> dict[str, Any]:
         caller = Caller.system(run.organization_id, "scheduler")
@@ -113,7 +119,6 @@ class RunExecutor:
             organization_id=run.organization_id,
             business_dates=run.business_dates,
             database_url=self.database_url,
-            backups_dir=self.settings.backups_path(),
             roster_timeout_s=self.settings.roster_sync_timeout_s,
             roster_pause_s=self.settings.roster_sync_pause_s,
         )
@@ -121,7 +126,7 @@ class RunExecutor:
             outcome = await JOB_FUNCTIONS[run.job](job_run)
         except Exception as error:
             await self._failed(saq_ctx, caller, execution, error)
-            if _transient(error):
+            if is_transient(error):
                 raise
             return {"execution_id": str(execution.id), "success": False}
         await self._finished(caller, execution, outcome)
@@ -132,7 +137,7 @@ class RunExecutor:
     ) -> None:
         trace = traceback.format_exc()
         fields = {"job": execution.job.value, "organization_id": str(execution.organization_id)}
-        if _transient(error) and not _is_last_attempt(saq_ctx):
+        if is_transient(error) and not is_last_attempt(saq_ctx):
             log.warning("run failed, will retry", attempt=execution.attempts, **fields)
             await record_attempt_error(self.ctx, caller, execution, trace)
             return

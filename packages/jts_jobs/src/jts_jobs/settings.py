@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import available_timezones
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,6 +13,7 @@ class WorkerSettings(BaseSettings):
     """Where the database is, and how the worker runs jobs.
 
     ``JTS_DATABASE_URL`` unset means the embedded PostgreSQL kept in ``JTS_DATA_DIR``.
+    The operator's own jobs (the nightly backup) follow ``JTS_OPERATOR_TIMEZONE``.
     A failed run is retried ``JTS_JOB_RETRIES - 1`` times, after ``JTS_JOB_RETRY_DELAY_S``
     seconds, then twice that, four times… (with jitter), never more than
     ``JTS_JOB_RETRY_BACKOFF_MAX_S``.
@@ -30,6 +33,23 @@ class WorkerSettings(BaseSettings):
     job_retry_delay_s: float = 5.0
     job_retry_backoff_max_s: float = 300.0
     shutdown_grace_period_s: int = 10
+    #: How often the outbox consumers (jobs to do from JTS's events) look for new events.
+    outbox_poll_seconds: float = 1.0
+    #: A running job not touched for this long counts as crashed (its worker died); the
+    #: sweep, every ``sweep_interval_s``, queues it again for another worker.
+    job_heartbeat_s: int = Field(default=30, ge=1)
+    sweep_interval_s: int = Field(default=15, ge=1)
+    #: The IANA timezone system-wide jobs (the nightly backup at 23:30) are scheduled in.
+    operator_timezone: str = "UTC"
+
+    @field_validator("operator_timezone")
+    @classmethod
+    def _a_real_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            msg = f"JTS_OPERATOR_TIMEZONE: {value!r} is not an IANA timezone"
+            raise ValueError(msg)
+        return value
+
     #: sync_roster: how long the HR source may take to answer, and the pause between batches.
     roster_sync_timeout_s: float = 30.0
     roster_sync_pause_s: float = 1.0

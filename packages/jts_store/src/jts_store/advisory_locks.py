@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 JOB_RUN_KEYSPACE = 0x4A5453
 #: One scheduler tick at a time across workers.
 SCHEDULER_KEYSPACE = 0x4A5454
+#: One run of a system-wide job (the nightly backup) at a time, worker or ``jts backup``.
+SYSTEM_JOB_KEYSPACE = 0x4A5455
+#: One recalculation of an employee's daily score for a date at a time.
+SCORE_RECALCULATION_KEYSPACE = 0x4A5456
 
 
 def lock_key(name: str) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from jts_store.text_guard import guard_engine, json_dumps_storable
+
 
 def asyncpg_url(url: str) -> URL:
     """``postgresql://…`` (or ``postgres://``) as a ``postgresql+asyncpg://`` URL.
@@ -26,12 +28,18 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     Connections are not pinged before use (a ping costs three round trips per checkout:
     BEGIN, a query, ROLLBACK); a unit of work whose first statement meets a connection
     the server dropped takes a new one and runs it again instead
-    (:class:`jts_store.repositories.transaction.TransactionConnection`).
+    (:class:`jts_store.repositories.transaction.TransactionConnection`). Text PostgreSQL
+    cannot hold is refused before the driver sees it (:mod:`jts_store.text_guard`), and
+    statement parameters are left out of error messages (they can hold password hashes
+    and other secrets, and errors get logged).
     """
-    return create_async_engine(
+    engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
         echo=echo,
+        hide_parameters=True,
+        json_serializer=json_dumps_storable,
     )
+    return guard_engine(engine)

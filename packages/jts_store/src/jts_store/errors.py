@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
 from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.text import UNSTORABLE_TEXT_MESSAGE
 from jts_store.tables import ONE_ACTIVE_TIMER_INDEX
 
 UNIQUE_VIOLATION = "23505"
@@ -23,6 +24,13 @@ CHECK_VIOLATION = "23514"
 NOT_NULL_VIOLATION = "23502"
 SERIALIZATION_FAILURE = "40001"
 DEADLOCK_DETECTED = "40P01"
+#: Text the server cannot take: a NUL byte, or a ``\u0000`` / lone surrogate escape in
+#: JSON that reached it without the store's guard (a document serialized by hand).
+CHARACTER_NOT_IN_REPERTOIRE = "22021"
+UNTRANSLATABLE_CHARACTER = "22P05"
+#: ... or, for a lone surrogate escape in JSON, "invalid input syntax for type json"
+#: (JSON the store writes is otherwise always well formed).
+INVALID_TEXT_REPRESENTATION = "22P02"
 
 #: Unique constraints with a meaning people understand, and what to tell them.
 _UNIQUE_MEANINGS: dict[str, tuple[ErrorCode, str]] = {
@@ -83,6 +91,14 @@ def translate(error: DBAPIError) -> DomainError | None:
         return DomainError(
             ErrorCode.VALIDATION_ERROR, "a value is missing or out of range", details
         )
+    if sqlstate in (CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER) or (
+        sqlstate == INVALID_TEXT_REPRESENTATION and "json" in str(error.orig)
+    ):
+        return DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"text {UNSTORABLE_TEXT_MESSAGE}",
+            {"table": table},
+        )
     if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return DomainError(ErrorCode.CONFLICT, "a concurrent change won; reload and retry", details)
     return None
@@ -107,5 +123,10 @@ async def domain_errors() -> AsyncIterator[None]:
         if translated is None:
             raise
         raise translated from error
+    except StatementError as error:
+        # a bind processor refused a value (the JSON serializer of the text guard)
+        if isinstance(error.orig, DomainError):
+            raise error.orig from error
+        raise
     except StaleDataError as error:
         raise DomainError(ErrorCode.CONFLICT, "the record was changed by someone else") from error

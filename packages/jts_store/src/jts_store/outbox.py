@@ -12,36 +12,34 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Text, Uuid, bindparam, select, text
+from sqlalchemy import DateTime, Text, Uuid, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from jts_domain.model import AuditEntry, DomainEvent, EventName
+from jts_store.repositories.fragments import Fragment, combine
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import OutboxRow
+from jts_store.tables.base import table_of
 
 CHANNEL = "jts_outbox"
 
-_outbox = OutboxRow.__table__
+_outbox = table_of(OutboxRow)
 
-_AUDIT = """
+_AUDIT = """audit AS (
     INSERT INTO audit_log (id, organization_id, at, actor_type, actor_id, actor_name, action,
                            entity_type, entity_id, summary)
     SELECT * FROM unnest(:a_ids, :a_organization_ids, :a_ats, :a_actor_types, :a_actor_ids,
                          :a_actor_names, :a_actions, :a_entity_types, :a_entity_ids,
-                         :a_summaries)
-"""
-_EVENTS_AND_NOTIFY = """
-    written AS (
-        INSERT INTO outbox (organization_id, name, payload, occurred_at)
-        SELECT organization_id, name, payload::jsonb, occurred_at
-        FROM unnest(:organization_ids, :names, :payloads, :occurred_ats)
-            WITH ORDINALITY AS e(organization_id, name, payload, occurred_at, position)
-        ORDER BY position
-        RETURNING id
-    )
-    SELECT pg_notify(:channel, max(id)::text) FROM written
-"""
+                         :a_summaries))"""
+_EVENTS = """written AS (
+    INSERT INTO outbox (organization_id, name, payload, occurred_at)
+    SELECT organization_id, name, payload::jsonb, occurred_at
+    FROM unnest(:organization_ids, :names, :payloads, :occurred_ats)
+        WITH ORDINALITY AS e(organization_id, name, payload, occurred_at, position)
+    ORDER BY position
+    RETURNING id)"""
+_NOTIFY = "(SELECT pg_notify(:channel, max(id)::text) FROM written) AS notified"
 _EVENT_BINDS = (
     bindparam("organization_ids", type_=ARRAY(Uuid())),
     bindparam("names", type_=ARRAY(Text())),
@@ -60,13 +58,6 @@ _AUDIT_BINDS = (
     bindparam("a_entity_types", type_=ARRAY(Text())),
     bindparam("a_entity_ids", type_=ARRAY(Uuid())),
     bindparam("a_summaries", type_=ARRAY(Text())),
-)
-# One statement for any number of events (in their order, announcing the newest id) and
-# audit entries: what a unit of work appends, written with its commit.
-_WRITE_AND_NOTIFY = text("WITH" + _EVENTS_AND_NOTIFY).bindparams(*_EVENT_BINDS)
-_AUDIT_ONLY = text(_AUDIT).bindparams(*_AUDIT_BINDS)
-_AUDIT_AND_EVENTS = text(f"WITH audit AS ({_AUDIT}),{_EVENTS_AND_NOTIFY}").bindparams(
-    *_EVENT_BINDS, *_AUDIT_BINDS
 )
 
 
@@ -104,20 +95,39 @@ async def write_events(connection: AsyncConnection, events: Sequence[DomainEvent
     await write_appends(connection, (), events)
 
 
+def appends(audit: Sequence[AuditEntry], events: Sequence[DomainEvent]) -> list[Fragment]:
+    """The statement parts appending audit entries and outbox events (notifying listeners,
+    at commit, of the newest event id)."""
+    parts = []
+    if audit:
+        parts.append(Fragment(ctes=(_AUDIT,), params=_audit_params(audit), binds=_AUDIT_BINDS))
+    if events:
+        parts.append(
+            Fragment(
+                ctes=(_EVENTS,),
+                selects=(_NOTIFY,),
+                params=_event_params(events),
+                binds=_EVENT_BINDS,
+            )
+        )
+    return parts
+
+
 async def write_appends(
     connection: AsyncConnection | TransactionConnection,
     audit: Sequence[AuditEntry],
     events: Sequence[DomainEvent],
 ) -> None:
-    """Append audit entries and outbox events in one statement (none when both are empty);
-    listeners are notified of the events at commit."""
-    if events and audit:
-        params = {**_event_params(events), **_audit_params(audit)}
-        await connection.execute(_AUDIT_AND_EVENTS, params)
-    elif events:
-        await connection.execute(_WRITE_AND_NOTIFY, _event_params(events))
-    elif audit:
-        await connection.execute(_AUDIT_ONLY, _audit_params(audit))
+    """Append audit entries and outbox events in one statement (none when both are empty),
+    with the writes a unit of work staged for its commit (:mod:`jts_store.repositories.
+    fragments`); listeners are notified of the events at commit."""
+    if isinstance(connection, TransactionConnection):
+        await connection.send([*connection.take_staged(), *appends(audit, events)])
+        return
+    fragments = appends(audit, events)
+    if fragments:
+        statement, params = combine(fragments)
+        await connection.execute(statement, params)
 
 
 def _event(organization_id: UUID, name: str, payload: Any, occurred_at: datetime) -> DomainEvent:

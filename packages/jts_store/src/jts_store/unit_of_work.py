@@ -10,16 +10,22 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
+from jts_store.administration.directory import SqlDirectory
+from jts_store.administration.pending_summaries import SqlPendingSummaries
+from jts_store.administration.setup import SqlOrganizationSetup
 from jts_store.errors import domain_errors
+from jts_store.jtd.repository import SqlJtd
 from jts_store.operations.exports import SqlExports
 from jts_store.operations.retention import SqlRetention
 from jts_store.operations.roster_sync import SqlRosterSources, SqlRosterSync
 from jts_store.outbox import write_appends
+from jts_store.outbox_consumers import SqlOutboxConsumers
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
 from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.operator import SqlLoginAttempts, SqlSystemJobRuns
 from jts_store.repositories.organizations import (
     SqlCredentials,
     SqlDepartments,
@@ -68,6 +74,13 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        self.jtd = SqlJtd(db)
+        self.outbox_consumers = SqlOutboxConsumers(db)
+        self.login_attempts = SqlLoginAttempts(db)
+        self.system_job_runs = SqlSystemJobRuns(db)
+        self.directory = SqlDirectory(db)
+        self.setup = SqlOrganizationSetup(db)
+        self.pending_summaries = SqlPendingSummaries(db)
         # operations: exports, retention, roster sync
         self.exports = SqlExports(db)
         self.retention = SqlRetention(db)
@@ -161,3 +174,8 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.publisher)
+
+
+def _conforms(factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
+    """Where mypy checks that the PostgreSQL unit of work implements the port."""
+    return factory

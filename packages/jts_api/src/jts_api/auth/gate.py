@@ -1,7 +1,8 @@
 """The authentication gate: every root field but the public ones needs a caller.
 
 Checked once per operation, before anything resolves, so a resolver that forgets to ask
-for the caller still cannot run for an anonymous request.
+for the caller still cannot run for an anonymous request. :class:`RequestGuard` makes it
+and the mutation rate limit in one extension hook.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from graphql import (
 )
 from graphql.language import DocumentNode, FragmentDefinitionNode
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
+from jts_api.rate_limit import refuse_if_limited
+from jts_api.storable_text import refuse_if_unstorable
 from jts_domain.errors import ErrorCode
 
 #: Root fields anybody may ask for: signing up, signing in, and introspection (which
@@ -58,19 +62,27 @@ def root_field_names(document: DocumentNode, operation_name: str | None) -> set[
     return names
 
 
-class AuthenticationGate(SchemaExtension):
-    """Answers UNAUTHENTICATED, without executing, when an anonymous operation asks for
-    anything but the public root fields."""
+def refuse_if_anonymous(execution: ExecutionContext) -> None:
+    """Set an UNAUTHENTICATED result, so nothing executes, when an anonymous operation
+    asks for anything but the public root fields."""
+    context = execution.context
+    document = execution.graphql_document
+    if getattr(context, "caller", None) is None and document is not None:
+        asked = root_field_names(document, execution.operation_name)
+        if not asked <= PUBLIC_ROOT_FIELDS:
+            problem = getattr(context, "auth_problem", None)
+            message = problem or "sign in first: send Authorization: Bearer <token>"
+            error = GraphQLError(message, extensions={"code": ErrorCode.UNAUTHENTICATED.value})
+            execution.result = ExecutionResult(data=None, errors=[error])
+
+
+class RequestGuard(SchemaExtension):
+    """The checks made before an operation executes, in one hook: the authentication
+    gate, the mutation rate limit, then text the store cannot hold (each extension costs
+    a hook per operation)."""
 
     def on_execute(self) -> Iterator[None]:
-        execution = self.execution_context
-        context = execution.context
-        document = execution.graphql_document
-        if getattr(context, "caller", None) is None and document is not None:
-            asked = root_field_names(document, execution.operation_name)
-            if not asked <= PUBLIC_ROOT_FIELDS:
-                problem = getattr(context, "auth_problem", None)
-                message = problem or "sign in first: send Authorization: Bearer <token>"
-                error = GraphQLError(message, extensions={"code": ErrorCode.UNAUTHENTICATED.value})
-                execution.result = ExecutionResult(data=None, errors=[error])
+        refuse_if_anonymous(self.execution_context)
+        refuse_if_limited(self.execution_context)
+        refuse_if_unstorable(self.execution_context)
         yield

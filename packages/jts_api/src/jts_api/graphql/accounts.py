@@ -48,6 +48,10 @@ class Mutation:
     async def login(self, info: Info, email: str, password: str) -> AuthPayload:
         ctx = info.context
         employee = await accounts.authenticate(
-            ctx.services, ctx.runtime.passwords, email=email, password=password
+            ctx.services,
+            ctx.runtime.passwords,
+            email=email,
+            password=password,
+            throttle=ctx.runtime.settings.login_throttle(),
         )
         return AuthPayload(token=ctx.runtime.tokens.issue(employee), user=EmployeeType.of(employee))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from jts_domain.jtd.recurrence import Frequency, Weekday
 from jts_domain.model import (
     ActorType,
     AlertKind,
@@ -46,6 +47,9 @@ GRAPHQL_ENUMS = (
     TaskStatus,
     TimerState,
     WorkloadLevel,
+    # jobs to do
+    Frequency,
+    Weekday,
     # operations
     RowKind,
     RowStatus,

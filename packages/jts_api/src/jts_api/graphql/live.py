@@ -3,22 +3,61 @@
 The caller follows their own timer, or (with ``timer.override`` or ``score.read_team``)
 that of an employee they reach; every state change of that employee's timers is pushed
 with its active seconds and the instant it happened, from whichever API process made it.
+A socket whose token expires, or whose employee's access changes, is closed
+(:mod:`jts_api.live_sessions`).
+
+Other subscriptions follow the same pattern: a :class:`~jts_api.live_feed.TopicKind`
+naming the events that feed it and their key, and :func:`follow` to stream them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
+from typing import TypeVar
+from uuid import UUID
 
 import strawberry
 
-from jts_api.context import Info
+from jts_api.context import GraphQLContext, Info
 from jts_api.graphql.enums import TimerState
-from jts_api.graphql.ids import parse_optional_id, to_id
-from jts_api.timer_feed import TimerChange
+from jts_api.graphql.ids import parse_optional_id
+from jts_api.live_feed import TopicKind
+from jts_api.live_results import SharedPayload
 from jts_domain import model
-from jts_domain.errors import DomainError, ErrorCode
+from jts_domain.model import DomainEvent, EventName
 from jts_domain.services import timers as timer_service
+
+ViewT = TypeVar("ViewT")
+
+#: Timer state changes, by the employee whose timer it is.
+TIMER_UPDATES = TopicKind(
+    name="timer",
+    events=frozenset({EventName.TIMER_STATE_CHANGED}),
+    keys=lambda event: (UUID(str(event.payload["employee_id"])),),
+)
+
+
+async def follow(
+    ctx: GraphQLContext,
+    kind: TopicKind,
+    key: UUID | None,
+    view: Callable[[DomainEvent], ViewT],
+) -> AsyncGenerator[ViewT, None]:
+    """Stream ``view(event)`` of the topic's events to the caller's socket while its
+    session lasts (``view`` is computed once per event for every subscriber)."""
+    caller = ctx.require_caller()
+    session, sessions = ctx.live_session, ctx.runtime.sessions
+    view_name = f"{kind.name}:{view.__qualname__}"
+    async with ctx.runtime.live_feed.subscribe(kind, caller.organization_id, key) as feed:
+        while session is None or sessions.admit(session):
+            live = await feed.next()
+            if session is not None and not sessions.admit(session):
+                break
+            yield live.view(view_name, view)
+    # The session was closed: the socket goes, and Strawberry cancels this operation.
+    await asyncio.Event().wait()
 
 
 @strawberry.type
@@ -32,23 +71,29 @@ class TimerSnapshot:
 
 
 @strawberry.type
-class TimerEvent:
-    """One change of a timer's state."""
+class TimerEvent(SharedPayload):
+    """One change of a timer's state (plain data: executed once per event and document
+    for all its subscribers)."""
 
     timer: TimerSnapshot
     active_seconds: float
     at: datetime
 
     @classmethod
-    def of(cls, change: TimerChange) -> TimerEvent:
-        """The GraphQL shape of a timer change."""
+    def of(cls, event: DomainEvent) -> TimerEvent:
+        """The GraphQL shape of a ``timer.state_changed`` event."""
+        payload = event.payload
         snapshot = TimerSnapshot(
-            id=to_id(change.timer_id),
-            state=model.TimerState(change.state),
-            task_id=to_id(change.task_id),
-            employee_id=to_id(change.employee_id),
+            id=strawberry.ID(str(payload["timer_id"])),
+            state=model.TimerState(payload["state"]),
+            task_id=strawberry.ID(str(payload["task_id"])),
+            employee_id=strawberry.ID(str(payload["employee_id"])),
         )
-        return cls(timer=snapshot, active_seconds=change.active_seconds, at=change.at)
+        return cls(
+            timer=snapshot,
+            active_seconds=float(payload["active_seconds"]),
+            at=datetime.fromisoformat(str(payload["at"])),
+        )
 
 
 @strawberry.type
@@ -60,13 +105,8 @@ class Subscription:
         self, info: Info, employee_id: strawberry.ID | None = None
     ) -> AsyncGenerator[TimerEvent, None]:
         ctx = info.context
-        caller = ctx.require_caller()
         employee = await timer_service.watched_employee(
-            ctx.services, caller, parse_optional_id(employee_id, "employeeId")
+            ctx.services, ctx.require_caller(), parse_optional_id(employee_id, "employeeId")
         )
-        feed = ctx.runtime.timer_feed
-        if feed is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "live updates are off in this process")
-        async with feed.subscribe(caller.organization_id, employee) as changes:
-            while True:
-                yield TimerEvent.of(await changes.get())
+        async for event in follow(ctx, TIMER_UPDATES, employee, TimerEvent.of):
+            yield event

@@ -9,9 +9,11 @@ import strawberry
 
 from jts_api.context import Info
 from jts_api.graphql.ids import employee_or_self, parse_optional_id
+from jts_api.graphql.types.administration import WorkloadType
 from jts_api.graphql.types.monitoring import AlertConnection, AuditEntryConnection
 from jts_api.graphql.types.paging import decode_cursor
-from jts_api.graphql.types.scores import SlaComplianceType, WorkloadType
+from jts_api.graphql.types.scores import SlaComplianceType
+from jts_domain.administration import pending
 from jts_domain.services import audit, listings, monitoring
 
 DEFAULT_PAGE_SIZE = 50
@@ -20,15 +22,14 @@ DEFAULT_PAGE_SIZE = 50
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="An employee's pending, urgent and overdue open tasks and their levels"
-        " (the caller's by default)."
+        description="An employee's pending summary as the 5-minute job stored it (computed"
+        " now when none is stored yet); the caller's by default."
     )
     async def workload(self, info: Info, employee_id: strawberry.ID | None = None) -> WorkloadType:
         ctx = info.context
         caller = ctx.require_caller()
         who = employee_or_self(employee_id, caller.employee_id)
-        assessment = await monitoring.workload(ctx.services, caller, employee_id=who)
-        return WorkloadType.of(who, assessment)
+        return WorkloadType.of(await pending.workload(ctx.services, caller, employee_id=who))
 
     @strawberry.field(
         description="SLA tasks met ÷ counted per day and over the range (from the daily"

@@ -1,21 +1,18 @@
 """Prometheus metrics: request counts and latencies, and GraphQL errors by code.
 
 Each app has its own registry, so several apps in one process (tests) do not collide.
+:class:`jts_api.ops.request_context.RequestObserver` feeds the request metrics.
 """
 
 from __future__ import annotations
 
-import time
-
 from litestar import Response, get
 from litestar.datastructures import State
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -44,37 +41,36 @@ class Metrics:
             ["code"],
             registry=self.registry,
         )
+        self.live_dropped = Counter(
+            "jts_live_dropped_events",
+            "Live events dropped for subscribers too far behind (their oldest waiting ones)",
+            registry=self.registry,
+        )
+        self.live_sockets = Gauge(
+            "jts_live_sockets",
+            "Authenticated subscription websockets open in this process",
+            registry=self.registry,
+        )
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def observe_request(self, method: str, path: str, status: int, seconds: float) -> None:
+        """Count and time one answered HTTP request (of a route: routes are fixed paths,
+        and requests that match none never reach the middleware, so labels are bounded).
+        """
+        key = (method, path, status)
+        counted = self._request_children.get(key)
+        if counted is None:
+            counted = self._request_children[key] = (
+                self.requests.labels(method, path, str(status)),
+                self.latency.labels(method, path),
+            )
+        counter, histogram = counted
+        counter.inc()
+        histogram.observe(seconds)
 
     def exposition(self) -> bytes:
         """The text format Prometheus scrapes."""
         return generate_latest(self.registry)
-
-
-class MetricsMiddleware(ASGIMiddleware):
-    """Counts and times every HTTP request that reached a route."""
-
-    scopes = (ScopeType.HTTP,)
-
-    def __init__(self, metrics: Metrics) -> None:
-        self.metrics = metrics
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        started = time.perf_counter()
-        status = ["500"]
-
-        async def send_observed(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = str(message["status"])
-            await send(message)
-
-        # Routes are fixed paths (unmatched ones never reach a middleware), so the path
-        # is a bounded label.
-        method, path = scope.get("method", ""), scope["path"]
-        try:
-            await next_app(scope, receive, send_observed)
-        finally:
-            self.metrics.requests.labels(method, path, status[0]).inc()
-            self.metrics.latency.labels(method, path).observe(time.perf_counter() - started)
 
 
 @get("/metrics", sync_to_thread=False, include_in_schema=False)

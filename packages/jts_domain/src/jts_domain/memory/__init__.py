@@ -10,11 +10,13 @@ database::
 from jts_domain.memory.database import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
 from jts_domain.memory.jobs import RecordingJobQueue
 from jts_domain.memory.roster_source import StaticRosterSource
+from jts_domain.memory.score_recalculations import RecordingScoreRecalculations
 
 __all__ = [
     "InMemoryDatabase",
     "InMemoryUnitOfWork",
     "RecordingJobQueue",
     "RecordingPublisher",
+    "RecordingScoreRecalculations",
     "StaticRosterSource",
 ]

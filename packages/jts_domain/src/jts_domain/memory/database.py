@@ -7,8 +7,15 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.administration import (
+    MemoryDirectory,
+    MemoryOrganizationSetup,
+    MemoryPendingSummaries,
+)
 from jts_domain.memory.exports import MemoryExports
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
+from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
+from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
 from jts_domain.memory.repositories import (
     MemoryAttendance,
     MemoryCredentials,
@@ -33,7 +40,7 @@ from jts_domain.memory.timers import (
 )
 from jts_domain.memory.work import MemoryWork
 from jts_domain.model import DomainEvent
-from jts_domain.ports import EventPublisher
+from jts_domain.ports import EventPublisher, UnitOfWorkFactory
 
 
 class RecordingPublisher:
@@ -101,6 +108,13 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.jtd = MemoryJtd(tables)
+        self.outbox_consumers = MemoryOutboxConsumers(tables)
+        self.login_attempts = MemoryLoginAttempts(tables)
+        self.system_job_runs = MemorySystemJobRuns(tables)
+        self.directory = MemoryDirectory(tables)
+        self.setup = MemoryOrganizationSetup(tables)
+        self.pending_summaries = MemoryPendingSummaries(tables)
         # operations: exports, retention, roster sync
         self.exports = MemoryExports(tables)
         self.retention = MemoryRetention(tables)
@@ -145,3 +159,8 @@ class InMemoryUnitOfWork:
             self._db.tables.restore(self._snapshot)
             self._snapshot = self._db.tables.snapshot()
         self._events = []
+
+
+def _conforms(database: InMemoryDatabase) -> UnitOfWorkFactory:
+    """Where mypy checks that the in-memory unit of work implements the port."""
+    return database.unit_of_work

@@ -24,6 +24,7 @@ from jts_domain.model import (
     Department,
     Employee,
     Organization,
+    Role,
     RosterEntry,
     ShiftTemplate,
     SlaStatus,
@@ -89,6 +90,26 @@ class MemoryEmployees:
             for e in of_org(self._t.employees, organization_id)
             if e.active and (department_id is None or e.department_id == department_id)
         ]
+
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        stored = get_owned(self._t.employees, employee.organization_id, employee.id, "employee")
+        if stored.access_epoch != read_epoch:
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "the employee's access was changed by someone else; reload and retry",
+                {"id": str(employee.id)},
+            )
+        stored.role, stored.active = employee.role, employee.active
+        stored.access_epoch = employee.access_epoch
+        self._t.employees[employee.id] = stored
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        # units of work run one at a time here: nothing else can change them meanwhile
+        return {
+            e.id
+            for e in self._t.employees.values()
+            if e.organization_id == organization_id and e.active and e.role is Role.ADMIN
+        }
 
 
 class MemoryCredentials:

@@ -1,4 +1,4 @@
-"""The in-memory twin of the store's set-based score query."""
+"""The in-memory twin of the store's set-based score queries."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from jts_domain import shifts, timeline
+from jts_domain.memory.repositories import MemoryAttendance
 from jts_domain.memory.tables import Tables
+from jts_domain.memory.timers import stored_score
 from jts_domain.model import (
     Employee,
     ScoreInputs,
     Task,
     TaskStatus,
 )
+from jts_domain.model.measures import ScoreDay
 
 
 class MemoryScoreQueries:
@@ -38,6 +41,27 @@ class MemoryScoreQueries:
             if t.organization_id == organization_id and t.status is not TaskStatus.CANCELLED
         ]
         return [self._inputs(e, tasks, business_date, timezone) for e in employees]
+
+    async def score_days(
+        self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
+    ) -> list[ScoreDay]:
+        attendance = MemoryAttendance(self._t)
+        punctuality = await attendance.punctuality(organization_id, reliability_from, business_date)
+        days = []
+        for inputs in await self.score_inputs(organization_id, business_date, timezone):
+            punctual, rostered = punctuality.get(inputs.employee_id, (0, 0))
+            stored = self._t.scores.get((inputs.employee_id, business_date))
+            if stored is not None and stored.organization_id != organization_id:
+                stored = None
+            days.append(
+                ScoreDay(
+                    inputs=inputs,
+                    punctual_days=punctual,
+                    rostered_days=rostered,
+                    stored=None if stored is None else stored_score(stored),
+                )
+            )
+        return days
 
     def _inputs(
         self, employee: Employee, tasks: list[Task], day: date, timezone: str

@@ -15,6 +15,8 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode, not_found
+from jts_domain.login_throttle import LoginAttempts
+from jts_domain.memory.jtd_tables import JtdTables
 from jts_domain.model import (
     Alert,
     Attendance,
@@ -30,11 +32,13 @@ from jts_domain.model import (
     ShiftTemplate,
     StatusChange,
     Store,
+    SystemJobRun,
     Task,
     TaskTemplate,
     Timer,
 )
 from jts_domain.roster_sync.model import RosterSource
+from jts_domain.workload import PendingSummary
 
 RecordT = TypeVar("RecordT")
 
@@ -130,7 +134,11 @@ class Tables:
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     job_executions: dict[UUID, JobExecution] = field(default_factory=dict)
     job_controls: dict[tuple[UUID, str], JobControl] = field(default_factory=dict)
+    login_attempts: dict[str, LoginAttempts] = field(default_factory=dict)
+    system_job_runs: dict[UUID, SystemJobRun] = field(default_factory=dict)
+    pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
+    jtd: JtdTables = field(default_factory=JtdTables)
     roster_sources: dict[UUID, RosterSource] = field(default_factory=dict)
 
     def snapshot(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from jts_domain.memory.tables import (
     page,
 )
 from jts_domain.model import Alert, AlertKind, AuditEntry, DailyScore, TaskTemplate, Timer
+from jts_domain.model.measures import StoredScore
 
 
 class MemoryTimers:
@@ -112,15 +113,45 @@ class MemoryTaskTemplates:
         return of_org(self._t.task_templates, organization_id)
 
 
+def score_fingerprint(score: DailyScore) -> str:
+    """What a score shows, spelled out: equal for equal scores, breakdowns and reliability
+    (decimals by their digits, as the store prints them: 0.30 is not 0.3)."""
+    return repr((score.score, score.reliability, score.metrics))
+
+
+def stored_score(score: DailyScore) -> StoredScore:
+    """The :class:`StoredScore` of a score kept in memory."""
+    return StoredScore(
+        employee_id=score.employee_id,
+        business_date=score.business_date,
+        id=score.id,
+        calculated_at=score.calculated_at,
+        fingerprint=score_fingerprint(score),
+    )
+
+
 class MemoryScores:
     """Daily scores, one per employee and date."""
 
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
-        for score in scores:
-            self._t.scores[(score.employee_id, score.business_date)] = detached(score)
+    def fingerprint(self, score: DailyScore) -> str:
+        return score_fingerprint(score)
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
+        latest = {(s.employee_id, s.business_date): s for s in scores}
+        answers = []
+        for key, score in latest.items():
+            row, before = detached(score), self._t.scores.get(key)
+            if before is not None:
+                row.id = before.id
+                if score_fingerprint(before) == score_fingerprint(row):
+                    row.calculated_at = before.calculated_at
+            self._t.scores[key] = row
+            if (row.id, row.calculated_at) != (score.id, score.calculated_at):
+                answers.append(stored_score(row))
+        return answers
 
     async def find(
         self, organization_id: UUID, employee_id: UUID, business_date: date
@@ -200,6 +231,10 @@ class MemoryAuditLog:
 
     async def add(self, entry: AuditEntry) -> None:
         self._t.audit[entry.id] = entry
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self._t.audit[entry.id] = entry
 
     async def recent(
         self,

@@ -1,7 +1,7 @@
 """The entities and value objects of JTS (plain dataclasses and enums)."""
 
 from jts_domain.model.audit import AuditEntry
-from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger
+from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger, SystemJobRun
 from jts_domain.model.measures import (
     Alert,
     AlertKind,
@@ -88,6 +88,7 @@ __all__ = [
     "StatusChange",
     "StopReason",
     "Store",
+    "SystemJobRun",
     "Task",
     "TaskPriority",
     "TaskSource",

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from jts_domain.schedule import JobName
+from jts_domain.schedule import JobName, SystemJobName
 
 
 class JobTrigger(StrEnum):
@@ -79,3 +79,25 @@ class JobRunTotals:
     succeeded: int
     mean_seconds: float | None
     p95_seconds: float | None
+
+
+@dataclass(slots=True, kw_only=True)
+class SystemJobRun:
+    """One run of a system-wide job (:data:`jts_domain.schedule.SYSTEM_JOBS`): its row in
+    the operator's execution log, which belongs to no organization.
+
+    As for :class:`JobExecution`, a slot has at most one run; ``finished_at`` is None
+    while the run is under way (or was cut short and will be taken up again).
+    """
+
+    id: UUID
+    job: SystemJobName
+    slot: datetime | None
+    trigger: JobTrigger
+    started_at: datetime
+    finished_at: datetime | None = None
+    success: bool | None = None
+    message: str | None = None
+    error: str | None = None
+    result: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 1

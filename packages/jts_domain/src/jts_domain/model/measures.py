@@ -74,6 +74,33 @@ class DailyScore:
     calculated_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredScore:
+    """What a recalculation needs of a stored score, short of the score itself.
+
+    ``fingerprint`` digests what the score shows (score, breakdown, reliability) the way
+    its repository does (``DailyScoreRepository.fingerprint``): equal fingerprints, equal
+    contents, so nothing else has to be read back to tell an unchanged score.
+    """
+
+    employee_id: UUID
+    business_date: date
+    id: UUID
+    calculated_at: datetime
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreDay:
+    """One employee's date as its calculation reads it: the score's inputs, the punctual
+    and rostered days of the reliability window, and the score stored for it, if any."""
+
+    inputs: ScoreInputs
+    punctual_days: int
+    rostered_days: int
+    stored: StoredScore | None
+
+
 class WorkloadLevel(StrEnum):
     """How loaded an employee is; ordered LOW < MODERATE < HIGH < CRITICAL."""
 
@@ -117,6 +144,11 @@ class EventName(StrEnum):
     TIMER_STATE_CHANGED = "timer.state_changed"
     TIMER_STOPPED = "timer.stopped"
     DAILY_SCORE_CALCULATED = "daily_score.calculated"
+    # jobs to do: what creates them, and their moves
+    ALERT_RAISED = "alert.raised"
+    JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
+    #: An employee was deactivated, reactivated or changed role: their sessions end.
+    EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

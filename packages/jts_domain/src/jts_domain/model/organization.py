@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -34,6 +34,10 @@ class Permission(StrEnum):
     SCHEDULED_JOB_READ = "scheduled_job.read"
     SCHEDULED_JOB_EXECUTE = "scheduled_job.execute"
     AUDIT_READ = "audit.read"
+    # jobs to do: read all of the organization's, manage them, configure the tenant's JTD
+    JTD_READ = "jtd.read"
+    JTD_MANAGE = "jtd.manage"
+    JTD_CONFIGURE = "jtd.configure"
 
 
 _MANAGER_PERMISSIONS = frozenset(
@@ -47,6 +51,8 @@ _MANAGER_PERMISSIONS = frozenset(
         Permission.SCORE_READ_TEAM,
         Permission.PLANNER_MANAGE,
         Permission.SCHEDULED_JOB_READ,
+        Permission.JTD_READ,
+        Permission.JTD_MANAGE,
     }
 )
 
@@ -101,18 +107,27 @@ class WorkloadThresholds:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrganizationSettings:
-    """Per-tenant settings: timezone, score weights and thresholds."""
+    """Per-tenant settings: timezone, score weights and thresholds.
+
+    Quiet hours are local wall-clock times in ``timezone`` (messages wait while they last);
+    equal start and end mean none.
+    """
 
     timezone: str = "Asia/Kolkata"
     score_weights: ScoreWeights = field(default_factory=ScoreWeights)
     workload: WorkloadThresholds = field(default_factory=WorkloadThresholds)
-    idle_minutes: int = 30
-    overtime_minutes: int = 60
+    idle_minutes: int = 5
+    overtime_minutes: int = 540
     sla_warning_minutes: int = 60
     late_grace_minutes: int = 10
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(8, 0)
     shift_lead_minutes: int = 15
     auto_stop_grace_minutes: int = 10
     geofence_radius_meters: float = 100.0
+    idle_auto_pause: bool = False
+    activity_retention_months: int = 13
+    activity_late_days: int = 7
     #: Retention (see :mod:`jts_domain.retention`): finished tasks and timers kept this long.
     task_retention_days: int = 365
     timer_retention_days: int = 183
@@ -164,6 +179,10 @@ class Employee:
     store_id: UUID | None = None
     active: bool = True
     created_at: datetime
+    #: Moves on at every change of the person's access (deactivated, reactivated, role
+    #: changed). A token carries the epoch it was issued in and stops working once the
+    #: epoch has moved on, so every session of the person ends with such a change.
+    access_epoch: int = 0
     #: The employee's id in the organization's HR system (roster sync), unique per tenant.
     external_id: str | None = None
 

@@ -149,7 +149,11 @@ class StatusChange:
 
 @dataclass(slots=True, kw_only=True)
 class TaskTemplate:
-    """Generates one task per employee and date for a department, shift and category."""
+    """Generates one task per employee and date for a department, shift and category.
+
+    An archived template (``archived_at`` set) generates nothing more; the tasks it made
+    stay.
+    """
 
     id: UUID
     organization_id: UUID
@@ -162,3 +166,4 @@ class TaskTemplate:
     due_offset_minutes: int | None = None
     sla_minutes: int | None = None
     requires_review: bool = False
+    archived_at: datetime | None = None

@@ -3,7 +3,9 @@
 Hashing is not done here: the use cases receive a :class:`~jts_domain.ports.PasswordHasher`
 (the API supplies argon2). The domain decides the password rule and what a failed sign-in
 says: an unknown e-mail, a wrong password and an inactive account all answer the same
-UNAUTHENTICATED message, after the same hashing effort.
+UNAUTHENTICATED message, after the same hashing effort; and each address gets a bounded
+number of attempts before it is locked out for a while (RATE_LIMITED), counted in the
+store so every API replica counts the same attempts.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode, invalid
+from jts_domain.login_throttle import LoginThrottle, email_key
 from jts_domain.model import Employee, JobCategory, Organization, Permission, Role
-from jts_domain.ports import PasswordHasher
+from jts_domain.ports import Credentials, PasswordHasher
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.organization import create_employee, register_organization
 
@@ -20,6 +23,7 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 
 _BAD_CREDENTIALS = "the e-mail address or the password is incorrect"
+DEFAULT_LOGIN_THROTTLE = LoginThrottle()
 
 
 def check_password(password: str) -> str:
@@ -83,23 +87,66 @@ async def create_account(
     )
 
 
-async def authenticate(
-    ctx: ServiceContext, hasher: PasswordHasher, *, email: str, password: str
-) -> Employee:
-    """The active employee whose e-mail and password these are; UNAUTHENTICATED otherwise."""
+async def _count_attempt(
+    ctx: ServiceContext, key: str, throttle: LoginThrottle
+) -> Credentials | None:
+    """Count one sign-in attempt for the address (RATE_LIMITED while it is locked out);
+    the address's credentials, when it has any."""
+    now = ctx.clock.now()
     async with ctx.uow() as uow:
-        found = await uow.credentials.find_by_email(email.strip().lower())
+        attempts = await uow.login_attempts.lock(key)
+        wait = throttle.retry_after(attempts, now)
+        if wait is None:
+            await uow.login_attempts.save(throttle.counted(attempts, now))
+            found = await uow.credentials.find_by_email(key)
+            await uow.commit()
+    if wait is not None:
+        raise DomainError(
+            ErrorCode.RATE_LIMITED,
+            f"too many sign-in attempts for this address; retry in {wait} s",
+            {"retryAfterSeconds": wait},
+        )
+    return found
+
+
+async def authenticate(
+    ctx: ServiceContext,
+    hasher: PasswordHasher,
+    *,
+    email: str,
+    password: str,
+    throttle: LoginThrottle = DEFAULT_LOGIN_THROTTLE,
+) -> Employee:
+    """The active employee whose e-mail and password these are; UNAUTHENTICATED otherwise.
+
+    Each attempt counts against the address before the password is checked, and a
+    success clears the count (:mod:`jts_domain.login_throttle`): past the throttle's
+    allowance the address answers RATE_LIMITED, with the seconds to wait, for a while —
+    whether or not anybody has it.
+    """
+    key = email_key(email)
+    found = await _count_attempt(ctx, key, throttle)
     stored = None if found is None else found.password_hash
     # An over-long password is hashed cut short (bounded effort) and then refused anyway.
     matches = await hasher.verify(stored, password[:MAX_PASSWORD_LENGTH])
     too_long = len(password) > MAX_PASSWORD_LENGTH
     if found is None or not matches or too_long or not found.employee.active:
         raise DomainError(ErrorCode.UNAUTHENTICATED, _BAD_CREDENTIALS)
+    async with ctx.uow() as uow:
+        await uow.login_attempts.clear(key)
+        await uow.commit()
     return found.employee
 
 
-async def identify(ctx: ServiceContext, organization_id: UUID, employee_id: UUID) -> Caller:
-    """The caller a verified token names; UNAUTHENTICATED when the account is gone or inactive."""
+#: Why a token issued before the account's last access change is refused.
+SESSION_ENDED = "this sign-in has ended because the account's access changed; sign in again"
+
+
+async def identify(
+    ctx: ServiceContext, organization_id: UUID, employee_id: UUID, access_epoch: int = 0
+) -> Caller:
+    """The caller a verified token names; UNAUTHENTICATED when the account is gone or
+    inactive, or its access changed since the token was issued (``access_epoch``)."""
     async with ctx.uow() as uow:
         try:
             employee = await uow.employees.get(organization_id, employee_id)
@@ -109,6 +156,8 @@ async def identify(ctx: ServiceContext, organization_id: UUID, employee_id: UUID
             employee = None
     if employee is None or not employee.active:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "the account no longer exists or is inactive")
+    if employee.access_epoch != access_epoch:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, SESSION_ENDED)
     return Caller.of(employee)
 
 

@@ -17,7 +17,8 @@ from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.paging import Cursor, Page, read_page
 
 
-async def _managed_departments(uow: UnitOfWork, caller: Caller) -> frozenset[UUID]:
+async def managed_departments(uow: UnitOfWork, caller: Caller) -> frozenset[UUID]:
+    """The departments whose manager the caller is."""
     if caller.employee_id is None:
         return frozenset()
     departments = await uow.departments.list_all(caller.organization_id)
@@ -30,7 +31,7 @@ async def task_reach(uow: UnitOfWork, caller: Caller) -> TaskReach | None:
         return None
     team = caller.can(Permission.TASK_ASSIGN)
     return TaskReach(
-        department_ids=await _managed_departments(uow, caller) if team else frozenset(),
+        department_ids=await managed_departments(uow, caller) if team else frozenset(),
         departmentless=team,
         employee_id=caller.employee_id,
     )
@@ -78,7 +79,7 @@ async def list_alerts(
             own = {caller.employee_id} if caller.employee_id is not None else set()
             team: set[UUID] = set()
             if caller.can(Permission.SCORE_READ_TEAM):
-                for department_id in await _managed_departments(uow, caller):
+                for department_id in await managed_departments(uow, caller):
                     staff = await uow.employees.list_active(org, department_id=department_id)
                     team.update(e.id for e in staff)
             employee_ids = frozenset(own | team)

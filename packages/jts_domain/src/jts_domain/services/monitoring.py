@@ -6,14 +6,14 @@ Decisions where PRODUCT.md is silent:
   unchanged task keeps its version (and a user's concurrent edit is not lost to it). All
   changes go in one write; a task edited by someone since it was read keeps the edit and
   gets its status at the next run (``changed`` counts the tasks written).
+* Every new alert is announced as ``alert.raised`` with the run's id as its
+  ``digest``, the assignee and the manager of the task's department, so the jobs to
+  do made from a run are one digest per person.
 * Alerts are kept once per task and kind (AT_RISK, BREACHED): a task that goes back to
   ON_TIME and then AT_RISK again is not alerted twice. Alerts of unassigned tasks are
   grouped under ``employee_id=None`` (for the department's managers).
-* A workload counts every open task assigned to the employee as pending, the URGENT ones
-  as urgent, and those with a due time before now as overdue. Reading someone else's
-  needs ``score.read_team`` or ``task.assign`` within the caller's reach.
-* Pending summaries are computed, not stored: the job returns them for its log, and the
-  API computes the same numbers on demand.
+* Workload levels and the pending summaries the 5-minute job stores are
+  :mod:`jts_domain.administration.pending`'s.
 * SLA compliance is read from the stored daily scores' SLA metric (met ÷ tasks whose
   deadline fell that day or that were completed that day with one), so it covers the
   days already scored and agrees with the scores. Without a department it covers the
@@ -36,18 +36,17 @@ from jts_domain.model import (
     Alert,
     AlertKind,
     DailyScore,
+    DomainEvent,
+    EventName,
     Organization,
     Permission,
     ScoreMetricName,
     SlaStatus,
     Task,
-    TaskPriority,
-    WorkloadThresholds,
 )
-from jts_domain.services.access import require_department_reach, require_employee_reach
+from jts_domain.services.access import require_department_reach
 from jts_domain.services.context import Caller, ServiceContext
 from jts_domain.services.scores import check_range
-from jts_domain.workload import WorkloadAssessment, assess_workload
 
 _ALERT_KINDS = {
     SlaStatus.AT_RISK: AlertKind.SLA_AT_RISK,
@@ -75,22 +74,6 @@ class SlaMonitorRun:
     notifications: tuple[AssigneeNotification, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EmployeeWorkload:
-    """One employee's workload assessment."""
-
-    employee_id: UUID
-    assessment: WorkloadAssessment
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PendingSummaries:
-    """Every active employee's workload at one instant."""
-
-    assessed_at: datetime
-    employees: tuple[EmployeeWorkload, ...]
-
-
 def _status(task: Task, organization: Organization, now: datetime) -> SlaStatus | None:
     return sla.sla_status(
         deadline=task.sla_deadline,
@@ -113,6 +96,29 @@ def _alert(task: Task, kind: AlertKind, status: SlaStatus, now: datetime) -> Ale
         sla_status=status,
         message=f"Task {task.title!r} {verb} its SLA deadline ({deadline})",
         created_at=now,
+    )
+
+
+def _raised_event(alert: Alert, task: Task, manager_id: UUID | None, digest: UUID) -> DomainEvent:
+    """``alert.raised`` with what a digest needs: whom to tell (the assignee, the manager
+    of the task's department) and the monitor run the alert belongs to (``digest``)."""
+    return DomainEvent(
+        name=EventName.ALERT_RAISED,
+        organization_id=alert.organization_id,
+        occurred_at=alert.created_at,
+        payload={
+            "alert_id": str(alert.id),
+            "kind": alert.kind.value,
+            "message": alert.message,
+            "task_id": str(task.id),
+            "task_title": task.title,
+            "sla_deadline": None if task.sla_deadline is None else task.sla_deadline.isoformat(),
+            "employee_id": None if alert.employee_id is None else str(alert.employee_id),
+            "department_id": None if task.department_id is None else str(task.department_id),
+            "manager_id": None if manager_id is None else str(manager_id),
+            "digest": str(digest),
+            "at": alert.created_at.isoformat(),
+        },
     )
 
 
@@ -146,6 +152,14 @@ async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorR
                 candidates.append(_alert(task, kind, status, now))
         changed = len(await uow.tasks.set_sla_statuses(organization_id, changes))
         raised = await uow.alerts.add_many_if_new(candidates)
+        if raised:
+            managers = {d.id: d.manager_id for d in await uow.departments.list_all(organization_id)}
+            by_id = {task.id: task for task in tasks}
+            digest = new_id()
+            for alert in raised:
+                task = by_id[alert.task_id]
+                manager = managers.get(task.department_id) if task.department_id else None
+                uow.emit(_raised_event(alert, task, manager, digest))
         await uow.commit()
     return SlaMonitorRun(
         checked_at=now,
@@ -155,54 +169,6 @@ async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorR
         alerts=tuple(raised),
         notifications=_group(raised),
     )
-
-
-def _assess(
-    tasks: Iterable[Task], now: datetime, thresholds: WorkloadThresholds
-) -> WorkloadAssessment:
-    open_tasks = [t for t in tasks if t.is_open]
-    return assess_workload(
-        pending=len(open_tasks),
-        urgent=sum(1 for t in open_tasks if t.priority is TaskPriority.URGENT),
-        overdue=sum(1 for t in open_tasks if sla.is_overdue(t.due_at, now)),
-        thresholds=thresholds,
-    )
-
-
-async def workload(ctx: ServiceContext, caller: Caller, *, employee_id: UUID) -> WorkloadAssessment:
-    """An employee's workload level from their open tasks (own, or within reach)."""
-    org = caller.organization_id
-    async with ctx.uow() as uow:
-        await require_employee_reach(
-            uow,
-            caller,
-            employee_id,
-            Permission.SCORE_READ_TEAM,
-            Permission.TASK_ASSIGN,
-            allow_self=True,
-        )
-        organization = await uow.organizations.get(org)
-        tasks = await uow.tasks.list_open(org, assignee_id=employee_id)
-    return _assess(tasks, ctx.clock.now(), organization.settings.workload)
-
-
-async def refresh_pending_summaries(ctx: ServiceContext, organization_id: UUID) -> PendingSummaries:
-    """The 5-minute job: every active employee's workload, from one read of open tasks."""
-    now = ctx.clock.now()
-    async with ctx.uow() as uow:
-        organization = await uow.organizations.get(organization_id)
-        staff = await uow.employees.list_active(organization_id)
-        tasks = await uow.tasks.list_open(organization_id)
-    by_assignee: dict[UUID, list[Task]] = defaultdict(list)
-    for task in tasks:
-        if task.assignee_id is not None:
-            by_assignee[task.assignee_id].append(task)
-    thresholds = organization.settings.workload
-    summaries = tuple(
-        EmployeeWorkload(employee_id=e.id, assessment=_assess(by_assignee[e.id], now, thresholds))
-        for e in staff
-    )
-    return PendingSummaries(assessed_at=now, employees=summaries)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

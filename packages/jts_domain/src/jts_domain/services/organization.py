@@ -14,10 +14,12 @@ Decisions where PRODUCT.md is silent:
 
 from __future__ import annotations
 
+import math
 from datetime import date, time
 from uuid import UUID
 
 from jts_domain import shifts
+from jts_domain.administration.settings import tenant_timezones
 from jts_domain.errors import invalid
 from jts_domain.geo import validate_point
 from jts_domain.ids import new_id
@@ -53,8 +55,9 @@ def clean_name(value: str, field: str = "name") -> str:
 
 
 def clean_timezone(timezone: str) -> str:
-    """The IANA timezone name, or VALIDATION_ERROR when zoneinfo does not know it."""
-    shifts.zone(timezone)
+    """The IANA timezone name, or VALIDATION_ERROR when it is not one."""
+    if timezone not in tenant_timezones():
+        raise invalid(f"unknown timezone {timezone!r}", field="timezone", timezone=timezone)
     return timezone
 
 
@@ -66,6 +69,35 @@ def clean_email(email: str) -> str:
     if not valid or any(c.isspace() for c in cleaned) or len(cleaned) > 254:
         raise invalid("email is not a valid address", field="email")
     return cleaned
+
+
+def check_radius(radius_meters: float) -> None:
+    """VALIDATION_ERROR unless a geofence radius is above 0 and at most 100 km."""
+    if not (math.isfinite(radius_meters) and 0 < radius_meters <= 100_000):
+        raise invalid("radius_meters must be above 0 and at most 100 km", field="radius_meters")
+
+
+def check_shift(start_time: time, end_time: time, break_minutes: int) -> None:
+    """VALIDATION_ERROR unless the unpaid break is at least 0 and shorter than the shift
+    (an end at or before the start crosses midnight)."""
+    for name, value in (("start_time", start_time), ("end_time", end_time)):
+        if value.tzinfo is not None:
+            raise invalid(f"{name} must be a local time without a timezone", field=name)
+    window = shifts.shift_window(_REFERENCE_DAY, start_time, end_time, "UTC")
+    if isinstance(break_minutes, bool) or not 0 <= break_minutes < window.minutes:
+        raise invalid(
+            "break_minutes must be at least 0 and shorter than the shift", field="break_minutes"
+        )
+
+
+async def require_manager(uow: UnitOfWork, organization_id: UUID, manager_id: UUID) -> None:
+    """NOT_FOUND unless the employee is the organization's; VALIDATION_ERROR unless they are
+    an active ADMIN or MANAGER (who alone may manage a department)."""
+    manager = await uow.employees.get(organization_id, manager_id)
+    if manager.role is Role.EMPLOYEE or not manager.active:
+        raise invalid(
+            "a department's manager must be an active manager or admin", field="manager_id"
+        )
 
 
 async def _require_free_email(uow: UnitOfWork, email: str) -> None:
@@ -134,9 +166,7 @@ async def create_department(
     )
     async with ctx.uow() as uow:
         if manager_id is not None:
-            manager = await uow.employees.get(caller.organization_id, manager_id)
-            if manager.role is Role.EMPLOYEE or not manager.active:
-                raise invalid("a department's manager must be an active manager or admin")
+            await require_manager(uow, caller.organization_id, manager_id)
         await uow.departments.add(department)
         await _recorded(
             ctx, uow, caller, "department.create", entity_id=department.id, summary=department.name
@@ -158,8 +188,8 @@ async def create_store(
     caller.require(Permission.ORG_MANAGE)
     cleaned = clean_name(name)
     validate_point(latitude, longitude)
-    if radius_meters is not None and not 0 < radius_meters <= 100_000:
-        raise invalid("radius_meters must be above 0 and at most 100 km", field="radius_meters")
+    if radius_meters is not None:
+        check_radius(radius_meters)
     async with ctx.uow() as uow:
         organization = await uow.organizations.get(caller.organization_id)
         radius = radius_meters or organization.settings.geofence_radius_meters
@@ -192,9 +222,7 @@ async def create_shift_template(
     The unpaid break must be shorter than the shift.
     """
     caller.require(Permission.ORG_MANAGE)
-    window = shifts.shift_window(_REFERENCE_DAY, start_time, end_time, "UTC")
-    if not 0 <= break_minutes < window.minutes:
-        raise invalid("break_minutes must be at least 0 and shorter than the shift")
+    check_shift(start_time, end_time, break_minutes)
     template = ShiftTemplate(
         id=new_id(),
         organization_id=caller.organization_id,
@@ -298,7 +326,7 @@ async def assign_roster(
     return entry
 
 
-def _check_template_minutes(estimated: int, due_offset: int | None, sla: int | None) -> None:
+def check_template_minutes(estimated: int, due_offset: int | None, sla: int | None) -> None:
     if not 0 < estimated <= 24 * 60:
         raise invalid("estimated_minutes must be between 1 and 1440", field="estimated_minutes")
     if due_offset is not None and not 0 <= due_offset <= 48 * 60:
@@ -327,7 +355,7 @@ async def create_task_template(
     its SLA deadline is start + SLA minutes.
     """
     caller.require(Permission.PLANNER_MANAGE)
-    _check_template_minutes(estimated_minutes, due_offset_minutes, sla_minutes)
+    check_template_minutes(estimated_minutes, due_offset_minutes, sla_minutes)
     template = TaskTemplate(
         id=new_id(),
         organization_id=caller.organization_id,

@@ -9,7 +9,8 @@ Decisions where PRODUCT.md is silent:
   open work makes the planner overbooked.
 * Template tasks are generated only for active employees with a department and a job
   category. A task is due at shift start + due offset and its SLA deadline is shift start
-  + SLA minutes (none when the template has none).
+  + SLA minutes (none when the template has none). An archived template generates
+  nothing; the tasks it generated before stay.
 * The daily job commits employees in batches and redoes a failed batch one employee per
   unit of work, so one failure rolls back only that employee's planner and is reported in
   the run's summary. It reads what the planners share once and runs a few batches at a
@@ -135,6 +136,7 @@ def _matches(template: TaskTemplate, day: _Day) -> bool:
     employee, entry = day.employee, day.entry
     return (
         entry is not None
+        and template.archived_at is None
         and template.department_id == employee.department_id
         and template.shift_template_id == entry.shift_template_id
         and template.job_category == employee.job_category

@@ -6,8 +6,9 @@ Decisions where PRODUCT.md is silent:
   Reading a score or a range: one's own, or ``score.read_team`` within the caller's reach.
 * Reliability of a day covers the 30 days ending on it (``date - 29`` to ``date``).
 * Recalculation keeps the row's id and, when nothing changed, its ``calculated_at`` too,
-  so the same inputs leave exactly the same stored row. The ``daily_score.calculated``
-  event is emitted on every calculation (delivery is at least once anyway).
+  so the same inputs leave exactly the same stored row; an unchanged score is told by
+  its fingerprint and not written again. The ``daily_score.calculated`` event is emitted
+  for every employee on every calculation (delivery is at least once anyway).
 * Performance ``average`` is the mean of every score in the range (unscored days do not
   count); ``trend`` is the mean of the daily averages of the range's second half minus
   that of its first half (the middle day of an odd range belongs to neither), in score
@@ -25,14 +26,9 @@ from uuid import UUID
 from jts_domain import scoring
 from jts_domain.errors import invalid
 from jts_domain.ids import new_id
-from jts_domain.model import (
-    DailyScore,
-    DomainEvent,
-    EventName,
-    Organization,
-    Permission,
-    ScoreInputs,
-)
+from jts_domain.model import DailyScore, DomainEvent, EventName, Permission
+from jts_domain.model.measures import ScoreDay
+from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_department_reach, require_employee_reach
 from jts_domain.services.context import Caller, ServiceContext
 
@@ -81,30 +77,20 @@ class Performance:
 
 
 def _daily_score(
-    organization: Organization,
-    inputs: ScoreInputs,
-    punctuality: tuple[int, int],
-    existing: DailyScore | None,
-    now: datetime,
+    organization_id: UUID, scorer: scoring.DayScorer, day: ScoreDay, now: datetime
 ) -> DailyScore:
-    result = scoring.score_day(inputs, organization.settings.score_weights)
-    score = DailyScore(
-        id=existing.id if existing else new_id(),
-        organization_id=organization.id,
-        employee_id=inputs.employee_id,
-        business_date=inputs.business_date,
+    """The day's score, as a new row or as the stored one recalculated (same id)."""
+    result = scorer.score(day.inputs)
+    return DailyScore(
+        id=day.stored.id if day.stored is not None else new_id(),
+        organization_id=organization_id,
+        employee_id=day.inputs.employee_id,
+        business_date=day.inputs.business_date,
         score=result.score,
-        metrics=tuple(result.metrics),
-        reliability=scoring.reliability(*punctuality),
+        metrics=result.metrics,
+        reliability=scorer.reliability(day.punctual_days, day.rostered_days),
         calculated_at=now,
     )
-    unchanged = existing is not None and (
-        (existing.score, existing.metrics, existing.reliability)
-        == (score.score, score.metrics, score.reliability)
-    )
-    if existing is not None and unchanged:
-        score.calculated_at = existing.calculated_at
-    return score
 
 
 def _calculated_event(score: DailyScore, now: datetime) -> DomainEvent:
@@ -121,12 +107,34 @@ def _calculated_event(score: DailyScore, now: datetime) -> DomainEvent:
     )
 
 
-async def calculate_daily_scores(
-    ctx: ServiceContext, caller: Caller, *, business_date: date
-) -> ScoreRun:
-    """Score every active employee of the caller's organization for a business date.
+async def _store_changed(uow: UnitOfWork, days: list[ScoreDay], scores: list[DailyScore]) -> None:
+    """Write the scores whose fingerprint differs from the stored one's (or that are new);
+    an unchanged score keeps its stored ``calculated_at`` and is not written at all.
 
-    One set-based read of the inputs, one of punctuality, one upsert, and one
+    What the store answers wins: a calculation running beside this one may have stored
+    a score first, whose id (and time, when equal) this one then reports too; the store
+    answers only such scores.
+    """
+    changed: dict[UUID, DailyScore] = {}
+    for day, score in zip(days, scores, strict=True):
+        stored = day.stored
+        if stored is not None and stored.fingerprint == uow.scores.fingerprint(score):
+            score.calculated_at = stored.calculated_at
+        else:
+            changed[score.employee_id] = score
+    for stored in await uow.scores.upsert_many(list(changed.values())):
+        score = changed[stored.employee_id]
+        score.id, score.calculated_at = stored.id, stored.calculated_at
+
+
+async def calculate_daily_scores(
+    ctx: ServiceContext, caller: Caller, *, business_date: date, employee_id: UUID | None = None
+) -> ScoreRun:
+    """Score every active employee of the caller's organization for a business date (or
+    only ``employee_id``, when that employee is active).
+
+    One read of everything the scores need (inputs, punctuality, the stored scores'
+    fingerprints), one upsert of the scores that changed, and one
     ``daily_score.calculated`` event per employee, all in one unit of work.
     """
     caller.require(Permission.SCORE_CALCULATE)
@@ -134,25 +142,14 @@ async def calculate_daily_scores(
     since = business_date - timedelta(days=RELIABILITY_DAYS - 1)
     async with ctx.uow() as uow:
         organization = await uow.organizations.get(org)
-        tz = organization.settings.timezone
-        inputs = await uow.score_queries.score_inputs(org, business_date, tz)
-        punctuality = await uow.attendance.punctuality(org, since, business_date)
-        ids = [i.employee_id for i in inputs]
-        existing = {
-            s.employee_id: s
-            for s in await uow.scores.list_range(org, ids, business_date, business_date)
-        }
-        scores = [
-            _daily_score(
-                organization,
-                i,
-                punctuality.get(i.employee_id, (0, 0)),
-                existing.get(i.employee_id),
-                now,
-            )
-            for i in inputs
-        ]
-        await uow.scores.upsert_many(scores)
+        scorer = scoring.DayScorer(organization.settings.score_weights)
+        days = await uow.score_queries.score_days(
+            org, business_date, organization.settings.timezone, reliability_from=since
+        )
+        if employee_id is not None:
+            days = [d for d in days if d.inputs.employee_id == employee_id]
+        scores = [_daily_score(org, scorer, day, now) for day in days]
+        await _store_changed(uow, days, scores)
         for score in scores:
             uow.emit(_calculated_event(score, now))
         await uow.commit()

@@ -116,12 +116,15 @@ def check_task_fields(
     """VALIDATION_ERROR for a description too long, an estimate out of range, or a naive
     due time or SLA deadline."""
     if len(description) > MAX_DESCRIPTION_LENGTH:
-        raise invalid(f"description is longer than {MAX_DESCRIPTION_LENGTH} characters")
+        raise invalid(
+            f"description is longer than {MAX_DESCRIPTION_LENGTH} characters", field="description"
+        )
     if isinstance(estimated_minutes, bool) or not isinstance(estimated_minutes, int):
-        raise invalid("estimated_minutes must be a whole number", estimated_minutes=None)
+        raise invalid("estimated_minutes must be a whole number", field="estimated_minutes")
     if not 0 <= estimated_minutes <= MAX_ESTIMATED_MINUTES:
         raise invalid(
             f"estimated_minutes must be between 0 and {MAX_ESTIMATED_MINUTES}",
+            field="estimated_minutes",
             estimated_minutes=estimated_minutes,
         )
     if due_at is not None:

@@ -108,7 +108,9 @@ async def _rows_in_key_order(
     if not found:
         raise BackupError(f"table {name} does not exist in the database")
     columns = {n: column(n, _DECODED_TYPES.get(t, NullType())) for n, t, _ in found}
-    key = [columns[n] for n, _, position in sorted(found, key=lambda f: f[2] or 0) if position]
+    # indkey is an int2vector: as an array it starts at 0, so the first key column is 0
+    in_key = sorted((f for f in found if f[2] is not None), key=lambda f: f[2])
+    key = [columns[n] for n, _, _ in in_key]
     selected = [c for n, c in columns.items() if n not in excluded]
     return select(*selected).select_from(table(name)).order_by(*(key or columns.values()))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, TextClause, Uuid, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeEngine
 
 from jts_domain.exports.model import ExportKind, ExportScope
 
@@ -122,7 +123,7 @@ _SQL = {
     ExportKind.TASKS: _TASKS,
 }
 
-_TYPES = {
+_TYPES: dict[str, TypeEngine[Any]] = {
     "organization_id": Uuid(),
     "department_id": Uuid(),
     "self_id": Uuid(),

@@ -23,6 +23,6 @@ class SqlExports:
         result = await self._db.stream(statement, parameters, yield_per=batch_size)
         try:
             async for batch in result.partitions(batch_size):
-                yield batch  # type: ignore[misc]
+                yield batch
         finally:
             await result.close()

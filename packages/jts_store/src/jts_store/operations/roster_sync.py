@@ -17,10 +17,11 @@ from jts_store.repositories.organizations import _EMPLOYEE_COLUMNS, _employee
 from jts_store.repositories.roster import _entry
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import EmployeeRow, RosterEntryRow, RosterSourceRow
+from jts_store.tables.base import table_of
 
-_sources = RosterSourceRow.__table__
-_employees = EmployeeRow.__table__
-_roster = RosterEntryRow.__table__
+_sources = table_of(RosterSourceRow)
+_employees = table_of(EmployeeRow)
+_roster = table_of(RosterEntryRow)
 
 
 def _source(row: Row[Any]) -> RosterSource:

@@ -2,14 +2,21 @@
 
 Tasks, timer intervals and the roster are each aggregated per employee in a CTE, then
 joined to the active staff; a timer's running time counts, whole, toward the business date
-the domain gave it when it started. Capacity is the one part computed in Python: shift
-windows depend on the timezone's daylight-saving rules, which :mod:`jts_domain.shifts`
-defines, and an organization has only a handful of distinct shifts.
+the domain gave it when it started. The local day's UTC bounds and capacity are the parts
+computed in Python: both depend on the timezone's daylight-saving rules, which
+:mod:`jts_domain.shifts` defines (an instant is on the date when it falls within the
+bounds), and an organization has only a handful of distinct shifts.
+
+A calculation reads more in the same statement (:data:`SCORE_DAYS`): each employee's
+punctual and rostered days over the reliability window, and the id, time and fingerprint
+of the score already stored for the date, so that it can leave unchanged scores alone
+without reading their breakdowns back.
 """
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from collections.abc import Sequence
+from datetime import date, time
 from typing import Any
 from uuid import UUID
 
@@ -17,14 +24,15 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Text, Time, Uu
 
 from jts_domain import shifts
 from jts_domain.model import ScoreInputs
+from jts_domain.model.measures import ScoreDay, StoredScore
 from jts_store.repositories.transaction import TransactionConnection
 
-_ON_DAY = "({0} >= :near_start AND {0} < :near_end AND ({0} AT TIME ZONE :tz)::date = :day)"
+# On the local date: within its UTC bounds, which jts_domain.shifts works out (daylight
+# saving included) once, instead of a time-zone conversion per row and instant.
+_ON_DAY = "({0} >= :day_start AND {0} < :day_end)"
 
-SCORE_INPUTS = (
-    text(
-        f"""
-WITH task_flags AS (
+_PER_EMPLOYEE = f"""
+task_flags AS (
     SELECT assignee_id, status, due_at, completed_at, sla_deadline, quality_rating,
            coalesce(planned_date = :day OR {_ON_DAY.format("due_at")}, false) AS relevant,
            coalesce({_ON_DAY.format("sla_deadline")}, false) AS deadline_on_day,
@@ -74,8 +82,10 @@ rostered AS (
     FROM roster_entries AS r
     JOIN shift_templates AS s ON s.id = r.shift_template_id
     WHERE r.organization_id = :organization_id AND r.business_date = :day
-)
-SELECT e.id AS employee_id,
+)"""  # noqa: S608 -- assembled from constant fragments, no input
+
+_INPUT_COLUMNS = """
+       e.id AS employee_id,
        coalesce(c.relevant_tasks, 0) AS relevant_tasks,
        coalesce(c.completed_tasks, 0) AS completed_tasks,
        coalesce(c.completed_on_time, 0) AS completed_on_time,
@@ -85,40 +95,88 @@ SELECT e.id AS employee_id,
        coalesce(c.quality_sum, 0) AS quality_sum,
        coalesce(a.active_seconds, 0) AS active_seconds,
        r.employee_id IS NOT NULL AS rostered,
-       r.start_time, r.end_time, r.break_minutes
+       r.start_time, r.end_time, r.break_minutes"""
+
+_STAFF = """
 FROM employees AS e
 LEFT JOIN task_counts AS c ON c.employee_id = e.id
 LEFT JOIN running AS a ON a.employee_id = e.id
-LEFT JOIN rostered AS r ON r.employee_id = e.id
-WHERE e.organization_id = :organization_id AND e.active
-ORDER BY e.id
-"""  # noqa: S608 -- assembled from constant fragments, no input
-    )
-    .bindparams(
-        bindparam("organization_id", type_=Uuid()),
-        bindparam("day", type_=Date()),
-        bindparam("tz", type_=Text()),
-        bindparam("near_start", type_=DateTime(timezone=True)),
-        bindparam("near_end", type_=DateTime(timezone=True)),
-    )
-    .columns(
-        employee_id=Uuid(),
-        relevant_tasks=Integer(),
-        completed_tasks=Integer(),
-        completed_on_time=Integer(),
-        sla_tasks=Integer(),
-        sla_met=Integer(),
-        approved_tasks=Integer(),
-        quality_sum=Integer(),
-        active_seconds=Numeric(),
-        rostered=Boolean(),
-        start_time=Time(),
-        end_time=Time(),
-        break_minutes=Integer(),
-    )
+LEFT JOIN rostered AS r ON r.employee_id = e.id"""
+
+_ACTIVE_STAFF = "WHERE e.organization_id = :organization_id AND e.active ORDER BY e.id"
+
+# Punctual and rostered days of the reliability window, as SqlAttendance.punctuality
+# counts them; only the window's PRESENT days are joined (not every attendance row).
+_PUNCTUALITY = """
+punctuality AS (
+    SELECT r.employee_id,
+           count(a.employee_id) AS punctual_days,
+           count(*) AS rostered_days
+    FROM roster_entries AS r
+    LEFT JOIN attendance AS a
+           ON a.employee_id = r.employee_id AND a.business_date = r.business_date
+          AND a.status = 'PRESENT'
+          AND a.organization_id = :organization_id
+          AND a.business_date BETWEEN :reliability_from AND :day
+    WHERE r.organization_id = :organization_id
+      AND r.business_date BETWEEN :reliability_from AND :day
+    GROUP BY r.employee_id
+)"""
+
+_DAY_COLUMNS = """,
+       coalesce(p.punctual_days, 0) AS punctual_days,
+       coalesce(p.rostered_days, 0) AS rostered_days,
+       d.id AS stored_id, d.calculated_at AS stored_at, d.fingerprint"""
+
+_STORED = """
+LEFT JOIN punctuality AS p ON p.employee_id = e.id
+LEFT JOIN daily_scores AS d
+       ON d.employee_id = e.id AND d.business_date = :day
+      AND d.organization_id = :organization_id"""
+
+_PARAMETERS = (
+    bindparam("organization_id", type_=Uuid()),
+    bindparam("day", type_=Date()),
+    bindparam("day_start", type_=DateTime(timezone=True)),
+    bindparam("day_end", type_=DateTime(timezone=True)),
+)
+_INPUT_TYPES: dict[str, Any] = {
+    "employee_id": Uuid(),
+    "relevant_tasks": Integer(),
+    "completed_tasks": Integer(),
+    "completed_on_time": Integer(),
+    "sla_tasks": Integer(),
+    "sla_met": Integer(),
+    "approved_tasks": Integer(),
+    "quality_sum": Integer(),
+    "active_seconds": Numeric(),
+    "rostered": Boolean(),
+    "start_time": Time(),
+    "end_time": Time(),
+    "break_minutes": Integer(),
+}
+
+SCORE_INPUTS = (
+    text(f"WITH {_PER_EMPLOYEE}\nSELECT {_INPUT_COLUMNS}{_STAFF}\n{_ACTIVE_STAFF}")
+    .bindparams(*_PARAMETERS)
+    .columns(**_INPUT_TYPES)
 )
 
-_NEAR = timedelta(days=1)
+SCORE_DAYS = (
+    text(
+        f"WITH {_PER_EMPLOYEE},{_PUNCTUALITY}\n"
+        f"SELECT {_INPUT_COLUMNS}{_DAY_COLUMNS}{_STAFF}{_STORED}\n{_ACTIVE_STAFF}"
+    )
+    .bindparams(*_PARAMETERS, bindparam("reliability_from", type_=Date()))
+    .columns(
+        **_INPUT_TYPES,
+        punctual_days=Integer(),
+        rostered_days=Integer(),
+        stored_id=Uuid(),
+        stored_at=DateTime(timezone=True),
+        fingerprint=Text(),
+    )
+)
 
 
 class SqlScoreQueries:
@@ -130,17 +188,31 @@ class SqlScoreQueries:
     async def score_inputs(
         self, organization_id: UUID, business_date: date, timezone: str
     ) -> list[ScoreInputs]:
-        day_start, day_end = shifts.local_day_bounds(business_date, timezone)
-        params = {
-            "organization_id": organization_id,
-            "day": business_date,
-            "tz": timezone,
-            "near_start": day_start - _NEAR,
-            "near_end": day_end + _NEAR,
-        }
-        rows = await self._db.execute(SCORE_INPUTS, params)
+        rows = await self._db.execute(
+            SCORE_INPUTS, _parameters(organization_id, business_date, timezone)
+        )
         capacity = _CapacityOfDay(business_date, timezone)
         return [_inputs(row, business_date, capacity) for row in rows]
+
+    async def score_days(
+        self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
+    ) -> list[ScoreDay]:
+        parameters = _parameters(organization_id, business_date, timezone)
+        rows = await self._db.execute(
+            SCORE_DAYS, {**parameters, "reliability_from": reliability_from}
+        )
+        capacity = _CapacityOfDay(business_date, timezone)
+        return [_score_day(row, business_date, capacity) for row in rows]
+
+
+def _parameters(organization_id: UUID, business_date: date, timezone: str) -> dict[str, Any]:
+    day_start, day_end = shifts.local_day_bounds(business_date, timezone)
+    return {
+        "organization_id": organization_id,
+        "day": business_date,
+        "day_start": day_start,
+        "day_end": day_end,
+    }
 
 
 class _CapacityOfDay:
@@ -159,20 +231,57 @@ class _CapacityOfDay:
         return self._known[key]
 
 
-def _inputs(row: Any, day: date, capacity: _CapacityOfDay) -> ScoreInputs:
+def _inputs(values: Sequence[Any], day: date, capacity: _CapacityOfDay) -> ScoreInputs:
+    """The :class:`ScoreInputs` of a row's first columns (those of ``_INPUT_TYPES``)."""
+    (
+        employee_id,
+        relevant_tasks,
+        completed_tasks,
+        completed_on_time,
+        sla_tasks,
+        sla_met,
+        approved_tasks,
+        quality_sum,
+        active_seconds,
+        rostered,
+        start_time,
+        end_time,
+        break_minutes,
+    ) = values
     return ScoreInputs(
-        employee_id=row.employee_id,
+        employee_id=employee_id,
         business_date=day,
-        relevant_tasks=row.relevant_tasks,
-        completed_tasks=row.completed_tasks,
-        completed_on_time=row.completed_on_time,
-        rostered=row.rostered,
-        capacity_minutes=(
-            capacity.of(row.start_time, row.end_time, row.break_minutes) if row.rostered else 0
-        ),
-        active_seconds=float(row.active_seconds),
-        sla_tasks=row.sla_tasks,
-        sla_met=row.sla_met,
-        approved_tasks=row.approved_tasks,
-        quality_sum=row.quality_sum,
+        relevant_tasks=relevant_tasks,
+        completed_tasks=completed_tasks,
+        completed_on_time=completed_on_time,
+        rostered=rostered,
+        capacity_minutes=capacity.of(start_time, end_time, break_minutes) if rostered else 0,
+        active_seconds=float(active_seconds),
+        sla_tasks=sla_tasks,
+        sla_met=sla_met,
+        approved_tasks=approved_tasks,
+        quality_sum=quality_sum,
+    )
+
+
+_INPUT_COUNT = len(_INPUT_TYPES)
+
+
+def _score_day(row: Any, day: date, capacity: _CapacityOfDay) -> ScoreDay:
+    inputs = _inputs(row[:_INPUT_COUNT], day, capacity)
+    punctual_days, rostered_days, stored_id, stored_at, fingerprint = row[_INPUT_COUNT:]
+    stored = None
+    if stored_id is not None:
+        stored = StoredScore(
+            employee_id=inputs.employee_id,
+            business_date=day,
+            id=stored_id,
+            calculated_at=stored_at,
+            fingerprint=fingerprint,
+        )
+    return ScoreDay(
+        inputs=inputs,
+        punctual_days=punctual_days,
+        rostered_days=rostered_days,
+        stored=stored,
     )

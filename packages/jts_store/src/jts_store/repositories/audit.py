@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -11,8 +12,9 @@ from sqlalchemy import Row, insert, select, tuple_
 from jts_domain.model import Actor, ActorType, AuditEntry
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AuditEntryRow
+from jts_store.tables.base import table_of
 
-_audit = AuditEntryRow.__table__
+_audit = table_of(AuditEntryRow)
 
 
 def _entry(row: Row[Any]) -> AuditEntry:
@@ -53,6 +55,9 @@ class SqlAuditLog:
 
     async def add(self, entry: AuditEntry) -> None:
         self._pending.append(entry)
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        self._pending.extend(entries)
 
     def take_pending(self) -> list[AuditEntry]:
         """The entries added since the last take (the unit of work writes them)."""

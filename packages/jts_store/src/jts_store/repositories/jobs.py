@@ -14,9 +14,10 @@ from jts_domain.model import JobControl, JobExecution, JobRunTotals, JobTrigger
 from jts_domain.schedule import JobName
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import JobControlRow, JobExecutionRow
+from jts_store.tables.base import table_of
 
-_runs = JobExecutionRow.__table__
-_controls = JobControlRow.__table__
+_runs = table_of(JobExecutionRow)
+_controls = table_of(JobControlRow)
 _duration = func.extract("epoch", _runs.c.finished_at - _runs.c.started_at)
 
 
@@ -45,7 +46,7 @@ class SqlJobExecutions:
         self._db = db
 
     async def start(self, execution: JobExecution) -> JobExecution | None:
-        values = {
+        values: dict[str, Any] = {
             "id": execution.id,
             "organization_id": execution.organization_id,
             "job": execution.job.value,

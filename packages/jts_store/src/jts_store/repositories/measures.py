@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,36 +20,48 @@ from jts_domain.model import (
     ScoreMetricName,
     SlaStatus,
 )
+from jts_domain.model.measures import StoredScore
+from jts_store.repositories.score_breakdowns import BreakdownRenderer
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import AlertRow, DailyScoreRow
+from jts_store.tables.base import table_of
 
-_scores = DailyScoreRow.__table__
-_alerts = AlertRow.__table__
+_scores = table_of(DailyScoreRow)
+_alerts = table_of(AlertRow)
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
-# A recalculation that changes nothing rewrites nothing (no dead rows, no WAL).
+# A stored score is updated in place: its id stays, and so does its calculated_at when
+# the fingerprint (what it shows) is unchanged. Only the scores stored otherwise than
+# they were given (another id, an earlier time) come back: usually none.
 _UPSERT_SCORES = text(
     """
-    INSERT INTO daily_scores
-        (id, organization_id, employee_id, business_date, score, metrics, reliability,
-         calculated_at)
-    SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb, reliability,
-           calculated_at
-    FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores, :metrics,
-                :reliabilities, :calculated_ats)
-        AS s(id, organization_id, employee_id, business_date, score, metrics, reliability,
+    WITH given AS (
+        SELECT * FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores,
+                             :metrics, :reliabilities, :calculated_ats)
+            AS s(id, organization_id, employee_id, business_date, score, metrics,
+                 reliability, calculated_at)
+    ),
+    written AS (
+        INSERT INTO daily_scores
+            (id, organization_id, employee_id, business_date, score, metrics, reliability,
              calculated_at)
-    ON CONFLICT (employee_id, business_date) DO UPDATE SET
-        id = excluded.id,
-        organization_id = excluded.organization_id,
-        score = excluded.score,
-        metrics = excluded.metrics,
-        reliability = excluded.reliability,
-        calculated_at = excluded.calculated_at
-    WHERE (daily_scores.id, daily_scores.organization_id, daily_scores.score,
-           daily_scores.metrics, daily_scores.reliability, daily_scores.calculated_at)
-        IS DISTINCT FROM (excluded.id, excluded.organization_id, excluded.score,
-                          excluded.metrics, excluded.reliability, excluded.calculated_at)
+        SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb,
+               reliability, calculated_at
+        FROM given
+        ON CONFLICT (employee_id, business_date) DO UPDATE SET
+            organization_id = excluded.organization_id,
+            score = excluded.score,
+            metrics = excluded.metrics,
+            reliability = excluded.reliability,
+            calculated_at = CASE WHEN daily_scores.fingerprint = excluded.fingerprint
+                                 THEN daily_scores.calculated_at
+                                 ELSE excluded.calculated_at END
+        RETURNING employee_id, business_date, id, calculated_at, fingerprint
+    )
+    SELECT w.employee_id, w.business_date, w.id, w.calculated_at, w.fingerprint
+    FROM written AS w
+    JOIN given AS g USING (employee_id, business_date)
+    WHERE (w.id, w.calculated_at) IS DISTINCT FROM (g.id, g.calculated_at)
     """
 ).bindparams(
     bindparam("ids", type_=ARRAY(Uuid())),
@@ -91,17 +102,6 @@ def _any_of(name: str, ids: Sequence[UUID]) -> Any:
     return bindparam(name, list(ids), type_=ARRAY(Uuid())).any_()
 
 
-def _metric_document(metric: ScoreMetric) -> dict[str, Any]:
-    return {
-        "name": metric.name.value,
-        "numerator": str(metric.numerator),
-        "denominator": str(metric.denominator),
-        "value": None if metric.value is None else str(metric.value),
-        "weight": str(metric.weight),
-        "contribution": str(metric.contribution),
-    }
-
-
 def _metric(document: dict[str, Any]) -> ScoreMetric:
     return ScoreMetric(
         name=ScoreMetricName(document["name"]),
@@ -127,17 +127,23 @@ def _score(row: Row[Any]) -> DailyScore:
 
 
 class SqlDailyScores:
-    """Daily scores, one per employee and date (upserted)."""
+    """Daily scores, one per employee and date (upserted in place)."""
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
+        self._rendered = BreakdownRenderer()
 
-    async def upsert_many(self, scores: Sequence[DailyScore]) -> None:
+    def fingerprint(self, score: DailyScore) -> str:
+        return self._rendered.fingerprint(score)
+
+    async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
         # A later score of the same employee and date wins, as it does in memory.
         latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
         if not latest:
-            return
-        await self._db.execute(
+            return []
+        metrics = [self._rendered.breakdown(s.metrics) for s in latest]
+        self._rendered.forget()
+        rows = await self._db.execute(
             _UPSERT_SCORES,
             {
                 "ids": [s.id for s in latest],
@@ -145,11 +151,21 @@ class SqlDailyScores:
                 "employee_ids": [s.employee_id for s in latest],
                 "business_dates": [s.business_date for s in latest],
                 "scores": [s.score for s in latest],
-                "metrics": [json.dumps([_metric_document(m) for m in s.metrics]) for s in latest],
+                "metrics": metrics,
                 "reliabilities": [s.reliability for s in latest],
                 "calculated_ats": [s.calculated_at for s in latest],
             },
         )
+        return [
+            StoredScore(
+                employee_id=row.employee_id,
+                business_date=row.business_date,
+                id=row.id,
+                calculated_at=row.calculated_at,
+                fingerprint=row.fingerprint,
+            )
+            for row in rows
+        ]
 
     async def find(
         self, organization_id: UUID, employee_id: UUID, business_date: date

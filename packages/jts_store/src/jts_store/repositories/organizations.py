@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, func, insert, select, update
 
-from jts_domain.errors import not_found
+from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.model import (
     Department,
     Employee,
@@ -24,11 +25,12 @@ from jts_domain.model import (
 from jts_domain.ports import Credentials
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
+from jts_store.tables.base import table_of
 
-_organizations = OrganizationRow.__table__
-_employees = EmployeeRow.__table__
-_departments = DepartmentRow.__table__
-_stores = StoreRow.__table__
+_organizations = table_of(OrganizationRow)
+_employees = table_of(EmployeeRow)
+_departments = table_of(DepartmentRow)
+_stores = table_of(StoreRow)
 _WEIGHT_NAMES = ("completion", "timeliness", "utilization", "sla", "quality")
 _LEVEL_NAMES = ("pending", "urgent", "overdue")
 _SCALAR_SETTINGS = (
@@ -40,14 +42,20 @@ _SCALAR_SETTINGS = (
     "shift_lead_minutes",
     "auto_stop_grace_minutes",
     "geofence_radius_meters",
+    "idle_auto_pause",
+    "activity_retention_months",
+    "activity_late_days",
     "task_retention_days",
     "timer_retention_days",
 )
+_TIME_SETTINGS = ("quiet_hours_start", "quiet_hours_end")
 
 
 def settings_document(settings: OrganizationSettings) -> dict[str, Any]:
-    """Settings as JSON: weights as decimal strings (exact), thresholds as lists."""
+    """Settings as JSON: weights as decimal strings (exact), thresholds as lists, local
+    times as ISO strings."""
     document: dict[str, Any] = {name: getattr(settings, name) for name in _SCALAR_SETTINGS}
+    document.update({name: getattr(settings, name).isoformat() for name in _TIME_SETTINGS})
     document["score_weights"] = {
         name: str(getattr(settings.score_weights, name)) for name in _WEIGHT_NAMES
     }
@@ -59,8 +67,12 @@ def settings_from(document: dict[str, Any]) -> OrganizationSettings:
     """The settings stored by :func:`settings_document` (missing keys take their defaults)."""
     weights = document.get("score_weights", {})
     levels = document.get("workload", {})
+    stored: dict[str, Any] = {name: document[name] for name in _SCALAR_SETTINGS if name in document}
+    stored.update(
+        {name: time.fromisoformat(document[name]) for name in _TIME_SETTINGS if name in document}
+    )
     return OrganizationSettings(
-        **{name: document[name] for name in _SCALAR_SETTINGS if name in document},
+        **stored,
         score_weights=ScoreWeights(**{k: Decimal(v) for k, v in weights.items()}),
         workload=WorkloadThresholds(**{k: tuple(v) for k, v in levels.items()}),
     )
@@ -117,6 +129,7 @@ def _employee(row: Row[Any]) -> Employee:
         store_id=row.store_id,
         active=row.active,
         created_at=row.created_at,
+        access_epoch=row.access_epoch,
         external_id=row.external_id,
     )
 
@@ -139,6 +152,7 @@ class SqlEmployees:
             "store_id": employee.store_id,
             "active": employee.active,
             "created_at": employee.created_at,
+            "access_epoch": employee.access_epoch,
             "external_id": employee.external_id,
         }
         await self._db.execute(insert(_employees).values(**values))
@@ -179,6 +193,43 @@ class SqlEmployees:
             statement = statement.where(_employees.c.department_id == department_id)
         rows = await self._db.execute(statement.order_by(_employees.c.id))
         return [_employee(row) for row in rows]
+
+    async def update_access(self, employee: Employee, *, read_epoch: int) -> None:
+        statement = (
+            update(_employees)
+            .where(
+                _employees.c.id == employee.id,
+                _employees.c.organization_id == employee.organization_id,
+                _employees.c.access_epoch == read_epoch,
+            )
+            .values(
+                role=employee.role.value,
+                active=employee.active,
+                access_epoch=employee.access_epoch,
+            )
+        )
+        if (await self._db.execute(statement)).rowcount == 1:
+            return
+        await self.get(employee.organization_id, employee.id)  # NOT_FOUND if it is gone
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the employee's access was changed by someone else; reload and retry",
+            {"id": str(employee.id)},
+        )
+
+    async def lock_active_admins(self, organization_id: UUID) -> set[UUID]:
+        # Locked in id order, so two units of work never wait for each other in a cycle.
+        statement = (
+            select(_employees.c.id)
+            .where(
+                _employees.c.organization_id == organization_id,
+                _employees.c.role == Role.ADMIN.value,
+                _employees.c.active,
+            )
+            .order_by(_employees.c.id)
+            .with_for_update()
+        )
+        return set((await self._db.execute(statement)).scalars())
 
 
 class SqlCredentials:

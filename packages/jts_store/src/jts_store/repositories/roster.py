@@ -14,10 +14,11 @@ from jts_domain.errors import not_found
 from jts_domain.model import Attendance, AttendanceStatus, RosterEntry, ShiftTemplate
 from jts_store.repositories.transaction import TransactionConnection, in_batches
 from jts_store.tables import AttendanceRow, RosterEntryRow, ShiftTemplateRow
+from jts_store.tables.base import table_of
 
-_shifts = ShiftTemplateRow.__table__
-_roster = RosterEntryRow.__table__
-_attendance = AttendanceRow.__table__
+_shifts = table_of(ShiftTemplateRow)
+_roster = table_of(RosterEntryRow)
+_attendance = table_of(AttendanceRow)
 
 
 def _shift(row: Row[Any]) -> ShiftTemplate:

@@ -10,11 +10,13 @@ from sqlalchemy import Row, insert, select
 from jts_domain.model import JobCategory, TaskPriority, TaskTemplate
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskTemplateRow
+from jts_store.tables.base import table_of
 
-_templates = TaskTemplateRow.__table__
+_templates = table_of(TaskTemplateRow)
 
 
-def _template(row: Row[Any]) -> TaskTemplate:
+def template_from_row(row: Row[Any]) -> TaskTemplate:
+    """The task template a row holds."""
     values = dict(row._mapping)
     values["job_category"] = JobCategory(values["job_category"])
     values["priority"] = TaskPriority(values["priority"])
@@ -40,6 +42,7 @@ class SqlTaskTemplates:
             "due_offset_minutes": template.due_offset_minutes,
             "sla_minutes": template.sla_minutes,
             "requires_review": template.requires_review,
+            "archived_at": template.archived_at,
         }
         await self._db.execute(insert(_templates).values(**values))
 
@@ -49,4 +52,4 @@ class SqlTaskTemplates:
             .where(_templates.c.organization_id == organization_id)
             .order_by(_templates.c.id)
         )
-        return [_template(row) for row in await self._db.execute(statement)]
+        return [template_from_row(row) for row in await self._db.execute(statement)]

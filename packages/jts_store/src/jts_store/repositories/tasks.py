@@ -29,8 +29,9 @@ from jts_domain.ports import TaskFilter, TaskReach
 from jts_store.queries.business_dates import plan_date
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TaskRow, TaskStatusHistoryRow
+from jts_store.tables.base import table_of
 
-_tasks = TaskRow.__table__
+_tasks = table_of(TaskRow)
 
 # Every changed SLA status in one statement; a task changed since it was read is skipped.
 _SET_SLA_STATUSES = text(
@@ -46,7 +47,7 @@ _SET_SLA_STATUSES = text(
     bindparam("versions", type_=ARRAY(Integer())),
     bindparam("statuses", type_=ARRAY(Text())),
 )
-_history = TaskStatusHistoryRow.__table__
+_history = table_of(TaskStatusHistoryRow)
 _OPEN = sorted(s.value for s in OPEN_TASK_STATUSES)
 
 
@@ -92,7 +93,7 @@ def task_from_row(row: Row[Any]) -> Task:
     return task_from_mapping(row._mapping)
 
 
-def task_from_mapping(mapping: Mapping[str, Any]) -> Task:
+def task_from_mapping(mapping: Mapping[Any, Any]) -> Task:
     """The task of a row's task columns (the row may hold more)."""
     values = {name: mapping[name] for name in TASK_COLUMNS}
     values["priority"] = TaskPriority(values["priority"])
@@ -105,6 +106,24 @@ def task_from_mapping(mapping: Mapping[str, Any]) -> Task:
     if values["last_sla_status"] is not None:
         values["last_sla_status"] = SlaStatus(values["last_sla_status"])
     return Task(**values)
+
+
+def history_values(change: StatusChange) -> dict[str, Any]:
+    """A status change as the column values of its history row (the position is the
+    table's own)."""
+    return {
+        "id": change.id,
+        "organization_id": change.organization_id,
+        "task_id": change.task_id,
+        "from_status": None if change.from_status is None else change.from_status.value,
+        "to_status": change.to_status.value,
+        "at": change.at,
+        "actor_type": change.actor.type.value,
+        "actor_id": change.actor.id,
+        "actor_name": change.actor.name,
+        "note": change.note,
+        "seconds_in_previous": change.seconds_in_previous,
+    }
 
 
 def _change(row: Row[Any]) -> StatusChange:
@@ -181,20 +200,7 @@ class SqlTasks:
         return {row.id for row in rows}
 
     async def add_history(self, change: StatusChange) -> None:
-        values = {
-            "id": change.id,
-            "organization_id": change.organization_id,
-            "task_id": change.task_id,
-            "from_status": None if change.from_status is None else change.from_status.value,
-            "to_status": change.to_status.value,
-            "at": change.at,
-            "actor_type": change.actor.type.value,
-            "actor_id": change.actor.id,
-            "actor_name": change.actor.name,
-            "note": change.note,
-            "seconds_in_previous": change.seconds_in_previous,
-        }
-        await self._db.execute(insert(_history).values(**values))
+        await self._db.execute(insert(_history).values(**history_values(change)))
 
     async def history(self, organization_id: UUID, task_id: UUID) -> list[StatusChange]:
         statement = (
@@ -296,7 +302,7 @@ class SqlTasks:
 def _within(reach: TaskReach) -> ColumnElement[bool]:
     """SQL for :meth:`jts_domain.ports.TaskReach.covers`."""
     department = _tasks.c.department_id
-    in_department = department.in_(sorted(reach.department_ids))
+    in_department: ColumnElement[bool] = department.in_(sorted(reach.department_ids))
     if reach.departmentless:
         in_department = or_(in_department, department.is_(None))
     if reach.employee_id is None:

@@ -15,13 +15,15 @@ from jts_domain.errors import not_found
 from jts_domain.model import StartCheck, StopReason, Timer, TimerInterval, TimerState
 from jts_store.repositories.transaction import TransactionConnection
 from jts_store.tables import TimerIntervalRow, TimerRow
+from jts_store.tables.base import table_of
 
-_timers = TimerRow.__table__
-_intervals = TimerIntervalRow.__table__
+_timers = table_of(TimerRow)
+_intervals = table_of(TimerIntervalRow)
 _STOPPED = TimerState.STOPPED.value
 
 
-def _timer_values(timer: Timer) -> dict[str, Any]:
+def timer_values(timer: Timer) -> dict[str, Any]:
+    """A timer as the column values of its row."""
     return {
         "id": timer.id,
         "organization_id": timer.organization_id,
@@ -98,7 +100,7 @@ class SqlTimers:
         return [_timer(row, intervals[row.id]) for row in rows]
 
     async def add(self, timer: Timer) -> None:
-        await self._db.execute(insert(_timers).values(**_timer_values(timer)))
+        await self._db.execute(insert(_timers).values(**timer_values(timer)))
         if timer.intervals:
             await self._db.execute(insert(_intervals).values(_interval_values(timer)))
 
@@ -112,7 +114,7 @@ class SqlTimers:
         return found[0]
 
     async def update(self, timer: Timer) -> None:
-        values = _timer_values(timer)
+        values = timer_values(timer)
         for key in ("id", "organization_id", "version"):
             del values[key]
         await self._db.update_versioned(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from jts_domain.errors import not_found
 from jts_store.errors import domain_errors, stale
+from jts_store.repositories.fragments import Fragment, checked, combine
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 ItemT = TypeVar("ItemT")
@@ -44,6 +45,7 @@ class TransactionConnection:
         self._connection: AsyncConnection | None = None
         self._reconnect: Reconnect | None = None
         self._fresh = False
+        self._staged: list[Fragment] = []
 
     def bind(self, connection: AsyncConnection | None, reconnect: Reconnect | None = None) -> None:
         """Use ``connection`` from now on (None when the unit of work has closed it); a new
@@ -51,13 +53,43 @@ class TransactionConnection:
         self._connection = connection
         self._reconnect = reconnect
         self._fresh = connection is not None
+        self._staged = []
 
     def begun(self) -> None:
         """A new transaction begins (after a commit or rollback)."""
         self._fresh = True
+        self._staged = []
 
-    async def execute(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
-        """Execute a statement; a constraint violation becomes its ``DomainError``."""
+    async def stage(self, fragment: Fragment) -> None:
+        """Keep a write to send with the commit (or before the next statement); a write
+        staged earlier is sent first (fragments of one kind share their CTE names)."""
+        await self.send(self.take_staged())
+        self._staged.append(fragment)
+
+    def take_staged(self) -> list[Fragment]:
+        """The staged writes, to be sent now by the caller (the unit of work's commit)."""
+        staged, self._staged = self._staged, []
+        return staged
+
+    async def send(self, fragments: list[Fragment]) -> None:
+        """Send fragments as one statement and check what it answered."""
+        if not fragments:
+            return
+        statement, params = combine(fragments)
+        row = (await self._execute(statement, params)).one()
+        checked(fragments, row)
+
+    async def execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        """Execute a statement (after any staged write); a constraint violation becomes its
+        ``DomainError``."""
+        await self.send(self.take_staged())
+        return await self._execute(statement, params)
+
+    async def _execute(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
         if self._connection is None:
             msg = "the unit of work is used outside `async with`"
             raise RuntimeError(msg)

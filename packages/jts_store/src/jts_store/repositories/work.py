@@ -42,7 +42,7 @@ from jts_store.repositories.work_sql import (
     FOR_TASK,
     FOR_TIMER,
     WorkWrite,
-    save_statement,
+    save_fragment,
 )
 
 #: Task columns a save never sets (the key, and the version it bumps itself).
@@ -203,12 +203,16 @@ class SqlWork:
         if write.timer is not None:
             read = self._timers_read.get(write.timer.id)
             write.timer_read = read
-        statement, params = save_statement(write)
-        result = (await self._db.execute(statement, params)).one()
-        if write.task_version is not None and write.task_set and result.tasks != 1:
-            raise stale("task", task.id, task.version)
-        if write.timer_read is not None and result.timers != 1:
-            raise stale("timer", write.timer.id if write.timer else task.id, 0)
+        timer_id = None if write.timer is None else write.timer.id
+        versioned_task = write.task_version is not None and bool(write.task_set)
+
+        def check(row: Row[Any]) -> None:
+            if versioned_task and row.tasks != 1:
+                raise stale("task", task.id, write.task_version or 0)
+            if write.timer_read is not None and row.timers != 1:
+                raise stale("timer", timer_id or task.id, write.timer_read[0])
+
+        await self._db.stage(save_fragment(write, check))
         self._remember(work, values, write)
 
     def _remember(self, work: TaskWork, values: dict[str, Any], write: WorkWrite) -> None:

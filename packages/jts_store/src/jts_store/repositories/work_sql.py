@@ -12,6 +12,9 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 
 from jts_domain.model import StatusChange, Timer
+from jts_store.repositories.fragments import Check, Fragment
+from jts_store.repositories.tasks import history_values
+from jts_store.repositories.timers import timer_values
 
 _TIMER_JSON = """json_build_object(
     'id', {t}.id, 'organization_id', {t}.organization_id, 'employee_id', {t}.employee_id,
@@ -120,8 +123,8 @@ class _Shape:
     changed_timer: tuple[bool, int] | None
 
 
-def save_statement(write: WorkWrite) -> tuple[TextClause, dict[str, Any]]:
-    """The one statement saving ``write``, and its parameters."""
+def save_fragment(write: WorkWrite, check: Check) -> Fragment:
+    """The statement parts saving ``write`` (sent with the commit), and its parameters."""
     params: dict[str, Any] = {
         "organization_id": write.organization_id,
         "task_id": write.task_id,
@@ -134,10 +137,10 @@ def save_statement(write: WorkWrite) -> tuple[TextClause, dict[str, Any]]:
         params["task_version"] = write.task_version
         params.update({f"s_{name}": write.task_set[name] for name in task_set})
     for n, change in enumerate(write.history):
-        params.update({f"h{n}_{k}": v for k, v in _history_values(change).items()})
+        params.update({f"h{n}_{k}": v for k, v in history_values(change).items()})
     new_intervals, changed = _timer_params(write, params)
-    shape = _Shape(insert, task_set, len(write.history), new_intervals, changed)
-    return _statement(shape), params
+    ctes, selects = _parts(_Shape(insert, task_set, len(write.history), new_intervals, changed))
+    return Fragment(ctes=ctes, selects=selects, params=params, check=check)
 
 
 def _timer_params(write: WorkWrite, params: dict[str, Any]) -> tuple[int, tuple[bool, int] | None]:
@@ -145,7 +148,7 @@ def _timer_params(write: WorkWrite, params: dict[str, Any]) -> tuple[int, tuple[
     if timer is None:
         return 0, None
     params["timer_id"] = timer.id
-    values = _timer_values(timer)
+    values = timer_values(timer)
     if write.timer_read is None:
         params.update({f"m_{k}": values[k] for k in _TIMER_COLUMNS})
         _interval_params(timer, 0, params)
@@ -170,48 +173,14 @@ def _interval_params(timer: Timer, start: int, params: dict[str, Any]) -> int:
     return len(timer.intervals) - start
 
 
-def _history_values(change: StatusChange) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "organization_id": change.organization_id,
-        "task_id": change.task_id,
-        "from_status": None if change.from_status is None else change.from_status.value,
-        "to_status": change.to_status.value,
-        "at": change.at,
-        "actor_type": change.actor.type.value,
-        "actor_id": change.actor.id,
-        "actor_name": change.actor.name,
-        "note": change.note,
-        "seconds_in_previous": change.seconds_in_previous,
-    }
-
-
-def _timer_values(timer: Timer) -> dict[str, Any]:
-    return {
-        "id": timer.id,
-        "organization_id": timer.organization_id,
-        "employee_id": timer.employee_id,
-        "task_id": timer.task_id,
-        "state": timer.state.value,
-        "started_at": timer.started_at,
-        "business_date": timer.business_date,
-        "stopped_at": timer.stopped_at,
-        "auto_stopped": timer.auto_stopped,
-        "stop_reason": None if timer.stop_reason is None else timer.stop_reason.value,
-        "skipped_checks": sorted(check.value for check in timer.skipped_checks),
-        "override_by": timer.override_by,
-        "override_reason": timer.override_reason,
-        "version": timer.version,
-    }
-
-
 def _values(prefix: str, columns: tuple[str, ...]) -> str:
     return "(" + ", ".join(f":{prefix}_{c}" for c in columns) + ")"
 
 
 @cache
-def _statement(shape: _Shape) -> TextClause:
-    """Data-modifying CTEs for each part that changed, counting the versioned updates."""
+def _parts(shape: _Shape) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Data-modifying CTEs for each part that changed; the SELECT counts the versioned
+    updates (``tasks``, ``timers``) so a lost update shows."""
     parts: list[str] = []
     if shape.insert_task:
         columns = ", ".join(shape.insert_task)
@@ -230,10 +199,12 @@ def _statement(shape: _Shape) -> TextClause:
             f"h AS (INSERT INTO task_status_history ({', '.join(_HISTORY_COLUMNS)}) VALUES {rows})"
         )
     parts.extend(_timer_parts(shape))
-    counted = "(SELECT count(*) FROM t)" if shape.task_set else "0"
-    timers = "(SELECT count(*) FROM tu)" if shape.changed_timer is not None else "0"
-    select = f"SELECT {counted} AS tasks, {timers} AS timers"
-    return text(("WITH " + ",\n".join(parts) + "\n" if parts else "") + select)
+    selects = ["(SELECT count(*) FROM t) AS tasks" if shape.task_set else "0 AS tasks"]
+    if shape.changed_timer is not None:
+        selects.append("(SELECT count(*) FROM tu) AS timers")
+    else:
+        selects.append("0 AS timers")
+    return tuple(parts), tuple(selects)
 
 
 def _timer_parts(shape: _Shape) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.orm import DeclarativeBase
@@ -36,12 +36,21 @@ class Base(DeclarativeBase):
     }
 
 
+def table_of(row_class: type[Base]) -> Table:
+    """The :class:`~sqlalchemy.Table` of a row class (typed as one, for Core statements)."""
+    table = row_class.__table__
+    if not isinstance(table, Table):  # pragma: no cover - every row class maps one table
+        msg = f"{row_class.__name__} is not mapped to a table"
+        raise TypeError(msg)
+    return table
+
+
 class Xid8(UserDefinedType[int]):
     """PostgreSQL's 64-bit transaction id (``pg_current_xact_id()``)."""
 
     cache_ok = True
 
-    def get_col_spec(self) -> str:
+    def get_col_spec(self, **_kw: Any) -> str:
         return "xid8"
 
 

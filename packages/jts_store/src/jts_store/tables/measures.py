@@ -7,11 +7,29 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, Numeric, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Computed,
+    Identity,
+    Index,
+    Numeric,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jts_domain.model import AlertKind, SlaStatus
 from jts_store.tables.base import Base, Xid8, one_of, organization_reference, reference
+
+#: What a score shows, digested: its score, reliability and breakdown as PostgreSQL prints
+#: them. A recalculation compares digests instead of reading every breakdown back, and
+#: the database keeps the digest true to the row whoever writes it.
+SCORE_FINGERPRINT = (
+    "md5(coalesce(score::text, '') || '/' || coalesce(reliability::text, '') || '/' "
+    "|| metrics::text)"
+)
 
 
 class DailyScoreRow(Base):
@@ -35,6 +53,7 @@ class DailyScoreRow(Base):
     metrics: Mapped[list[Any]]
     reliability: Mapped[Decimal | None] = mapped_column(Numeric)
     calculated_at: Mapped[datetime]
+    fingerprint: Mapped[str] = mapped_column(Text, Computed(SCORE_FINGERPRINT, persisted=True))
 
 
 class AlertRow(Base):

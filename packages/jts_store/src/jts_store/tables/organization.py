@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jts_domain.model import JobCategory, Role
@@ -46,6 +46,8 @@ class EmployeeRow(Base):
     active: Mapped[bool]
     created_at: Mapped[datetime]
     password_hash: Mapped[str | None]
+    #: Moves on at every access change; tokens of an older epoch are refused.
+    access_epoch: Mapped[int] = mapped_column(server_default=text("0"))
     #: The id in the organization's HR system (roster sync); unique per organization.
     external_id: Mapped[str | None]
 

@@ -42,6 +42,7 @@ class TaskTemplateRow(Base):
     due_offset_minutes: Mapped[int | None]
     sla_minutes: Mapped[int | None]
     requires_review: Mapped[bool]
+    archived_at: Mapped[datetime | None]
 
 
 class TaskRow(Base):

@@ -1,4 +1,4 @@
-"""Daily scores, performance over a range, SLA compliance and workload."""
+"""Daily scores, performance over a range and SLA compliance."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import Info
-from jts_api.graphql.enums import ScoreMetricName, WorkloadLevel
+from jts_api.graphql.enums import ScoreMetricName
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.people import EmployeeType
 from jts_domain import model
 from jts_domain.services.monitoring import SlaCompliance
 from jts_domain.services.scores import Performance, ScoreRun
-from jts_domain.workload import WorkloadAssessment
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -183,32 +182,4 @@ class SlaComplianceType:
                 )
                 for d in result.days
             ],
-        )
-
-
-@strawberry.type(name="Workload")
-class WorkloadType:
-    """An employee's open work and its levels; ``level`` is the highest of the three."""
-
-    employee_id: strawberry.ID
-    level: WorkloadLevel
-    pending: int
-    urgent: int
-    overdue: int
-    pending_level: WorkloadLevel
-    urgent_level: WorkloadLevel
-    overdue_level: WorkloadLevel
-
-    @classmethod
-    def of(cls, employee_id: UUID, assessment: WorkloadAssessment) -> WorkloadType:
-        """The GraphQL shape of a workload assessment."""
-        return cls(
-            employee_id=to_id(employee_id),
-            level=assessment.level,
-            pending=assessment.pending,
-            urgent=assessment.urgent,
-            overdue=assessment.overdue,
-            pending_level=assessment.pending_level,
-            urgent_level=assessment.urgent_level,
-            overdue_level=assessment.overdue_level,
         )

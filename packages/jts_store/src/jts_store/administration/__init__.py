@@ -1,0 +1,2 @@
+"""The administration ports on PostgreSQL: the directory of people, setup edits and
+pending summaries."""

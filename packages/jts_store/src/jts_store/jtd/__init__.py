@@ -1,0 +1,1 @@
+"""JTD in PostgreSQL: tables, the repository, master data rows, recurrence expansion."""
