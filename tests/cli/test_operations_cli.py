@@ -185,3 +185,43 @@ def test_a_terminal_gets_a_bar_instead_of_lines(
     assert code == 1
     assert "━" in drawn  # the bar
     assert "import-roster: 2 rows" not in drawn  # no plain progress line
+
+
+@pytest.fixture
+def empty_database(server_url: str) -> Iterator[str]:
+    """An empty database, to restore into."""
+    url = create_database(server_url, "jts_cli_ops_restore")
+    yield url
+    drop_database(server_url, url)
+
+
+def _progress(stderr: str, label: str) -> list[str]:
+    return [
+        line.removeprefix(f"{label}: ")
+        for line in stderr.splitlines()
+        if line.startswith(f"{label}: ")
+    ]
+
+
+def test_backup_and_restore_report_their_steps(
+    demo_database: tuple[str, str, str], empty_database: str, tmp_path: Path
+) -> None:
+    url, _, _ = demo_database
+    backed_up = _jts("backup", JTS_DATABASE_URL=url, JTS_BACKUPS_DIR=str(tmp_path))
+    assert backed_up.returncode == 0, backed_up.stderr
+    steps = _progress(backed_up.stderr, "backup")
+    assert steps[0] == "1 database dumped"
+    assert "organizations exported" in {s.partition(" ")[2] for s in steps}
+    assert steps[-2:] == [f"{len(steps) - 1} archive written", f"done, {len(steps) - 1} steps"]
+
+    [archive] = tmp_path.glob("jts-backup-*.tar.gz")
+    restored = _jts("restore", str(archive), JTS_DATABASE_URL=empty_database)
+    assert restored.returncode == 0, restored.stderr
+    steps = _progress(restored.stderr, "restore")
+    assert steps[:3] == [
+        "1 archive verified",
+        "2 restore script made",
+        "3 restored in one transaction",
+    ]
+    assert "organizations checked" in {s.partition(" ")[2] for s in steps}
+    assert steps[-1] == f"done, {len(steps) - 1} steps"

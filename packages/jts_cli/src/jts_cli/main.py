@@ -224,7 +224,9 @@ def backup(data_dir: Path | None) -> None:
     url = _database_url(settings)
     job = SystemJobName.NIGHTLY_BACKUP
     try:
-        run = asyncio.run(run_system_job_now(job, _worker_settings(settings, url), url))
+        with ProgressReport("backup", unit="steps") as progress:
+            worker_settings = _worker_settings(settings, url)
+            run = asyncio.run(run_system_job_now(job, worker_settings, url, progress.step))
     except JobBusyError:
         raise click.ClickException("a backup is running already; try again later") from None
     if not run.success:
@@ -250,7 +252,9 @@ def restore(archive: Path, replace: bool, data_dir: Path | None) -> None:
 
     url = _database_url(_settings(data_dir))
     try:
-        manifest = asyncio.run(restore_backup(archive, url, replace=replace))
+        with ProgressReport("restore", unit="steps") as progress:
+            restoring = restore_backup(archive, url, replace=replace, on_step=progress.step)
+            manifest = asyncio.run(restoring)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     rows = sum(table.rows for table in manifest.tables.values())
