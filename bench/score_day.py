@@ -220,6 +220,17 @@ class Organization:
         return timers, intervals
 
 
+async def _leading_columns(conn: asyncpg.Connection, table: str, rows: list[tuple]) -> list[str]:
+    """The table's first columns, as many as a generated row has (later migrations append
+    columns with defaults, which the generator leaves to the database)."""
+    names = await conn.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $1"
+        " ORDER BY ordinal_position",
+        table,
+    )
+    return [r["column_name"] for r in names][: len(rows[0]) if rows else 0]
+
+
 async def load(url: str, org: Organization) -> dict[str, int]:
     conn = await asyncpg.connect(plain(url))
     counts: dict[str, int] = {}
@@ -252,8 +263,11 @@ async def load(url: str, org: Organization) -> dict[str, int]:
                 ("timers", timers),
                 ("timer_intervals", intervals),
             ]:
-                await conn.copy_records_to_table(table, records=rows)
-                counts[table] = len(rows)
+                records = list(rows)
+                await conn.copy_records_to_table(
+                    table, records=records, columns=await _leading_columns(conn, table, records)
+                )
+                counts[table] = len(records)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()

@@ -24,6 +24,9 @@ CHECK_VIOLATION = "23514"
 NOT_NULL_VIOLATION = "23502"
 SERIALIZATION_FAILURE = "40001"
 DEADLOCK_DETECTED = "40P01"
+#: Raised by ``jts_expect`` (migration 0031) when a guarded statement's versioned update
+#: found no row: a concurrent change won, and the statement wrote nothing.
+LOST_UPDATE = "JT409"
 #: Text the server cannot take: a NUL byte, or a ``\u0000`` / lone surrogate escape in
 #: JSON that reached it without the store's guard (a document serialized by hand).
 CHARACTER_NOT_IN_REPERTOIRE = "22021"
@@ -99,9 +102,24 @@ def translate(error: DBAPIError) -> DomainError | None:
             f"text {UNSTORABLE_TEXT_MESSAGE}",
             {"table": table},
         )
+    return _conflict(sqlstate, error, details)
+
+
+def _conflict(
+    sqlstate: str | None, error: DBAPIError, details: dict[str, Any]
+) -> DomainError | None:
+    """CONFLICT for a guarded statement's lost update, a serialization failure, a deadlock."""
+    if sqlstate == LOST_UPDATE:
+        return DomainError(ErrorCode.CONFLICT, _guard_message(error), details)
     if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return DomainError(ErrorCode.CONFLICT, "a concurrent change won; reload and retry", details)
     return None
+
+
+def _guard_message(error: DBAPIError) -> str:
+    cause: Any = getattr(error.orig, "__cause__", None) or error.orig
+    message = getattr(cause, "message", None)
+    return str(message) if message else "the record was changed by someone else; reload and retry"
 
 
 def stale(entity: str, record_id: object, version: int) -> DomainError:

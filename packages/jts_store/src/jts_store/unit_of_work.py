@@ -37,7 +37,7 @@ from jts_store.repositories.roster import SqlAttendance, SqlRoster, SqlShiftTemp
 from jts_store.repositories.task_templates import SqlTaskTemplates
 from jts_store.repositories.tasks import SqlTasks
 from jts_store.repositories.timers import SqlTimers
-from jts_store.repositories.transaction import TransactionConnection
+from jts_store.repositories.transaction import OUTSIDE_TRANSACTION, TransactionConnection
 from jts_store.repositories.work import SqlWork
 
 
@@ -95,10 +95,10 @@ class SqlUnitOfWork:
         return self
 
     async def _open(self) -> AsyncConnection:
-        # READ COMMITTED is PostgreSQL's default; the transaction's BEGIN goes with the
-        # first statement.
+        # Outside a transaction until a statement needs one (see TransactionConnection):
+        # a unit of work of one guarded read and one guarded write needs none.
         connection = await self._engine.connect()
-        await connection.begin()
+        await connection.execution_options(isolation_level=OUTSIDE_TRANSACTION)
         return connection
 
     async def _replace_dead_connection(self) -> AsyncConnection:
@@ -140,29 +140,30 @@ class SqlUnitOfWork:
         self._events.append(event)
 
     async def commit(self) -> None:
-        """Write the queued events to the outbox, commit, then publish them.
+        """Write the staged writes, the audit entries and the queued events in one statement,
+        end the transaction if one began, then publish the events.
 
-        A new transaction begins, so the unit of work can go on after a commit.
+        With no transaction begun (a guarded read and the staged save), that one statement
+        is atomic on its own and no ``BEGIN``/``COMMIT`` is sent. The unit of work can go
+        on after a commit.
         """
         events, self._events = self._events, []
-        connection = self.connection
         async with domain_errors():
             await write_appends(self._db, self.audit.take_pending(), events)
-            connection = self.connection
-            await connection.commit()
-        await connection.begin()
-        self._db.begun()
+            if self._db.in_transaction:
+                await self.connection.commit()
+        await self._db.ended()
         if events and self._publisher is not None:
             await self._publisher.publish(events)
 
     async def rollback(self) -> None:
-        """Undo everything since the last commit (or the start); a new transaction follows."""
+        """Undo everything since the last commit (or the start)."""
         self._events = []
         self.audit.discard_pending()
-        connection = self.connection
-        await connection.rollback()
-        await connection.begin()
-        self._db.begun()
+        self._db.take_staged()
+        if self._db.in_transaction:
+            await self.connection.rollback()
+        await self._db.ended()
 
 
 class SqlUnitOfWorkFactory:

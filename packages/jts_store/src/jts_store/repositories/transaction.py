@@ -6,7 +6,16 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, Table, exists, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    Select,
+    Table,
+    exists,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
@@ -28,42 +37,83 @@ def in_batches(items: Sequence[ItemT], columns: int) -> Iterator[Sequence[ItemT]
         yield items[start : start + size]
 
 
+#: The isolation of a unit of work's transaction, and of its statements outside one.
+_INSIDE = "READ COMMITTED"
+OUTSIDE_TRANSACTION = "AUTOCOMMIT"
+
 #: Replaces a connection found dead by a fresh one (the unit of work's).
 Reconnect = Callable[[], Awaitable[AsyncConnection]]
 
 
+def _plain_select(statement: Executable) -> bool:
+    """A Core ``SELECT`` that takes no row locks (text statements may write: not these)."""
+    return isinstance(statement, Select) and statement._for_update_arg is None
+
+
 class TransactionConnection:
-    """One connection inside one transaction; statements raise domain errors, not driver ones.
+    """One connection of one unit of work; statements raise domain errors, not driver ones.
 
     Repositories are made with it before the unit of work opens its connection, which
-    :meth:`bind` then supplies. When the first statement of a transaction finds that the
-    server dropped the connection (a restart, an idle timeout), nothing has been done in
-    that transaction yet: it is run again once on a fresh connection from ``reconnect``.
+    :meth:`bind` then supplies. The connection starts outside any transaction:
+
+    * :meth:`read` runs a statement as it stands (outside a transaction it is its own,
+      with its own snapshot): for reads whose result a later write re-checks (the
+      task-and-timer read, whose save is version-guarded);
+    * :meth:`execute` first begins a transaction (``BEGIN`` goes with the statement), so
+      every write and every read after it shares one transaction until the commit;
+    * :meth:`stage` keeps a write to send with the commit, whose appends (audit entries,
+      outbox events) join it in one statement — when nothing began a transaction, that
+      one guarded statement is the whole unit of work, without ``BEGIN`` or ``COMMIT``.
+
+    When the first statement finds that the server dropped the connection (a restart, an
+    idle timeout), nothing has been done yet: it runs again once on a fresh connection.
     """
 
     def __init__(self) -> None:
         self._connection: AsyncConnection | None = None
         self._reconnect: Reconnect | None = None
         self._fresh = False
+        self._in_transaction = False
         self._staged: list[Fragment] = []
 
     def bind(self, connection: AsyncConnection | None, reconnect: Reconnect | None = None) -> None:
-        """Use ``connection`` from now on (None when the unit of work has closed it); a new
-        transaction begins on it."""
+        """Use ``connection`` from now on (None when the unit of work has closed it); it is
+        outside any transaction."""
         self._connection = connection
         self._reconnect = reconnect
         self._fresh = connection is not None
+        self._in_transaction = False
         self._staged = []
 
-    def begun(self) -> None:
-        """A new transaction begins (after a commit or rollback)."""
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a statement began a transaction that a commit or rollback must end."""
+        return self._in_transaction
+
+    async def ended(self) -> None:
+        """The transaction was committed or rolled back: statements are outside one again."""
         self._fresh = True
         self._staged = []
+        if self._in_transaction and self._connection is not None:
+            await self._connection.execution_options(isolation_level=OUTSIDE_TRANSACTION)
+        self._in_transaction = False
+
+    async def begin(self) -> None:
+        """Begin a transaction (its ``BEGIN`` is sent with the next statement)."""
+        if self._in_transaction:
+            return
+        connection = self._require()
+        await connection.commit()  # the driver's no-op "transaction" outside one
+        await connection.execution_options(isolation_level=_INSIDE)
+        self._in_transaction = True
 
     async def stage(self, fragment: Fragment) -> None:
-        """Keep a write to send with the commit (or before the next statement); a write
-        staged earlier is sent first (fragments of one kind share their CTE names)."""
-        await self.send(self.take_staged())
+        """Keep a write to send with the commit (or before the next statement). A write
+        staged earlier is sent first, inside a transaction (fragments of one kind share
+        their CTE names, and two writes must commit together)."""
+        if self._staged:
+            await self.begin()
+            await self.send(self.take_staged())
         self._staged.append(fragment)
 
     def take_staged(self) -> list[Fragment]:
@@ -72,36 +122,59 @@ class TransactionConnection:
         return staged
 
     async def send(self, fragments: list[Fragment]) -> None:
-        """Send fragments as one statement and check what it answered."""
+        """Send fragments as one statement (in the transaction when one began, else on its
+        own: it is atomic, and guarded against lost updates) and check what it answered."""
         if not fragments:
             return
         statement, params = combine(fragments)
-        row = (await self._execute(statement, params)).one()
+        row = (await self._run(statement, params)).one()
         checked(fragments, row)
+
+    async def read(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        """Run a read as it stands: in the transaction when one began, else on its own."""
+        if self._staged:
+            return await self.execute(statement, params)
+        return await self._run(statement, params)
 
     async def execute(
         self, statement: Executable, params: Params = None
     ) -> CursorResult[*tuple[Any, ...]]:
-        """Execute a statement (after any staged write); a constraint violation becomes its
-        ``DomainError``."""
-        await self.send(self.take_staged())
-        return await self._execute(statement, params)
+        """Execute a statement in the unit of work's transaction (begun now if needed,
+        after any staged write); a constraint violation becomes its ``DomainError``.
 
-    async def _execute(
-        self, statement: Executable, params: Params = None
-    ) -> CursorResult[*tuple[Any, ...]]:
+        A plain ``SELECT`` (no ``FOR UPDATE``) before anything was written runs outside a
+        transaction: under READ COMMITTED each statement sees its own snapshot anyway, so
+        a read-only unit of work sends no ``BEGIN`` and no ``ROLLBACK``.
+        """
+        if not self._in_transaction and not self._staged and _plain_select(statement):
+            return await self._run(statement, params)
+        await self.begin()
+        await self.send(self.take_staged())
+        return await self._run(statement, params)
+
+    def _require(self) -> AsyncConnection:
         if self._connection is None:
             msg = "the unit of work is used outside `async with`"
             raise RuntimeError(msg)
+        return self._connection
+
+    async def _run(
+        self, statement: Executable, params: Params = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        connection = self._require()
         try:
             async with domain_errors():
-                result = await self._connection.execute(statement, params)
+                result = await connection.execute(statement, params)
         except DBAPIError as error:
             if not (error.connection_invalidated and self._fresh and self._reconnect):
                 raise
-            self._connection = await self._reconnect()
+            connection = self._connection = await self._reconnect()
+            if self._in_transaction:
+                await connection.execution_options(isolation_level=_INSIDE)
             async with domain_errors():
-                result = await self._connection.execute(statement, params)
+                result = await connection.execute(statement, params)
         self._fresh = False
         return result
 

@@ -33,7 +33,6 @@ from jts_domain.model import (
 from jts_domain.work.aggregate import TaskWork
 from jts_domain.work.loaded import LoadedWork, Standing
 from jts_domain.work.start_checks import RosteredShift, StartConditions
-from jts_store.errors import stale
 from jts_store.repositories.organizations import settings_from
 from jts_store.repositories.tasks import task_from_mapping, task_values
 from jts_store.repositories.transaction import TransactionConnection
@@ -146,7 +145,8 @@ class SqlWork:
         key: UUID,
     ) -> LoadedWork | None:
         params = {"organization_id": organization_id, "key": key, "acting": acting, "at": at}
-        row = (await self._db.execute(statement, params)).one_or_none()
+        # On its own when nothing began a transaction: the save re-checks every version.
+        row = (await self._db.read(statement, params)).one_or_none()
         return None if row is None else self._loaded(row)
 
     def _loaded(self, row: Row[Any]) -> LoadedWork:
@@ -203,16 +203,7 @@ class SqlWork:
         if write.timer is not None:
             read = self._timers_read.get(write.timer.id)
             write.timer_read = read
-        timer_id = None if write.timer is None else write.timer.id
-        versioned_task = write.task_version is not None and bool(write.task_set)
-
-        def check(row: Row[Any]) -> None:
-            if versioned_task and row.tasks != 1:
-                raise stale("task", task.id, write.task_version or 0)
-            if write.timer_read is not None and row.timers != 1:
-                raise stale("timer", timer_id or task.id, write.timer_read[0])
-
-        await self._db.stage(save_fragment(write, check))
+        await self._db.stage(save_fragment(write))
         self._remember(work, values, write)
 
     def _remember(self, work: TaskWork, values: dict[str, Any], write: WorkWrite) -> None:

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 
 from jts_domain.model import StatusChange, Timer
-from jts_store.repositories.fragments import Check, Fragment
+from jts_store.repositories.fragments import Fragment
 from jts_store.repositories.tasks import history_values
 from jts_store.repositories.timers import timer_values
 
@@ -123,7 +123,7 @@ class _Shape:
     changed_timer: tuple[bool, int] | None
 
 
-def save_fragment(write: WorkWrite, check: Check) -> Fragment:
+def save_fragment(write: WorkWrite) -> Fragment:
     """The statement parts saving ``write`` (sent with the commit), and its parameters."""
     params: dict[str, Any] = {
         "organization_id": write.organization_id,
@@ -140,7 +140,7 @@ def save_fragment(write: WorkWrite, check: Check) -> Fragment:
         params.update({f"h{n}_{k}": v for k, v in history_values(change).items()})
     new_intervals, changed = _timer_params(write, params)
     ctes, selects = _parts(_Shape(insert, task_set, len(write.history), new_intervals, changed))
-    return Fragment(ctes=ctes, selects=selects, params=params, check=check)
+    return Fragment(ctes=ctes, selects=selects, params=params)
 
 
 def _timer_params(write: WorkWrite, params: dict[str, Any]) -> tuple[int, tuple[bool, int] | None]:
@@ -179,8 +179,8 @@ def _values(prefix: str, columns: tuple[str, ...]) -> str:
 
 @cache
 def _parts(shape: _Shape) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Data-modifying CTEs for each part that changed; the SELECT counts the versioned
-    updates (``tasks``, ``timers``) so a lost update shows."""
+    """Data-modifying CTEs for each part that changed, and the SELECT's guards of the
+    versioned updates."""
     parts: list[str] = []
     if shape.insert_task:
         columns = ", ".join(shape.insert_task)
@@ -199,11 +199,13 @@ def _parts(shape: _Shape) -> tuple[tuple[str, ...], tuple[str, ...]]:
             f"h AS (INSERT INTO task_status_history ({', '.join(_HISTORY_COLUMNS)}) VALUES {rows})"
         )
     parts.extend(_timer_parts(shape))
-    selects = ["(SELECT count(*) FROM t) AS tasks" if shape.task_set else "0 AS tasks"]
+    # jts_expect (migration 0031) raises CONFLICT when a versioned update found no row, so
+    # the statement writes nothing at all: it is safe outside a transaction.
+    selects = []
+    if shape.task_set:
+        selects.append("jts_expect((SELECT count(*) FROM t) = 1, 'task') AS task_saved")
     if shape.changed_timer is not None:
-        selects.append("(SELECT count(*) FROM tu) AS timers")
-    else:
-        selects.append("0 AS timers")
+        selects.append("jts_expect((SELECT count(*) FROM tu) = 1, 'timer') AS timer_saved")
     return tuple(parts), tuple(selects)
 
 
