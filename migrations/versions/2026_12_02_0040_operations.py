@@ -6,7 +6,7 @@ database allows already (read from the constraint), and narrowed back on downgra
 other revisions may add jobs of their own in any order.
 
 Revision ID: 0040_operations
-Revises: 0030_administration
+Revises: 0031_write_guard
 Create Date: 2026-12-02 10:00:00+00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0040_operations"
-down_revision: str | None = "0030_administration"
+down_revision: str | None = "0031_write_guard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

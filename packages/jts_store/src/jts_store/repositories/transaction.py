@@ -182,12 +182,13 @@ class TransactionConnection:
         self, statement: Executable, params: Params = None, *, yield_per: int = 1000
     ) -> AsyncResult[Any]:
         """Execute a statement on a server-side cursor: rows arrive ``yield_per`` at a time
-        as the result is read (inside this transaction; read it before the next statement)."""
-        if self._connection is None:
-            msg = "the unit of work is used outside `async with`"
-            raise RuntimeError(msg)
+        as the result is read. A cursor lives in a transaction: one begins now (after any
+        staged write) if none has; read the result before the next statement."""
+        await self.begin()
+        await self.send(self.take_staged())
+        connection = self._require()
         async with domain_errors():
-            result = await self._connection.stream(
+            result = await connection.stream(
                 statement, params, execution_options={"yield_per": yield_per}
             )
         self._fresh = False
