@@ -7,7 +7,7 @@ found its row>, 'task')``: when a concurrent change won, the function raises SQL
 own, outside an explicit transaction. The store reads JT409 as CONFLICT.
 
 Revision ID: 0031_write_guard
-Revises: 0030_administration
+Revises: 0020_activity
 Create Date: 2026-12-02 07:00:00+00:00
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0031_write_guard"
-down_revision: str | None = "0030_administration"
+down_revision: str | None = "0020_activity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -196,6 +196,36 @@ def assignees(draw: st.DrawFn, max_size: int = 6) -> list[AssigneeCapacity]:
     ]
 
 
+# -- activity tracking --------------------------------------------------------------------
+
+ACTIVITY_T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+heartbeat_pairs = st.tuples(
+    st.integers(0, 4 * 3600).map(lambda s: ACTIVITY_T0 + timedelta(seconds=s)),
+    st.integers(1, 600),
+)
+"""``(at, seconds)`` heartbeats within four hours of :data:`ACTIVITY_T0`, on whole seconds
+(so they overlap, touch and repeat often)."""
+
+heartbeat_lists = st.lists(heartbeat_pairs, max_size=40)
+
+
+@st.composite
+def activity_timers(draw: st.DrawFn) -> tuple[list[TimerInterval], datetime]:
+    """A timer around the heartbeats: contiguous intervals from about :data:`ACTIVITY_T0`
+    (microsecond boundaries), the last one open or not; ``(intervals, until)``."""
+    at = ACTIVITY_T0 - timedelta(microseconds=draw(st.integers(0, 600 * 10**6)))
+    intervals: list[TimerInterval] = []
+    for state, span in draw(st.lists(st.tuples(timer_states, spans), min_size=1, max_size=8)):
+        intervals.append(TimerInterval(state=state, started_at=at, ended_at=at + span / 3))
+        at += span / 3
+    if draw(st.booleans()):
+        last = intervals[-1]
+        intervals[-1] = TimerInterval(state=last.state, started_at=last.started_at)
+    until = at + timedelta(microseconds=draw(st.integers(0, 3600 * 10**6)))
+    return intervals, until
+
+
 # --- jobs to do -------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ async def test_retention_runs_on_the_first_at_03_00_and_counts_what_went(
     runtime: JobsRuntime, ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:
     """On 1 April 2026 tasks finished before 1 April 2025 go (the three finished ones,
-    with their three timers, nine intervals, three history rows and one alert); the
+    with their three timers, nine intervals, three history rows and two alerts); the
     open task and its old timer stay."""
     old = await old_records(ctx, world)
     clock.set(datetime(2026, 3, 31, 21, 30, tzinfo=UTC))  # 03:00 IST on 1 April
@@ -33,7 +33,7 @@ async def test_retention_runs_on_the_first_at_03_00_and_counts_what_went(
         "timers": 3,
         "intervals": 9,
         "history": 3,
-        "alerts": 1,
+        "alerts": 2,
         "batches": 1,
     }
     async with ctx.uow() as uow:

@@ -23,6 +23,8 @@ from jts_domain.services.score_recalculation import (
 )
 from jts_domain.services.scores import calculate_daily_scores
 from jts_jobs.score_recalculations import (
+    BUSY_RETRIES,
+    BUSY_RETRY_MAX_DELAY_S,
     RecalculationBusyError,
     SaqScoreRecalculations,
     job_key,
@@ -116,6 +118,22 @@ async def test_a_request_coalesces_while_one_waits_and_follows_one_that_runs(
         Status.COMPLETE,
         Status.COMPLETE,
     ]
+
+
+async def test_a_busy_run_is_tried_again_within_seconds_however_often_it_was_busy(
+    runtime: JobsRuntime, world: World
+) -> None:
+    """The retries of a run that found the other slot's run in progress back off, but
+    never beyond a couple of seconds (saq's own backoff has no cap: the twentieth try
+    would come hours later, and a drain waiting for it would time out)."""
+    queue = SaqScoreRecalculations(runtime.queue, runtime.settings)
+    wanted = _alices(world)
+    assert await queue.request(wanted) is True
+    (job,) = await runtime.queue.jobs([job_key(wanted, "a")])
+    assert job is not None
+    for attempts in range(BUSY_RETRIES):
+        job.attempts = attempts
+        assert job.next_retry_delay() <= BUSY_RETRY_MAX_DELAY_S
 
 
 async def test_a_run_waits_for_the_other_slots_run(

@@ -131,9 +131,22 @@ async def old_records(ctx: ServiceContext, world: World) -> OldRecords:
         message="late",
         created_at=ist(2025, 3, 1, 12),
     )
+    idle = Alert(
+        id=new_id(),
+        organization_id=world.org.id,
+        kind=AlertKind.IDLE,
+        task_id=None,
+        employee_id=world.alice.id,
+        sla_status=None,
+        message="idle",
+        created_at=ist(2025, 8, 30, 10, 20),
+        timer_id=timers["old_of_kept"].id,
+        idle_since=ist(2025, 8, 30, 10, 10),
+    )
     async with ctx.uow() as uow:
         for timer in timers.values():
             await uow.timers.add(timer)
+        await uow.alerts.add_if_new(idle)
         for task in (gone, cancelled, kept):
             await uow.tasks.add_history(_history(world, task))
         await uow.scores.upsert_many([score])
@@ -148,8 +161,9 @@ async def test_exactly_what_is_older_than_the_limits_goes(
     old = await old_records(ctx, world)
     result = await apply_retention(ctx, world.system, batch_size=1)
     assert (result.task_cutoff, result.timer_cutoff) == (date(2025, 3, 2), date(2025, 8, 31))
-    # two tasks (one timer, three intervals, two history rows, one alert), then one timer
-    assert result.removed == Removed(tasks=2, timers=2, intervals=6, history=2, alerts=1)
+    # two tasks (one timer, three intervals, two history rows, one SLA alert), then one
+    # timer (three intervals, its IDLE alert)
+    assert result.removed == Removed(tasks=2, timers=2, intervals=6, history=2, alerts=2)
     assert result.batches == 3
     org = world.org.id
     async with ctx.uow() as uow:

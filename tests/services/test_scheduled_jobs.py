@@ -121,19 +121,23 @@ async def test_nothing_is_due_before_the_first_slot_after_creation(
 
     runs = await due_runs(ctx, world.system, worker_started_at=world.org.created_at)
 
-    assert {r.job for r in runs} == {
+    every_five = {
         JobName.AUTO_STOP_TIMERS,
         JobName.REFRESH_PENDING_SUMMARIES,
         JobName.JTD_AGENT,
     }
-    assert {r.slot for r in runs} == {clock.now()}
+    assert {r.job for r in runs} == {*every_five, JobName.DETECT_IDLE}
+    assert {r.slot for r in runs if r.job in every_five} == {clock.now()}
+    # every 2 minutes: the latest slot, 09:04
+    idle = [r.slot for r in runs if r.job is JobName.DETECT_IDLE]
+    assert idle == [clock.now() - timedelta(minutes=1)]
     assert {r.trigger for r in runs} == {JobTrigger.SCHEDULE}
 
 
 async def test_after_downtime_each_job_is_caught_up_once_at_its_latest_slot(
     ctx: ServiceContext, world: World, clock: ManualClock
 ) -> None:
-    clock.advance(days=40, minutes=2)  # 11 April 09:02 IST
+    clock.advance(days=40, minutes=3)  # 11 April 09:03 IST: no slot is due right now
     started = clock.now()
 
     runs = {r.job: r for r in await due_runs(ctx, world.system, worker_started_at=started)}

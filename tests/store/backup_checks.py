@@ -46,7 +46,7 @@ async def export_checksum(
     conn: asyncpg.Connection, table: str, excluded: list[str]
 ) -> tuple[int, str]:
     """Row count and SHA-256 of a table's export, rebuilt from its rows: a JSON array,
-    one row per line in primary-key order, keys sorted, no spaces."""
+    one row per line in primary-key order (all columns without one), keys sorted, no spaces."""
     key = await conn.fetch(
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a "
         "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
@@ -55,6 +55,13 @@ async def export_checksum(
         table,
     )
     order = ", ".join(row["attname"] for row in key)
+    if not order:  # a table without a primary key is exported in the order of all columns
+        columns = await conn.fetch(
+            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0"
+            " AND NOT attisdropped ORDER BY attnum",
+            table,
+        )
+        order = ", ".join(row["attname"] for row in columns)
     rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY {order}")  # noqa: S608 -- our tables
     lines = [
         json.dumps(

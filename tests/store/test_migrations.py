@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import asyncpg
 import pytest
@@ -34,6 +35,11 @@ EXPECTED_TABLES = {
     "outbox",
     "job_executions",
     "job_controls",
+    "heartbeats",
+    "activity_keys",
+    "activity_rejections",
+    "activity_daily",
+    "projects",
     # jobs to do
     "system_actors",
     "jtd_event_types",
@@ -59,8 +65,9 @@ async def _tables(url: str) -> set[str]:
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     try:
         rows = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"
+            "SELECT tablename FROM pg_tables t JOIN pg_class c ON c.relname = t.tablename "
+            "WHERE schemaname = 'public' AND tablename <> 'alembic_version' "
+            "AND NOT c.relispartition"
         )
     finally:
         await conn.close()
@@ -83,15 +90,21 @@ async def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
     assert await _tables(scratch_url) == EXPECTED_TABLES
 
 
-def _not_saq(name: str | None, type_: str, parent_names: object) -> bool:
-    """saq's queue tables (made by the job tests' worker) are not Alembic's, as in env.py."""
-    return not (type_ == "table" and name is not None and name.startswith("saq_"))
-
-
 def _drift(connection: Connection) -> list[object]:
+    """Autogenerate's differences, skipping what env.py skips: saq's queue tables (made by
+    the job tests' worker) and the month partitions of heartbeats (made by raw SQL)."""
+    partitions = set(
+        connection.scalars(text("SELECT relname FROM pg_class WHERE relispartition")).all()
+    )
+
+    def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+        if type_ == "table" and name is not None:
+            return not name.startswith("saq_") and name not in partitions
+        return True
+
     context = MigrationContext.configure(
         connection,
-        opts={"compare_type": True, "compare_server_default": True, "include_name": _not_saq},
+        opts={"compare_type": True, "compare_server_default": True, "include_name": include_name},
     )
     return list(compare_metadata(context, METADATA))
 
@@ -126,4 +139,23 @@ async def test_the_environment_ignores_saq_tables(scratch_url: str) -> None:
             await connection.execute(text("CREATE TABLE saq_jobs (key text PRIMARY KEY)"))
     finally:
         await engine.dispose()
+    await asyncio.to_thread(_alembic_check, scratch_url)
+
+
+async def test_the_environment_ignores_month_partitions(scratch_url: str) -> None:
+    """Partitions of heartbeats are made by raw SQL; autogenerate must not want to drop
+    them, nor their indexes, nor see them as drift after a downgrade and upgrade."""
+    from jts_store.activity.partitions import create_months
+
+    await asyncio.to_thread(migrate, scratch_url)
+    engine = create_engine(scratch_url, pool_size=1)
+    try:
+        await create_months(engine, [date(2026, 3, 1), date(2026, 4, 1)])
+        async with engine.connect() as connection:
+            found = await connection.scalar(
+                text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'heartbeats'::regclass")
+            )
+    finally:
+        await engine.dispose()
+    assert found == 2
     await asyncio.to_thread(_alembic_check, scratch_url)

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jts_api.activity_feed import ActivityFeed
 from jts_api.auth.callers import CallerCache
 from jts_api.auth.passwords import Argon2PasswordHasher
 from jts_api.auth.tokens import TokenCodec
@@ -50,6 +51,8 @@ class ApiRuntime:
     job_queue: JobQueue | None = None
     #: Live job-to-do changes, coalesced per job (one outbox listener per process).
     jtd_feed: JobToDoFeed | None = None
+    #: Live presence and activity seconds, read for what the live feed's events announce.
+    activity_feed: ActivityFeed | None = None
 
     def access_changed(self, event: DomainEvent) -> None:
         """An employee's access changed (here, or on another replica): forget who they
@@ -63,11 +66,15 @@ class ApiRuntime:
         await self.live_feed.start()
         if self.jtd_feed is not None:
             await self.jtd_feed.start()
+        if self.activity_feed is not None:
+            await self.activity_feed.start()
         await self.sessions.start()
 
     async def stop(self) -> None:
         """Stop them."""
         await self.sessions.stop()
+        if self.activity_feed is not None:
+            await self.activity_feed.stop()
         if self.jtd_feed is not None:
             await self.jtd_feed.stop()
         await self.live_feed.stop()
@@ -84,6 +91,7 @@ def build_runtime(
         return await identify(services, organization_id, employee_id, epoch)
 
     metrics = Metrics()
+    activity = ActivityFeed(services, queue_size=settings.live_queue_size)
     runtime = ApiRuntime(
         settings=settings,
         services=services,
@@ -110,7 +118,9 @@ def build_runtime(
         ),
         job_queue=job_queue,
         jtd_feed=JobToDoFeed(engine.url.render_as_string(hide_password=False), clock),
+        activity_feed=activity,
     )
+    activity.attach(runtime.live_feed)
     runtime.live_feed.listen(EventName.EMPLOYEE_ACCESS_CHANGED, runtime.access_changed)
     runtime.live_feed.on_ready(runtime.callers.forget_all)
     metrics.live_sockets.set_function(lambda: len(runtime.sessions))

@@ -35,6 +35,8 @@ from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
 from jts_api.graphql import (
     accounts,
+    activity,
+    activity_live,
     administration,
     attendance,
     jobs,
@@ -64,6 +66,8 @@ FEATURES: tuple[ModuleType, ...] = (
     scores,
     monitoring,
     jobs,
+    activity,
+    activity_live,
     jtd,
     jtd_settings,
     people,

@@ -70,6 +70,8 @@ class ApiSettings(StoreSettings):
     #: X-Forwarded-Proto are believed, a JSON list; none by default (the peer's address
     #: is the client's).
     trusted_proxies: list[str] = Field(default_factory=list)
+    #: The most heartbeats one ``uploadActivity`` may carry.
+    activity_max_batch: int = Field(default=1_000, gt=0, le=10_000)
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> ApiSettings:

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from jts_domain.activity.ports import ActivityRepository
 from jts_domain.administration.ports import (
     EmployeeDirectory,
     OrganizationSetup,
@@ -25,6 +26,7 @@ from jts_domain.exports.ports import ExportQueries
 from jts_domain.jtd.ports import JtdRepository
 from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
+    Actor,
     Alert,
     AlertKind,
     Attendance,
@@ -442,14 +444,27 @@ class DailyScoreRepository(Protocol):
 
 
 class AlertRepository(Protocol):
-    """Alerts, raised once per task and kind."""
+    """Alerts, raised once per occasion (:attr:`Alert.occasion`), guarded by the store too."""
 
     async def add_if_new(self, alert: Alert) -> bool:
-        """Store the alert unless the task already has one of its kind; True if stored."""
+        """Store the alert unless one of its occasion exists; True if stored."""
         ...
 
     async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
-        """Store each alert unless its task already has one of its kind; the stored ones."""
+        """Store each alert unless one of its occasion exists; the stored ones."""
+        ...
+
+    async def get(self, organization_id: UUID, alert_id: UUID) -> Alert: ...
+
+    async def resolve(self, alert: Alert) -> bool:
+        """Store the alert's resolution unless it was resolved already; True if stored."""
+        ...
+
+    async def resolve_idle(
+        self, organization_id: UUID, active_until: dict[UUID, datetime], at: datetime, by: Actor
+    ) -> list[Alert]:
+        """Resolve the unresolved IDLE alerts of the timers whose activity now reaches past
+        the spell's start (timer id → end of its latest ACTIVE heartbeat); the resolved."""
         ...
 
     async def recent(
@@ -466,7 +481,7 @@ class AlertRepository(Protocol):
     async def kinds_for_tasks(
         self, organization_id: UUID, task_ids: Sequence[UUID]
     ) -> set[tuple[UUID, AlertKind]]:
-        """Which (task, kind) alerts already exist among the given tasks."""
+        """Which (task, kind) SLA alerts already exist among the given tasks."""
         ...
 
 
@@ -709,6 +724,8 @@ class UnitOfWork(Protocol):
     def job_executions(self) -> JobExecutionRepository: ...
     @property
     def job_controls(self) -> JobControlRepository: ...
+    @property
+    def activity(self) -> ActivityRepository: ...
     # jobs to do, and the outbox consumers that create some of them from JTS's events
     @property
     def jtd(self) -> JtdRepository: ...

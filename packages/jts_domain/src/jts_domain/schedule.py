@@ -48,6 +48,10 @@ class JobName(StrEnum):
     REFRESH_PENDING_SUMMARIES = "refresh_pending_summaries"
     CALCULATE_DAILY_SCORES = "calculate_daily_scores"
     CLEANUP_JOB_HISTORY = "cleanup_job_history"
+    DETECT_IDLE = "detect_idle"
+    CHECK_OVERTIME = "check_overtime"
+    SUMMARIZE_ACTIVITY = "summarize_activity"
+    MAINTAIN_ACTIVITY_PARTITIONS = "maintain_activity_partitions"
     # jobs to do
     JTD_AGENT = "jtd_agent"
     # operations
@@ -135,6 +139,16 @@ JOBS: dict[JobName, JobDefinition] = {
             JobName.CLEANUP_JOB_HISTORY,
             Monthly(1, time(2, 0)),
             "drop execution logs older than 90 days",
+        ),
+        JobDefinition(JobName.DETECT_IDLE, Every(2), "IDLE alerts (and auto-pause) of idle timers"),
+        JobDefinition(JobName.CHECK_OVERTIME, Every(30), "OVERTIME alerts above the threshold"),
+        JobDefinition(
+            JobName.SUMMARIZE_ACTIVITY, Daily(time(0, 10)), "activity summaries of the day before"
+        ),
+        JobDefinition(
+            JobName.MAINTAIN_ACTIVITY_PARTITIONS,
+            Daily(time(1, 0)),
+            "heartbeat months ahead; months past retention dropped",
         ),
         JobDefinition(
             JobName.JTD_AGENT,

@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 import structlog
 
+from jts_domain.activity.storage import maintain_activity_partitions
+from jts_domain.activity.summaries import summarize_activity
+from jts_domain.activity.watch import check_overtime, detect_idle
 from jts_domain.administration.pending import refresh_pending_summaries
 from jts_domain.jtd.agent import run_agent
 from jts_domain.retention.use_cases import apply_retention
@@ -137,6 +140,52 @@ async def _cleanup(run: JobRun) -> JobOutcome:
     return JobOutcome(message=f"{deleted} old executions deleted", result={"deleted": deleted})
 
 
+async def _idle(run: JobRun) -> JobOutcome:
+    seen = await detect_idle(run.ctx, run.organization_id)
+    result = {
+        "checked": seen.checked,
+        "idle": seen.idle,
+        "alerts": len(seen.raised),
+        "paused": [str(t) for t in seen.paused],
+    }
+    failures = {str(timer_id): error for timer_id, error in seen.failed.items()}
+    return JobOutcome(
+        message=f"{seen.idle} idle timers, {len(seen.raised)} alerts, {len(seen.paused)} paused",
+        result=result,
+        failures=failures,
+    )
+
+
+async def _overtime(run: JobRun) -> JobOutcome:
+    seen = await check_overtime(run.ctx, run.organization_id)
+    return JobOutcome(
+        message=f"{len(seen.raised)} overtime alerts",
+        result={"checked": seen.checked, "alerts": len(seen.raised)},
+    )
+
+
+async def _activity_summaries(run: JobRun) -> JobOutcome:
+    # The run at 00:10 local summarizes the day before its slot's (or today's) date.
+    result: dict[str, Any] = {}
+    for day in await run.dates():
+        done = await summarize_activity(run.ctx, run.caller, day - timedelta(days=1))
+        result.update({d.isoformat(): n for d, n in done.summarized.items()})
+    return JobOutcome(message=f"{sum(result.values())} activity summaries", result=result)
+
+
+async def _activity_storage(run: JobRun) -> JobOutcome:
+    done = await maintain_activity_partitions(run.ctx, run.organization_id)
+    result = {
+        "created": [m.isoformat() for m in done.created],
+        "dropped": [m.isoformat() for m in done.dropped],
+        "deleted": done.deleted,
+    }
+    return JobOutcome(
+        message=f"{len(done.created)} months made, {len(done.dropped)} dropped",
+        result=result,
+    )
+
+
 async def _jtd_agent(run: JobRun) -> JobOutcome:
     done = await run_agent(run.ctx, run.organization_id)
     if not done.enabled:
@@ -200,6 +249,10 @@ JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.REFRESH_PENDING_SUMMARIES: _summaries,
     JobName.CALCULATE_DAILY_SCORES: _scores,
     JobName.CLEANUP_JOB_HISTORY: _cleanup,
+    JobName.DETECT_IDLE: _idle,
+    JobName.CHECK_OVERTIME: _overtime,
+    JobName.SUMMARIZE_ACTIVITY: _activity_summaries,
+    JobName.MAINTAIN_ACTIVITY_PARTITIONS: _activity_storage,
     JobName.JTD_AGENT: _jtd_agent,
     # operations
     JobName.SYNC_ROSTER: _sync_roster,

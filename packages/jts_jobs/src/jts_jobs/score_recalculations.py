@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.services import ServiceContext
 from jts_domain.services.score_recalculation import ScoreRecalculation, recalculate_score
+from jts_jobs.heartbeat import heartbeat
 from jts_jobs.settings import WorkerSettings
 from jts_store.advisory_locks import SCORE_RECALCULATION_KEYSPACE, lock_key, try_advisory_lock
 
@@ -38,6 +39,9 @@ _DONE = frozenset({Status.COMPLETE, Status.FAILED, Status.ABORTED})
 #: A run that finds the other slot's run in progress waits this long, then longer.
 BUSY_RETRIES = 20
 BUSY_RETRY_DELAY_S = 0.2
+#: The longest wait between two such tries: the other run takes well under a second, and
+#: an uncapped backoff would put the twentieth try hours away (saq's default has no cap).
+BUSY_RETRY_MAX_DELAY_S = 2.0
 
 
 class RecalculationBusyError(Exception):
@@ -67,7 +71,7 @@ class SaqScoreRecalculations:
             timeout=self._settings.job_timeout_s,
             retries=BUSY_RETRIES,
             retry_delay=BUSY_RETRY_DELAY_S,
-            retry_backoff=True,
+            retry_backoff=BUSY_RETRY_MAX_DELAY_S,
             kwargs={
                 "organization_id": str(recalculation.organization_id),
                 "employee_id": str(recalculation.employee_id),
@@ -97,9 +101,10 @@ class SaqScoreRecalculations:
 class ScoreRecalculator:
     """The saq function ``jts.recalculate_score``."""
 
-    def __init__(self, ctx: ServiceContext, engine: AsyncEngine) -> None:
+    def __init__(self, ctx: ServiceContext, engine: AsyncEngine, heartbeat_s: int) -> None:
         self.ctx = ctx
         self.engine = engine
+        self.heartbeat_s = heartbeat_s
 
     async def run(self, saq_ctx: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Calculate the employee's score for the date again, one run at a time."""
@@ -109,7 +114,11 @@ class ScoreRecalculator:
             business_date=date.fromisoformat(kwargs["business_date"]),
         )
         key = lock_key(recalculation.key)
-        async with try_advisory_lock(self.engine, SCORE_RECALCULATION_KEYSPACE, key) as taken:
+        # a run on a worker that died is swept and run again elsewhere, as job runs are
+        async with (
+            heartbeat(saq_ctx, self.heartbeat_s),
+            try_advisory_lock(self.engine, SCORE_RECALCULATION_KEYSPACE, key) as taken,
+        ):
             if not taken:
                 raise RecalculationBusyError(recalculation.key)
             score = await recalculate_score(self.ctx, recalculation)

@@ -77,7 +77,7 @@ class JobsRuntime:
         consumers = OutboxConsumers(
             ctx, settings.outbox_poll_seconds, {SCORE_RECALCULATIONS: recalculations}
         )
-        recalculator = ScoreRecalculator(ctx, engine)
+        recalculator = ScoreRecalculator(ctx, engine, settings.job_heartbeat_s)
         system_executor = SystemRunExecutor(ctx, engine, settings, url)
         return cls(
             settings,

@@ -21,6 +21,8 @@ SCHEDULER_KEYSPACE = 0x4A5454
 SYSTEM_JOB_KEYSPACE = 0x4A5455
 #: One recalculation of an employee's daily score for a date at a time.
 SCORE_RECALCULATION_KEYSPACE = 0x4A5456
+#: One creation or removal of a month of heartbeat storage at a time.
+ACTIVITY_MONTH_KEYSPACE = 0x4A5457
 
 
 def lock_key(name: str) -> int:

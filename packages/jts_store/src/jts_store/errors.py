@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jts_domain.errors import DomainError, ErrorCode
 from jts_domain.text import UNSTORABLE_TEXT_MESSAGE
+from jts_store.activity.tables import PROJECT_NAME_INDEX
 from jts_store.tables import ONE_ACTIVE_TIMER_INDEX
 
 UNIQUE_VIOLATION = "23505"
@@ -58,6 +59,7 @@ _UNIQUE_MEANINGS: dict[str, tuple[ErrorCode, str]] = {
         ErrorCode.CONFLICT,
         "the template already generated a task for this employee and date",
     ),
+    PROJECT_NAME_INDEX: (ErrorCode.VALIDATION_ERROR, "a project of this name exists"),
 }
 
 

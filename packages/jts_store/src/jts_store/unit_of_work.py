@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jts_domain.model import DomainEvent
 from jts_domain.ports import EventPublisher, UnitOfWorkFactory
+from jts_store.activity.repository import SqlActivity
 from jts_store.administration.directory import SqlDirectory
 from jts_store.administration.pending_summaries import SqlPendingSummaries
 from jts_store.administration.setup import SqlOrganizationSetup
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
         self.score_queries = SqlScoreQueries(db)
         self.job_executions = SqlJobExecutions(db)
         self.job_controls = SqlJobControls(db)
+        self.activity = SqlActivity(db)
         self.jtd = SqlJtd(db)
         self.outbox_consumers = SqlOutboxConsumers(db)
         self.login_attempts = SqlLoginAttempts(db)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from jts_domain.activity.model import ActivityKind, ActivityStatus, PresenceState, RejectionReason
 from jts_domain.jtd.recurrence import Frequency, Weekday
 from jts_domain.model import (
     ActorType,
@@ -47,6 +48,10 @@ GRAPHQL_ENUMS = (
     TaskStatus,
     TimerState,
     WorkloadLevel,
+    ActivityKind,
+    ActivityStatus,
+    PresenceState,
+    RejectionReason,
     # jobs to do
     Frequency,
     Weekday,

@@ -1,4 +1,5 @@
-"""Watching the work: ``workload``, ``slaCompliance``, ``alerts`` and ``auditLog``."""
+"""Watching the work: ``workload``, ``slaCompliance``, ``alerts``, ``auditLog`` and
+``resolveAlert``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from typing import Annotated
 import strawberry
 
 from jts_api.context import Info
-from jts_api.graphql.ids import employee_or_self, parse_optional_id
+from jts_api.graphql.ids import employee_or_self, parse_id, parse_optional_id
 from jts_api.graphql.types.administration import WorkloadType
-from jts_api.graphql.types.monitoring import AlertConnection, AuditEntryConnection
+from jts_api.graphql.types.monitoring import AlertConnection, AlertType, AuditEntryConnection
 from jts_api.graphql.types.paging import decode_cursor
 from jts_api.graphql.types.scores import SlaComplianceType
 from jts_domain.administration import pending
-from jts_domain.services import audit, listings, monitoring
+from jts_domain.services import alerts, audit, listings, monitoring
 
 DEFAULT_PAGE_SIZE = 50
 
@@ -52,7 +53,7 @@ class Query:
         )
         return SlaComplianceType.of(result)
 
-    @strawberry.field(description="SLA alerts within the caller's reach, newest first.")
+    @strawberry.field(description="Alerts within the caller's reach, newest first.")
     async def alerts(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> AlertConnection:
@@ -71,3 +72,15 @@ class Query:
             ctx.services, ctx.require_caller(), first=first, after=decode_cursor(after)
         )
         return AuditEntryConnection.of(page)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Mark an alert resolved by the caller (score.read_team over its employee)."
+        " An alert resolved already is answered as it is."
+    )
+    async def resolve_alert(self, info: Info, id: strawberry.ID) -> AlertType:
+        ctx = info.context
+        alert = await alerts.resolve_alert(ctx.services, ctx.require_caller(), parse_id(id, "id"))
+        return AlertType.of(alert)

@@ -35,6 +35,7 @@ class CreateTaskInput:
     store_id: strawberry.ID | None = None
     job_category: JobCategory | None = None
     environment: Environment | None = None
+    project_id: strawberry.ID | None = None
 
 
 @strawberry.input
@@ -119,6 +120,7 @@ class Mutation:
             sla_deadline=input.sla_deadline,
             estimated_minutes=input.estimated_minutes,
             requires_review=input.requires_review,
+            project_id=parse_optional_id(input.project_id, "projectId"),
         )
         return TaskType.of(task)
 

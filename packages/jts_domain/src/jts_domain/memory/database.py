@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from jts_domain.memory.activity import MemoryActivity
 from jts_domain.memory.administration import (
     MemoryDirectory,
     MemoryOrganizationSetup,
@@ -108,6 +109,7 @@ class InMemoryUnitOfWork:
         self.score_queries = MemoryScoreQueries(tables)
         self.job_executions = MemoryJobExecutions(tables)
         self.job_controls = MemoryJobControls(tables)
+        self.activity = MemoryActivity(tables)
         self.jtd = MemoryJtd(tables)
         self.outbox_consumers = MemoryOutboxConsumers(tables)
         self.login_attempts = MemoryLoginAttempts(tables)

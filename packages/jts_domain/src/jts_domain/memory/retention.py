@@ -67,4 +67,12 @@ class MemoryRetention:
             for i in set(timer_ids)
             if (t := self._t.timers.get(i)) and t.organization_id == organization_id
         ]
-        return Removed(timers=len(removed), intervals=sum(len(t.intervals) for t in removed))
+        gone = {t.id for t in removed}
+        alerts = [a.id for a in self._t.alerts.values() if a.timer_id in gone]
+        for alert_id in alerts:
+            del self._t.alerts[alert_id]
+        return Removed(
+            timers=len(removed),
+            intervals=sum(len(t.intervals) for t in removed),
+            alerts=len(alerts),
+        )

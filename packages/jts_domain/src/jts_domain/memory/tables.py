@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
+from jts_domain.activity.model import ActivityRejection, DailyActivity, Heartbeat, Project
 from jts_domain.errors import DomainError, ErrorCode, not_found
 from jts_domain.login_throttle import LoginAttempts
 from jts_domain.memory.jtd_tables import JtdTables
@@ -138,6 +139,12 @@ class Tables:
     system_job_runs: dict[UUID, SystemJobRun] = field(default_factory=dict)
     pending_summaries: dict[tuple[UUID, UUID], PendingSummary] = field(default_factory=dict)
     outbox: list[DomainEvent] = field(default_factory=list)
+    heartbeats: dict[tuple[UUID, str], Heartbeat] = field(default_factory=dict)
+    activity_keys: dict[tuple[UUID, str], datetime] = field(default_factory=dict)
+    activity_rejections: dict[UUID, ActivityRejection] = field(default_factory=dict)
+    activity_summaries: dict[tuple[UUID, UUID, date], DailyActivity] = field(default_factory=dict)
+    activity_months: set[date] = field(default_factory=set)
+    projects: dict[UUID, Project] = field(default_factory=dict)
     jtd: JtdTables = field(default_factory=JtdTables)
     roster_sources: dict[UUID, RosterSource] = field(default_factory=dict)
 

@@ -16,7 +16,16 @@ from jts_domain.memory.tables import (
     of_org,
     page,
 )
-from jts_domain.model import Alert, AlertKind, AuditEntry, DailyScore, TaskTemplate, Timer
+from jts_domain.model import (
+    SLA_ALERT_KINDS,
+    Actor,
+    Alert,
+    AlertKind,
+    AuditEntry,
+    DailyScore,
+    TaskTemplate,
+    Timer,
+)
 from jts_domain.model.measures import StoredScore
 
 
@@ -180,21 +189,51 @@ class MemoryScores:
 
 
 class MemoryAlerts:
-    """Alerts, at most one per task and kind."""
+    """Alerts, at most one per occasion (:attr:`~jts_domain.model.Alert.occasion`)."""
 
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
     async def add_if_new(self, alert: Alert) -> bool:
-        if any(
-            a.task_id == alert.task_id and a.kind == alert.kind for a in self._t.alerts.values()
-        ):
+        if any(a.occasion == alert.occasion for a in self._t.alerts.values()):
             return False
         self._t.alerts[alert.id] = detached(alert)
         return True
 
     async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
         return [alert for alert in alerts if await self.add_if_new(alert)]
+
+    async def get(self, organization_id: UUID, alert_id: UUID) -> Alert:
+        return get_owned(self._t.alerts, organization_id, alert_id, "alert")
+
+    async def resolve(self, alert: Alert) -> bool:
+        stored = self._t.alerts.get(alert.id)
+        if stored is None or stored.organization_id != alert.organization_id:
+            return False
+        if stored.resolved_at is not None:
+            return False
+        self._t.alerts[alert.id] = detached(alert)
+        return True
+
+    async def resolve_idle(
+        self, organization_id: UUID, active_until: dict[UUID, datetime], at: datetime, by: Actor
+    ) -> list[Alert]:
+        resolved: list[Alert] = []
+        for alert in sorted(self._t.alerts.values(), key=lambda a: a.id):
+            end = active_until.get(alert.timer_id) if alert.timer_id is not None else None
+            if (
+                alert.organization_id == organization_id
+                and alert.kind is AlertKind.IDLE
+                and alert.resolved_at is None
+                and end is not None
+                and alert.idle_since is not None
+                and end > alert.idle_since
+            ):
+                done = detached(alert)
+                done.resolved_at, done.resolved_by = at, by
+                self._t.alerts[alert.id] = done
+                resolved.append(detached(done))
+        return resolved
 
     async def recent(
         self,
@@ -219,7 +258,10 @@ class MemoryAlerts:
         return {
             (a.task_id, a.kind)
             for a in self._t.alerts.values()
-            if a.organization_id == organization_id and a.task_id in wanted
+            if a.organization_id == organization_id
+            and a.task_id is not None
+            and a.task_id in wanted
+            and a.kind in SLA_ALERT_KINDS
         }
 
 

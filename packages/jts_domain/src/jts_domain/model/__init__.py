@@ -3,6 +3,7 @@
 from jts_domain.model.audit import AuditEntry
 from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger, SystemJobRun
 from jts_domain.model.measures import (
+    SLA_ALERT_KINDS,
     Alert,
     AlertKind,
     DailyScore,
@@ -54,6 +55,7 @@ __all__ = [
     "AUTO_STOP_REASONS",
     "OPEN_TASK_STATUSES",
     "ROLE_PERMISSIONS",
+    "SLA_ALERT_KINDS",
     "SYSTEM_ACTOR",
     "Actor",
     "ActorType",

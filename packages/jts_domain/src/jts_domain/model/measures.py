@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from jts_domain.model.task import SlaStatus
+from jts_domain.model.task import Actor, SlaStatus
 
 
 class ScoreMetricName(StrEnum):
@@ -120,20 +120,45 @@ class AlertKind(StrEnum):
 
     SLA_AT_RISK = "SLA_AT_RISK"
     SLA_BREACHED = "SLA_BREACHED"
+    IDLE = "IDLE"
+    OVERTIME = "OVERTIME"
+
+
+#: The kinds raised about a task's SLA (once per task and kind).
+SLA_ALERT_KINDS = frozenset({AlertKind.SLA_AT_RISK, AlertKind.SLA_BREACHED})
 
 
 @dataclass(slots=True, kw_only=True)
 class Alert:
-    """A warning raised once per task and kind."""
+    """A warning, raised once per occasion (see :meth:`occasion`) and resolved once.
+
+    SLA alerts name a task and its SLA status; an IDLE alert names the timer and the
+    start of its idle spell (``idle_since``); an OVERTIME alert the business date.
+    """
 
     id: UUID
     organization_id: UUID
     kind: AlertKind
-    task_id: UUID
+    task_id: UUID | None
     employee_id: UUID | None
-    sla_status: SlaStatus
+    sla_status: SlaStatus | None
     message: str
     created_at: datetime
+    timer_id: UUID | None = None
+    idle_since: datetime | None = None
+    business_date: date | None = None
+    resolved_at: datetime | None = None
+    resolved_by: Actor | None = None
+
+    @property
+    def occasion(self) -> tuple[object, ...]:
+        """What makes two alerts the same one: the task and kind for SLA alerts, the
+        timer and spell for IDLE, the employee and date for OVERTIME."""
+        if self.kind is AlertKind.IDLE:
+            return (self.kind, self.timer_id, self.idle_since)
+        if self.kind is AlertKind.OVERTIME:
+            return (self.kind, self.employee_id, self.business_date)
+        return (self.kind, self.task_id)
 
 
 class EventName(StrEnum):
@@ -149,6 +174,9 @@ class EventName(StrEnum):
     JOB_TO_DO_STATUS_CHANGED = "job_to_do.status_changed"
     #: An employee was deactivated, reactivated or changed role: their sessions end.
     EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
+    ACTIVITY_RECORDED = "activity.recorded"
+    ALERT_RESOLVED = "alert.resolved"
+    ATTENDANCE_CHANGED = "attendance.changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

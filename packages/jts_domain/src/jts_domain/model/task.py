@@ -119,6 +119,7 @@ class Task:
     completed_at: datetime | None = None
     approved_at: datetime | None = None
     last_sla_status: SlaStatus | None = None
+    project_id: UUID | None = None
     version: int = 1
 
     @property

@@ -28,9 +28,10 @@ class RetentionRepository(Protocol):
         ...
 
     async def remove_tasks(self, organization_id: UUID, task_ids: Sequence[UUID]) -> Removed:
-        """Delete the tasks with their timers, timer intervals, status history and alerts."""
+        """Delete the tasks with their timers, timer intervals, status history and alerts
+        (those naming a task or one of its timers)."""
         ...
 
     async def remove_timers(self, organization_id: UUID, timer_ids: Sequence[UUID]) -> Removed:
-        """Delete the timers with their intervals."""
+        """Delete the timers with their intervals and the alerts naming them (IDLE)."""
         ...

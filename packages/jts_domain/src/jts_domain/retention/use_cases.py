@@ -3,8 +3,9 @@
 Decisions where PRODUCT.md is silent (the day rule is in :mod:`jts_domain.retention.rules`):
 
 * A **finished task** is COMPLETED or CANCELLED; it goes with everything it owns: its
-  timers and their intervals, its status history and its alerts. Daily scores, attendance,
-  the audit log and the outbox are not the task's and stay.
+  timers and their intervals, its status history and its alerts (SLA alerts name the task,
+  IDLE alerts its timer). Daily scores, attendance, the audit log, the outbox and activity
+  (heartbeats and daily activity summaries, kept by activity retention) stay.
 * A **timer** goes once its business date passes the timer cutoff and its task is
   finished. A timer of a task still open is kept: the task's actual minutes are recomputed
   from all its timers on its next stop, and would otherwise shrink. A task's stored actual

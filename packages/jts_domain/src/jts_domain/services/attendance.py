@@ -20,7 +20,9 @@ from jts_domain.ids import new_id
 from jts_domain.model import (
     Attendance,
     AttendanceStatus,
+    DomainEvent,
     Employee,
+    EventName,
     OrganizationSettings,
     Permission,
     StopReason,
@@ -93,8 +95,19 @@ async def clock_in(
             entity_id=row.id,
             summary=summary,
         )
+        uow.emit(attendance_event(row, now))
         await uow.commit()
     return row
+
+
+def attendance_event(row: Attendance, at: datetime) -> DomainEvent:
+    """The event announcing a clock-in or clock-out (presence follows it live)."""
+    return DomainEvent(
+        name=EventName.ATTENDANCE_CHANGED,
+        organization_id=row.organization_id,
+        occurred_at=at,
+        payload={"employee_id": str(row.employee_id), "open": row.is_open, "at": at.isoformat()},
+    )
 
 
 def _employee_id(caller: Caller) -> UUID:
@@ -189,6 +202,7 @@ async def clock_out(ctx: ServiceContext, caller: Caller) -> Attendance:
             entity_id=row.id,
             summary="clocked out" + ("" if timer is None else f"; timer {timer.id} stopped"),
         )
+        uow.emit(attendance_event(row, now))
         await uow.commit()
     return row
 

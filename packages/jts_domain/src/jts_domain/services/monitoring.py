@@ -157,6 +157,7 @@ async def sla_monitor(ctx: ServiceContext, organization_id: UUID) -> SlaMonitorR
             by_id = {task.id: task for task in tasks}
             digest = new_id()
             for alert in raised:
+                assert alert.task_id is not None  # an SLA alert names its task
                 task = by_id[alert.task_id]
                 manager = managers.get(task.department_id) if task.department_id else None
                 uow.emit(_raised_event(alert, task, manager, digest))

@@ -63,6 +63,7 @@ async def create_task(
     sla_deadline: datetime | None = None,
     estimated_minutes: int = 0,
     requires_review: bool = False,
+    project_id: UUID | None = None,
 ) -> Task:
     """Create a task: PENDING, or ASSIGNED when created with an assignee.
 
@@ -80,6 +81,8 @@ async def create_task(
             await uow.departments.get(org_id, department_id)
         if store_id is not None:
             await uow.stores.get(org_id, store_id)
+        if project_id is not None:
+            await uow.activity.get_project(org_id, project_id)
         now = ctx.clock.now()
         task = Task(
             id=new_id(),
@@ -101,6 +104,7 @@ async def create_task(
             created_by=caller.employee_id,
             created_at=now,
             status_changed_at=now,
+            project_id=project_id,
         )
         await save_work(uow, TaskWork.create(task, caller.actor))
         await uow.commit()

@@ -37,9 +37,18 @@ _EXPIRED_TIMERS = text(
     """
 ).bindparams(bindparam("organization_id", type_=Uuid()), bindparam("before", type_=Date()))
 
-# Owned rows first (the foreign keys are checked at commit either way); each statement
-# answers how many rows it removed.
+# Owned rows first (the foreign keys are checked at commit either way): a task's or a
+# timer's alerts (SLA alerts name the task, IDLE ones the timer), intervals, history.
 _REMOVE_TASKS = (
+    (
+        "alerts",
+        """DELETE FROM alerts a
+           WHERE a.organization_id = :organization_id
+             AND (a.task_id = ANY(:ids)
+                  OR a.timer_id IN (SELECT t.id FROM timers t
+                                    WHERE t.organization_id = :organization_id
+                                      AND t.task_id = ANY(:ids)))""",
+    ),
     (
         "intervals",
         """DELETE FROM timer_intervals i USING timers t
@@ -55,14 +64,14 @@ _REMOVE_TASKS = (
         """DELETE FROM task_status_history
            WHERE organization_id = :organization_id AND task_id = ANY(:ids)""",
     ),
-    (
-        "alerts",
-        "DELETE FROM alerts WHERE organization_id = :organization_id AND task_id = ANY(:ids)",
-    ),
     ("tasks", "DELETE FROM tasks WHERE organization_id = :organization_id AND id = ANY(:ids)"),
 )
 
 _REMOVE_TIMERS = (
+    (
+        "alerts",
+        "DELETE FROM alerts WHERE organization_id = :organization_id AND timer_id = ANY(:ids)",
+    ),
     (
         "intervals",
         """DELETE FROM timer_intervals i USING timers t

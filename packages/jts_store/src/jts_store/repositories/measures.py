@@ -8,11 +8,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, select, text, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import Row, bindparam, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Date, DateTime, Numeric, Text, Uuid
 
+from jts_domain.errors import not_found
 from jts_domain.model import (
+    SLA_ALERT_KINDS,
+    Actor,
+    ActorType,
     Alert,
     AlertKind,
     DailyScore,
@@ -75,14 +79,17 @@ _UPSERT_SCORES = text(
 )
 
 
-# Any number of alerts in one statement; one per task and kind, whoever came first.
+# Any number of alerts in one statement; one per occasion (each kind's partial unique
+# index), whoever came first.
 _ADD_ALERTS = text(
     """
     INSERT INTO alerts
-        (id, organization_id, kind, task_id, employee_id, sla_status, message, created_at)
+        (id, organization_id, kind, task_id, employee_id, sla_status, message, created_at,
+         timer_id, idle_since, business_date)
     SELECT * FROM unnest(:ids, :organization_ids, :kinds, :task_ids, :employee_ids,
-                         :sla_statuses, :messages, :created_ats)
-    ON CONFLICT (task_id, kind) DO NOTHING
+                         :sla_statuses, :messages, :created_ats, :timer_ids, :idle_sinces,
+                         :business_dates)
+    ON CONFLICT DO NOTHING
     RETURNING id
     """
 ).bindparams(
@@ -94,6 +101,26 @@ _ADD_ALERTS = text(
     bindparam("sla_statuses", type_=ARRAY(Text())),
     bindparam("messages", type_=ARRAY(Text())),
     bindparam("created_ats", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("timer_ids", type_=ARRAY(Uuid())),
+    bindparam("idle_sinces", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("business_dates", type_=ARRAY(Date())),
+)
+
+# The open IDLE alerts of the timers whose activity now reaches past the spell's start.
+_RESOLVE_IDLE = text(
+    """
+    UPDATE alerts SET resolved_at = :at, resolved_by_type = :by_type, resolved_by_id = :by_id,
+                      resolved_by_name = :by_name
+    FROM unnest(:timer_ids, :active_untils) AS reached(timer_id, active_until)
+    WHERE alerts.organization_id = :organization_id AND alerts.kind = 'IDLE'
+      AND alerts.resolved_at IS NULL AND alerts.timer_id = reached.timer_id
+      AND alerts.idle_since < reached.active_until
+    RETURNING alerts.*
+    """
+).bindparams(
+    bindparam("timer_ids", type_=ARRAY(Uuid())),
+    bindparam("active_untils", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("by_id", type_=Uuid()),
 )
 
 
@@ -200,61 +227,106 @@ class SqlDailyScores:
 
 
 def _alert(row: Row[Any]) -> Alert:
+    resolved_by = None
+    if row.resolved_by_type is not None:
+        resolved_by = Actor(
+            type=ActorType(row.resolved_by_type), id=row.resolved_by_id, name=row.resolved_by_name
+        )
     return Alert(
         id=row.id,
         organization_id=row.organization_id,
         kind=AlertKind(row.kind),
         task_id=row.task_id,
         employee_id=row.employee_id,
-        sla_status=SlaStatus(row.sla_status),
+        sla_status=None if row.sla_status is None else SlaStatus(row.sla_status),
         message=row.message,
         created_at=row.created_at,
+        timer_id=row.timer_id,
+        idle_since=row.idle_since,
+        business_date=row.business_date,
+        resolved_at=row.resolved_at,
+        resolved_by=resolved_by,
     )
 
 
+def _columns(alerts: Sequence[Alert]) -> dict[str, list[Any]]:
+    return {
+        "ids": [a.id for a in alerts],
+        "organization_ids": [a.organization_id for a in alerts],
+        "kinds": [a.kind.value for a in alerts],
+        "task_ids": [a.task_id for a in alerts],
+        "employee_ids": [a.employee_id for a in alerts],
+        "sla_statuses": [None if a.sla_status is None else a.sla_status.value for a in alerts],
+        "messages": [a.message for a in alerts],
+        "created_ats": [a.created_at for a in alerts],
+        "timer_ids": [a.timer_id for a in alerts],
+        "idle_sinces": [a.idle_since for a in alerts],
+        "business_dates": [a.business_date for a in alerts],
+    }
+
+
 class SqlAlerts:
-    """Alerts, at most one per task and kind (a unique constraint)."""
+    """Alerts, at most one per occasion (a partial unique index per kind)."""
 
     def __init__(self, db: TransactionConnection) -> None:
         self._db = db
 
     async def add_if_new(self, alert: Alert) -> bool:
-        values = {
-            "id": alert.id,
-            "organization_id": alert.organization_id,
-            "kind": alert.kind.value,
-            "task_id": alert.task_id,
-            "employee_id": alert.employee_id,
-            "sla_status": alert.sla_status.value,
-            "message": alert.message,
-            "created_at": alert.created_at,
-        }
-        statement = (
-            insert(_alerts)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["task_id", "kind"])
-            .returning(_alerts.c.id)
-        )
-        return (await self._db.execute(statement)).first() is not None
+        return bool(await self.add_many_if_new([alert]))
 
     async def add_many_if_new(self, alerts: Sequence[Alert]) -> list[Alert]:
         if not alerts:
             return []
-        rows = await self._db.execute(
-            _ADD_ALERTS,
-            {
-                "ids": [a.id for a in alerts],
-                "organization_ids": [a.organization_id for a in alerts],
-                "kinds": [a.kind.value for a in alerts],
-                "task_ids": [a.task_id for a in alerts],
-                "employee_ids": [a.employee_id for a in alerts],
-                "sla_statuses": [a.sla_status.value for a in alerts],
-                "messages": [a.message for a in alerts],
-                "created_ats": [a.created_at for a in alerts],
-            },
-        )
+        rows = await self._db.execute(_ADD_ALERTS, _columns(alerts))
         stored = {row.id for row in rows}
         return [a for a in alerts if a.id in stored]
+
+    async def get(self, organization_id: UUID, alert_id: UUID) -> Alert:
+        statement = select(_alerts).where(
+            _alerts.c.organization_id == organization_id, _alerts.c.id == alert_id
+        )
+        row = (await self._db.execute(statement)).one_or_none()
+        if row is None:
+            raise not_found("alert", alert_id)
+        return _alert(row)
+
+    async def resolve(self, alert: Alert) -> bool:
+        by = alert.resolved_by
+        statement = (
+            update(_alerts)
+            .where(
+                _alerts.c.organization_id == alert.organization_id,
+                _alerts.c.id == alert.id,
+                _alerts.c.resolved_at.is_(None),
+            )
+            .values(
+                resolved_at=alert.resolved_at,
+                resolved_by_type=None if by is None else by.type.value,
+                resolved_by_id=None if by is None else by.id,
+                resolved_by_name=None if by is None else by.name,
+            )
+        )
+        return bool((await self._db.execute(statement)).rowcount)
+
+    async def resolve_idle(
+        self, organization_id: UUID, active_until: dict[UUID, datetime], at: datetime, by: Actor
+    ) -> list[Alert]:
+        if not active_until:
+            return []
+        timers = sorted(active_until)
+        rows = await self._db.execute(
+            _RESOLVE_IDLE,
+            {
+                "organization_id": organization_id,
+                "timer_ids": timers,
+                "active_untils": [active_until[t] for t in timers],
+                "at": at,
+                "by_type": by.type.value,
+                "by_id": by.id,
+                "by_name": by.name,
+            },
+        )
+        return sorted((_alert(row) for row in rows), key=lambda a: a.id)
 
     async def recent(
         self,
@@ -281,5 +353,6 @@ class SqlAlerts:
         statement = select(_alerts.c.task_id, _alerts.c.kind).where(
             _alerts.c.organization_id == organization_id,
             _alerts.c.task_id == _any_of("task_ids", task_ids),
+            _alerts.c.kind.in_(sorted(k.value for k in SLA_ALERT_KINDS)),
         )
         return {(task_id, AlertKind(kind)) for task_id, kind in await self._db.execute(statement)}

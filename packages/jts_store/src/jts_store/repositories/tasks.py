@@ -81,6 +81,7 @@ def task_values(task: Task) -> dict[str, Any]:
         "completed_at": task.completed_at,
         "approved_at": task.approved_at,
         "last_sla_status": None if task.last_sla_status is None else task.last_sla_status.value,
+        "project_id": task.project_id,
         "version": task.version,
     }
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncResult
 
 from jts_domain.errors import not_found
 from jts_store.errors import domain_errors, stale
@@ -84,6 +84,11 @@ class TransactionConnection:
         self._fresh = connection is not None
         self._in_transaction = False
         self._staged = []
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine of the connection, for work that must commit on its own (DDL)."""
+        return self._require().engine
 
     @property
     def in_transaction(self) -> bool:

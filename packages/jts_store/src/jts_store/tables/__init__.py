@@ -1,5 +1,9 @@
-"""JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`."""
+"""JTS's tables: SQLAlchemy declarative row classes on one :data:`METADATA`.
 
+Activity tracking's tables live with the rest of that subsystem (``jts_store.activity``).
+"""
+
+import jts_store.activity.tables  # noqa: F401 -- its rows join METADATA
 from jts_store.jtd import tables as jtd_tables
 from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base

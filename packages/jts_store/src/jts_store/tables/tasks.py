@@ -82,6 +82,7 @@ class TaskRow(Base):
             "status",
         ),
         Index("ix_tasks_organization_id_created_at_id", "organization_id", "created_at", "id"),
+        Index("ix_tasks_organization_id_project_id", "organization_id", "project_id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -111,6 +112,7 @@ class TaskRow(Base):
     completed_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
     last_sla_status: Mapped[str | None]
+    project_id: Mapped[UUID | None] = mapped_column(reference("projects.id"))
     version: Mapped[int]
 
     history: Mapped[list[TaskStatusHistoryRow]] = relationship(

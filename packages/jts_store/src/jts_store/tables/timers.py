@@ -40,6 +40,12 @@ class TimerRow(Base):
         Index("ix_timers_organization_id_state", "organization_id", "state"),
         Index("ix_timers_organization_id_business_date", "organization_id", "business_date"),
         Index("ix_timers_task_id_started_at", "task_id", "started_at"),
+        Index(
+            "ix_timers_organization_id_employee_id_stopped_at",
+            "organization_id",
+            "employee_id",
+            "stopped_at",
+        ),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)

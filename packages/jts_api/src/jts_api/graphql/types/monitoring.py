@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
@@ -17,26 +17,48 @@ from jts_domain import model
 from jts_domain.services.paging import Page
 
 
+@strawberry.type(name="Actor")
+class ActorRecord:
+    """Who made a change: a user (with id), the system, an agent or a webhook."""
+
+    type: ActorType
+    id: strawberry.ID | None
+    name: str
+
+    @classmethod
+    def of(cls, actor: model.Actor) -> ActorRecord:
+        """The GraphQL shape of an actor."""
+        return cls(type=actor.type, id=to_optional_id(actor.id), name=actor.name)
+
+
 @strawberry.type(name="Alert")
 class AlertType:
-    """A warning raised once per task and kind (SLA at risk, SLA breached)."""
+    """A warning raised once per occasion: an SLA at risk or breached (per task), an idle
+    spell of a timer (IDLE), a day over the overtime threshold (OVERTIME)."""
 
     id: strawberry.ID
     kind: AlertKind
-    sla_status: SlaStatus
+    sla_status: SlaStatus | None
     message: str
     created_at: datetime
-    task_id: strawberry.ID
+    task_id: strawberry.ID | None
     employee_id: strawberry.ID | None
-    task_uuid: strawberry.Private[UUID]
+    timer_id: strawberry.ID | None
+    idle_since: datetime | None = strawberry.field(description="When an IDLE spell began.")
+    business_date: date | None = strawberry.field(description="An OVERTIME alert's date.")
+    resolved_at: datetime | None
+    resolved_by: ActorRecord | None
+    task_uuid: strawberry.Private[UUID | None]
     employee_uuid: strawberry.Private[UUID | None]
 
-    @strawberry.field(description="The task the alert is about.")
+    @strawberry.field(description="The task the alert is about, when it names one.")
     async def task(self, info: Info) -> TaskType | None:
+        if self.task_uuid is None:
+            return None
         task = await info.context.loaders.tasks.load(self.task_uuid)
         return None if task is None else TaskType.of(task)
 
-    @strawberry.field(description="The task's assignee when the alert was raised.")
+    @strawberry.field(description="Whom the alert is about (a task's assignee when raised).")
     async def employee(self, info: Info) -> EmployeeType | None:
         if self.employee_uuid is None:
             return None
@@ -46,14 +68,20 @@ class AlertType:
     @classmethod
     def of(cls, alert: model.Alert) -> AlertType:
         """The GraphQL shape of an alert."""
+        by = alert.resolved_by
         return cls(
             id=to_id(alert.id),
             kind=alert.kind,
             sla_status=alert.sla_status,
             message=alert.message,
             created_at=alert.created_at,
-            task_id=to_id(alert.task_id),
+            task_id=to_optional_id(alert.task_id),
             employee_id=to_optional_id(alert.employee_id),
+            timer_id=to_optional_id(alert.timer_id),
+            idle_since=alert.idle_since,
+            business_date=alert.business_date,
+            resolved_at=alert.resolved_at,
+            resolved_by=None if by is None else ActorRecord.of(by),
             task_uuid=alert.task_id,
             employee_uuid=alert.employee_id,
         )
@@ -82,15 +110,6 @@ class AlertConnection:
         return cls(edges=edges, page_info=page_info([e.cursor for e in edges], page.has_next))
 
 
-@strawberry.type(name="Actor")
-class ActorRecord:
-    """Who made a change: a user (with id), the system, an agent or a webhook."""
-
-    type: ActorType
-    id: strawberry.ID | None
-    name: str
-
-
 @strawberry.type(name="AuditEntry")
 class AuditEntryType:
     """One change made through JTS."""
@@ -110,7 +129,7 @@ class AuditEntryType:
         return cls(
             id=to_id(entry.id),
             at=entry.at,
-            actor=ActorRecord(type=actor.type, id=to_optional_id(actor.id), name=actor.name),
+            actor=ActorRecord.of(actor),
             action=entry.action,
             entity_type=entry.entity_type,
             entity_id=to_optional_id(entry.entity_id),

@@ -190,6 +190,10 @@ class TaskType:
         return to_optional_id(self.record.department_id)
 
     @strawberry.field
+    def project_id(self) -> strawberry.ID | None:
+        return to_optional_id(self.record.project_id)
+
+    @strawberry.field
     def store_id(self) -> strawberry.ID | None:
         return to_optional_id(self.record.store_id)
 
