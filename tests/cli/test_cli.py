@@ -21,7 +21,17 @@ import pytest
 from tests.conftest import create_database, drop_database
 
 JTS = str(Path(sys.executable).parent / "jts")
-COMMANDS = ("backup", "dev", "migrate", "restore", "seed-demo", "serve", "worker")
+COMMANDS = (
+    "backup",
+    "dev",
+    "export",
+    "import-roster",
+    "migrate",
+    "restore",
+    "seed-demo",
+    "serve",
+    "worker",
+)
 STARTUP_TIMEOUT_SECONDS = 90.0
 LOGIN = """
 mutation($email: String!, $password: String!) {

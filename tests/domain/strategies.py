@@ -279,3 +279,13 @@ def attempt_times(draw: st.DrawFn, start: datetime) -> list[datetime]:
         now += timedelta(seconds=gap)
         times.append(now)
     return times
+
+
+# --- operations: retention periods, export cells ----------------------------------------
+retention_days = st.integers(min_value=1, max_value=3650)
+durations_micro = st.integers(min_value=0, max_value=400 * 24 * 3600 * 10**6).map(
+    lambda n: timedelta(microseconds=n)
+)
+decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: abs(d.adjusted()) < 30
+)

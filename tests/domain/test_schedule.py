@@ -183,6 +183,8 @@ def test_the_job_table_is_product_md() -> None:
         "summarize_activity": "daily at 00:10",
         "maintain_activity_partitions": "daily at 01:00",
         "jtd_agent": "every 5 minutes",
+        "sync_roster": "daily at 06:30",
+        "apply_retention": "monthly on day 1 at 03:00",
     }
 
 

@@ -173,7 +173,10 @@ async def test_an_archive_holds_a_dump_exports_and_their_manifest(
     }, "the day left a row in every kind of table"
     employees = json.loads(members[folder + "tables/employees.json"])
     assert all("password_hash" not in e and "email" in e for e in employees)
-    assert manifest["excluded_columns"] == {"employees": ["password_hash"]}
+    assert manifest["excluded_columns"] == {
+        "employees": ["password_hash"],
+        "roster_sources": ["token"],
+    }
 
 
 async def test_a_restore_brings_back_every_row_and_checks_it(

@@ -67,6 +67,8 @@ EXPECTED_TABLES = {
     "system_job_runs",
     # running an organization
     "pending_summaries",
+    # operations
+    "roster_sources",
 }
 
 

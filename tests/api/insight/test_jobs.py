@@ -63,6 +63,8 @@ async def test_the_list_shows_every_job_in_the_organizations_timezone(
         "summarize_activity",
         "maintain_activity_partitions",
         "jtd_agent",
+        "sync_roster",
+        "apply_retention",
     }  # and not the operator's nightly backup
     attendance = jobs["create_daily_attendance"]
     assert (attendance["schedule"], attendance["timezone"]) == ("daily at 00:30", "Asia/Kolkata")

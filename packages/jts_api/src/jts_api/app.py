@@ -29,6 +29,7 @@ from jts_api.errors import (
     shape_result,
     unexpected_exception_response,
 )
+from jts_api.exports.endpoint import export_endpoint
 from jts_api.graphql_ws import (
     LegacySessionEndingHandler,
     SessionEndingHandler,
@@ -154,6 +155,7 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
             health_endpoint,
             metrics_endpoint,
             receipts_endpoint,
+            export_endpoint,
         ],
         middleware=[DefineMiddleware(RequestObserver, metrics=runtime.metrics)],
         state=State({"runtime": runtime}),

@@ -48,6 +48,7 @@ from jts_api.graphql import (
     organization,
     people,
     planner,
+    roster_sync,
     scores,
     tasks,
     timers,
@@ -75,6 +76,7 @@ FEATURES: tuple[ModuleType, ...] = (
     webhooks,
     people,
     administration,
+    roster_sync,
 )
 
 PARSER_CACHE_SIZE = 1_000

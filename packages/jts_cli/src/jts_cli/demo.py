@@ -8,6 +8,7 @@ templates, and a few tasks. Everybody signs in with :data:`DEMO_PASSWORD`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, timedelta
 
@@ -19,6 +20,8 @@ from jts_domain.shifts import business_date
 DEMO_PASSWORD = "jts-demo-password"  # noqa: S105 -- printed for people to try the demo
 DEMO_DOMAIN = "demo.jts.test"
 ROSTER_DAYS = 7
+#: How many steps :func:`seed_demo` reports to its ``progress``.
+DEMO_STEPS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +39,15 @@ async def database_is_empty(ctx: ServiceContext) -> bool:
         return not await uow.organizations.list_all()
 
 
-async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLogin]:
-    """Write the demo organization; its logins, admin first."""
+def _quiet(step: str) -> None:
+    """No progress to show."""
+
+
+async def seed_demo(
+    ctx: ServiceContext, hasher: PasswordHasher, progress: Callable[[str], None] = _quiet
+) -> list[DemoLogin]:
+    """Write the demo organization; its logins, admin first. ``progress`` is told each
+    of the :data:`DEMO_STEPS` steps as it is done."""
     _, admin = await accounts.register(
         ctx,
         hasher,
@@ -48,6 +58,7 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
         name="Asha Admin",
     )
     boss = Caller.of(admin)
+    progress("organization and admin")
     logins = [DemoLogin(admin.email, admin.name, admin.role)]
 
     async def person(local: str, name: str, role: Role, **fields: object) -> Employee:
@@ -70,18 +81,21 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
     whitefield = await organization.create_store(
         ctx, boss, name="Whitefield Warehouse", latitude=12.9698, longitude=77.7500
     )
+    progress("stores")
     day = await organization.create_shift_template(
         ctx, boss, name="Day", start_time=time(9), end_time=time(17), break_minutes=30
     )
     night = await organization.create_shift_template(
         ctx, boss, name="Night", start_time=time(22), end_time=time(6), break_minutes=30
     )
+    progress("shifts")
     sales_lead = await person("meera.manager", "Meera Manager", Role.MANAGER)
     support_lead = await person("vikram.manager", "Vikram Manager", Role.MANAGER)
     sales = await organization.create_department(ctx, boss, name="Sales", manager_id=sales_lead.id)
     support = await organization.create_department(
         ctx, boss, name="Support", manager_id=support_lead.id
     )
+    progress("managers and departments")
     teams = {
         "sales": (sales, JobCategory.SALES, day, mg_road),
         "support": (support, JobCategory.SUPPORT, night, whitefield),
@@ -104,6 +118,7 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
             store_id=store.id,
         )
         staff.append((employee, shift, store))
+    progress("employees")
     today = business_date(ctx.clock.now(), "Asia/Kolkata")
     for offset in range(ROSTER_DAYS):
         for employee, shift, store in staff:
@@ -115,6 +130,7 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
                 shift_template_id=shift.id,
                 store_id=store.id,
             )
+    progress("roster")
     templates = [
         (sales.id, day.id, JobCategory.SALES, "Open the till and count the float", 20, 15),
         (sales.id, day.id, JobCategory.SALES, "Restock the front shelves", 60, 180),
@@ -132,6 +148,7 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
             due_offset_minutes=due,
             sla_minutes=due + 60,
         )
+    progress("task templates")
     ravi, priya, arjun = (employee for employee, _, _ in staff[:3])
     work = [
         ("Set up the festive display", TaskPriority.HIGH, ravi, 90, True),
@@ -158,6 +175,7 @@ async def seed_demo(ctx: ServiceContext, hasher: PasswordHasher) -> list[DemoLog
         planned_date=today,
         estimated_minutes=30,
     )
+    progress("tasks")
     return logins
 
 

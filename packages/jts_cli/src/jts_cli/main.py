@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jts_cli.demo import DEMO_PASSWORD, DemoLogin, database_is_empty, demo_logins, seed_demo
+from jts_cli.demo import (
+    DEMO_PASSWORD,
+    DEMO_STEPS,
+    DemoLogin,
+    database_is_empty,
+    demo_logins,
+    seed_demo,
+)
 from jts_cli.dev import dev_secret_key
 from jts_cli.migrations import upgrade_to_head
+from jts_cli.operations import export_command, import_roster_command
+from jts_cli.progress import ProgressReport
 from jts_cli.serving import api_server, run_until_stopped, serve_with_worker
 from jts_cli.worker_command import worker
 
@@ -67,7 +76,9 @@ async def _seed(settings: ApiSettings, url: str) -> tuple[bool, list[DemoLogin]]
     try:
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=SystemClock())
         if await database_is_empty(ctx):
-            return True, await seed_demo(ctx, Argon2PasswordHasher.from_settings(settings))
+            hasher = Argon2PasswordHasher.from_settings(settings)
+            with ProgressReport("seed-demo", total=DEMO_STEPS, unit="steps") as progress:
+                return True, await seed_demo(ctx, hasher, progress.step)
         return False, await demo_logins(ctx)
     finally:
         await engine.dispose()
@@ -190,6 +201,9 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
 
 cli.add_command(worker)
+# operations: exports and roster imports for operators
+cli.add_command(export_command)
+cli.add_command(import_roster_command)
 
 
 @cli.command()
@@ -210,7 +224,9 @@ def backup(data_dir: Path | None) -> None:
     url = _database_url(settings)
     job = SystemJobName.NIGHTLY_BACKUP
     try:
-        run = asyncio.run(run_system_job_now(job, _worker_settings(settings, url), url))
+        with ProgressReport("backup", unit="steps") as progress:
+            worker_settings = _worker_settings(settings, url)
+            run = asyncio.run(run_system_job_now(job, worker_settings, url, progress.step))
     except JobBusyError:
         raise click.ClickException("a backup is running already; try again later") from None
     if not run.success:
@@ -236,7 +252,9 @@ def restore(archive: Path, replace: bool, data_dir: Path | None) -> None:
 
     url = _database_url(_settings(data_dir))
     try:
-        manifest = asyncio.run(restore_backup(archive, url, replace=replace))
+        with ProgressReport("restore", unit="steps") as progress:
+            restoring = restore_backup(archive, url, replace=replace, on_step=progress.step)
+            manifest = asyncio.run(restoring)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     rows = sum(table.rows for table in manifest.tables.values())

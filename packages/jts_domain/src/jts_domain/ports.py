@@ -23,6 +23,7 @@ from jts_domain.administration.ports import (
     PendingSummaryRepository,
 )
 from jts_domain.delivery.ports import DeliveryRepository
+from jts_domain.exports.ports import ExportQueries
 from jts_domain.jtd.ports import JtdRepository
 from jts_domain.login_throttle import LoginAttempts
 from jts_domain.model import (
@@ -52,6 +53,8 @@ from jts_domain.model import (
     Timer,
 )
 from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.retention.ports import RetentionRepository
+from jts_domain.roster_sync.ports import RosterSourceRepository, RosterSyncRepository
 from jts_domain.schedule import JobName, SystemJobName
 from jts_domain.webhooks.ports import WebhookRepository
 from jts_domain.work.aggregate import TaskWork
@@ -747,6 +750,15 @@ class UnitOfWork(Protocol):
     def delivery(self) -> DeliveryRepository: ...
     @property
     def webhooks(self) -> WebhookRepository: ...
+    # operations: exports, retention, roster sync
+    @property
+    def exports(self) -> ExportQueries: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
+    @property
+    def roster_sources(self) -> RosterSourceRepository: ...
+    @property
+    def roster_sync(self) -> RosterSyncRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -38,7 +38,8 @@ _SHORT_WINDOW = timedelta(days=2)
 
 class JobName(StrEnum):
     """The scheduled jobs each organization runs, in its own timezone: PRODUCT.md's (but the
-    operator's nightly backup, a :class:`SystemJobName`), and the jobs-to-do agent."""
+    operator's nightly backup, a :class:`SystemJobName`), the jobs-to-do agent, and the
+    operations jobs (the roster sync, retention)."""
 
     CREATE_DAILY_ATTENDANCE = "create_daily_attendance"
     GENERATE_DAILY_PLANNERS = "generate_daily_planners"
@@ -53,6 +54,9 @@ class JobName(StrEnum):
     MAINTAIN_ACTIVITY_PARTITIONS = "maintain_activity_partitions"
     # jobs to do
     JTD_AGENT = "jtd_agent"
+    # operations
+    SYNC_ROSTER = "sync_roster"
+    APPLY_RETENTION = "apply_retention"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,17 @@ JOBS: dict[JobName, JobDefinition] = {
             JobName.JTD_AGENT,
             Every(5),
             "agent mode: move due jobs to do of the auto-executed types",
+        ),
+        # operations
+        JobDefinition(
+            JobName.SYNC_ROSTER,
+            Daily(time(6, 30)),
+            "employees and roster entries from the organization's HR source",
+        ),
+        JobDefinition(
+            JobName.APPLY_RETENTION,
+            Monthly(1, time(3, 0)),
+            "remove finished tasks and timers past their retention",
         ),
     )
 }

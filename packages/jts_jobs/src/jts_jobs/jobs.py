@@ -16,11 +16,16 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import structlog
+
 from jts_domain.activity.storage import maintain_activity_partitions
 from jts_domain.activity.summaries import summarize_activity
 from jts_domain.activity.watch import check_overtime, detect_idle
 from jts_domain.administration.pending import refresh_pending_summaries
 from jts_domain.jtd.agent import run_agent
+from jts_domain.retention.use_cases import apply_retention
+from jts_domain.roster_sync.model import Secret
+from jts_domain.roster_sync.use_cases import sync_roster
 from jts_domain.schedule import JobName
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.attendance import auto_stop_timers, create_daily_attendance
@@ -28,6 +33,9 @@ from jts_domain.services.job_runs import cleanup_job_history, run_dates
 from jts_domain.services.monitoring import sla_monitor
 from jts_domain.services.planning import generate_daily_planners
 from jts_domain.services.scores import calculate_daily_scores
+from jts_jobs.roster_source import HttpRosterSource
+
+log = structlog.get_logger("jts_jobs")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +55,9 @@ class JobRun:
     organization_id: UUID
     business_dates: tuple[date, ...]
     database_url: str
+    #: How long the roster source may take to answer, and the pause between batches.
+    roster_timeout_s: float = 30.0
+    roster_pause_s: float = 1.0
 
     @property
     def caller(self) -> Caller:
@@ -190,6 +201,46 @@ async def _jtd_agent(run: JobRun) -> JobOutcome:
     )
 
 
+async def _sync_roster(run: JobRun) -> JobOutcome:
+    def client_for(url: str, token: Secret) -> HttpRosterSource:
+        return HttpRosterSource(url, token, timeout_s=run.roster_timeout_s)
+
+    report = await sync_roster(run.ctx, run.caller, client_for, pause_seconds=run.roster_pause_s)
+    if not report.configured:
+        return JobOutcome(message="no roster source is configured", result={"configured": False})
+    failures: dict[str, str] = {}
+    for row in report.failures:
+        kind = row.kind.value.lower() if row.kind else "row"
+        log.warning(
+            "roster row skipped",
+            organization_id=str(run.organization_id),
+            kind=kind,
+            line=row.line,
+            external_id=row.external_id,
+            reason=row.reason,
+        )
+        failures[f"{kind} {row.line} ({row.external_id})"] = row.reason or "failed"
+    counts = report.counts
+    return JobOutcome(message=counts.describe(), result=counts.as_dict(), failures=failures)
+
+
+async def _retention(run: JobRun) -> JobOutcome:
+    done = await apply_retention(run.ctx, run.caller)
+    removed = done.removed
+    result = {
+        "task_cutoff": done.task_cutoff.isoformat(),
+        "timer_cutoff": done.timer_cutoff.isoformat(),
+        "tasks": removed.tasks,
+        "timers": removed.timers,
+        "intervals": removed.intervals,
+        "history": removed.history,
+        "alerts": removed.alerts,
+        "batches": done.batches,
+    }
+    message = f"{removed.tasks} tasks and {removed.timers} timers removed"
+    return JobOutcome(message=message, result=result)
+
+
 JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.CREATE_DAILY_ATTENDANCE: _attendance,
     JobName.GENERATE_DAILY_PLANNERS: _planners,
@@ -203,4 +254,7 @@ JOB_FUNCTIONS: dict[JobName, Callable[[JobRun], Awaitable[JobOutcome]]] = {
     JobName.SUMMARIZE_ACTIVITY: _activity_summaries,
     JobName.MAINTAIN_ACTIVITY_PARTITIONS: _activity_storage,
     JobName.JTD_AGENT: _jtd_agent,
+    # operations
+    JobName.SYNC_ROSTER: _sync_roster,
+    JobName.APPLY_RETENTION: _retention,
 }

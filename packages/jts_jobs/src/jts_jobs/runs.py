@@ -119,6 +119,8 @@ class RunExecutor:
             organization_id=run.organization_id,
             business_dates=run.business_dates,
             database_url=self.database_url,
+            roster_timeout_s=self.settings.roster_sync_timeout_s,
+            roster_pause_s=self.settings.roster_sync_pause_s,
         )
         try:
             outcome = await JOB_FUNCTIONS[run.job](job_run)

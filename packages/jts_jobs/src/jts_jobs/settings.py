@@ -50,6 +50,10 @@ class WorkerSettings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    #: sync_roster: how long the HR source may take to answer, and the pause between batches.
+    roster_sync_timeout_s: float = 30.0
+    roster_sync_pause_s: float = 1.0
+
     def backups_path(self) -> Path:
         """Where nightly backups go: ``JTS_BACKUPS_DIR``, else ``backups/`` in the data dir."""
         return self.backups_dir or self.data_dir / "backups"

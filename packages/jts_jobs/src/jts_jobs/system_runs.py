@@ -41,14 +41,19 @@ class SystemJobRunContext:
     ctx: ServiceContext
     settings: WorkerSettings
     database_url: str
+    #: Told each step of the job as it is done (``jts backup``'s progress); None: quiet.
+    on_step: Callable[[str], None] | None = None
 
 
 async def _backup(run: SystemJobRunContext) -> JobOutcome:
     from jts_store.backup import create_backup
+    from jts_store.backup.create import no_progress
 
     # Named after the operator's local night, not UTC's.
     now = run.ctx.clock.now().astimezone(zone(run.settings.operator_timezone))
-    archive = await create_backup(run.database_url, run.settings.backups_path(), now)
+    archive = await create_backup(
+        run.database_url, run.settings.backups_path(), now, on_step=run.on_step or no_progress
+    )
     return JobOutcome(message=f"backup written to {archive}", result={"archive": str(archive)})
 
 
@@ -84,16 +89,22 @@ class SystemRunExecutor:
             return {"run_id": str(request.run_id), "skipped": True}
         return {"run_id": str(run.id), "success": run.success}
 
-    async def run_now(self, job: SystemJobName) -> SystemJobRun:
+    async def run_now(
+        self, job: SystemJobName, on_step: Callable[[str], None] | None = None
+    ) -> SystemJobRun:
         """Run a system job at once, here (``jts backup``): a MANUAL run in the operator's
-        log, finished (successfully or not); JobBusyError while a worker runs the job."""
+        log, finished (successfully or not); JobBusyError while a worker runs the job.
+        ``on_step`` is told the job's steps as they are done."""
         request = SystemRunRequest(job=job, run_id=new_id(), trigger=JobTrigger.MANUAL)
-        run = await self._locked(request, {})
+        run = await self._locked(request, {}, on_step)
         assert run is not None  # a manual run has an id of its own: it always starts
         return run
 
     async def _locked(
-        self, request: SystemRunRequest, saq_ctx: dict[str, Any]
+        self,
+        request: SystemRunRequest,
+        saq_ctx: dict[str, Any],
+        on_step: Callable[[str], None] | None = None,
     ) -> SystemJobRun | None:
         key = lock_key(request.job.value)
         async with try_advisory_lock(self.engine, SYSTEM_JOB_KEYSPACE, key) as taken:
@@ -110,11 +121,16 @@ class SystemRunExecutor:
             if run is None:
                 log.info("system run skipped", job=request.job.value)
                 return None
-            return await self._execute(run, saq_ctx)
+            return await self._execute(run, saq_ctx, on_step)
 
-    async def _execute(self, run: SystemJobRun, saq_ctx: dict[str, Any]) -> SystemJobRun:
+    async def _execute(
+        self,
+        run: SystemJobRun,
+        saq_ctx: dict[str, Any],
+        on_step: Callable[[str], None] | None = None,
+    ) -> SystemJobRun:
         context = SystemJobRunContext(
-            ctx=self.ctx, settings=self.settings, database_url=self.database_url
+            ctx=self.ctx, settings=self.settings, database_url=self.database_url, on_step=on_step
         )
         try:
             outcome = await SYSTEM_JOB_FUNCTIONS[run.job](context)
@@ -137,9 +153,13 @@ class SystemRunExecutor:
 
 
 async def run_system_job_now(
-    job: SystemJobName, settings: WorkerSettings, database_url: str
+    job: SystemJobName,
+    settings: WorkerSettings,
+    database_url: str,
+    on_step: Callable[[str], None] | None = None,
 ) -> SystemJobRun:
-    """Run a system job in this process now, outside any worker (``jts backup``)."""
+    """Run a system job in this process now, outside any worker (``jts backup``);
+    ``on_step`` is told its steps as they are done."""
     from jts_domain.clock import SystemClock
     from jts_store.engine import create_engine
     from jts_store.unit_of_work import SqlUnitOfWorkFactory
@@ -147,6 +167,6 @@ async def run_system_job_now(
     engine = create_engine(database_url, pool_size=2)
     try:
         ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=SystemClock())
-        return await SystemRunExecutor(ctx, engine, settings, database_url).run_now(job)
+        return await SystemRunExecutor(ctx, engine, settings, database_url).run_now(job, on_step)
     finally:
         await engine.dispose()

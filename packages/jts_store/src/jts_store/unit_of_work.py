@@ -19,6 +19,9 @@ from jts_store.delivery.repository import SqlDelivery
 from jts_store.delivery.webhooks import SqlWebhooks
 from jts_store.errors import domain_errors
 from jts_store.jtd.repository import SqlJtd
+from jts_store.operations.exports import SqlExports
+from jts_store.operations.retention import SqlRetention
+from jts_store.operations.roster_sync import SqlRosterSources, SqlRosterSync
 from jts_store.outbox import write_appends
 from jts_store.outbox_consumers import SqlOutboxConsumers
 from jts_store.queries.scores import SqlScoreQueries
@@ -84,6 +87,11 @@ class SqlUnitOfWork:
         self.directory = SqlDirectory(db)
         self.setup = SqlOrganizationSetup(db)
         self.pending_summaries = SqlPendingSummaries(db)
+        # operations: exports, retention, roster sync
+        self.exports = SqlExports(db)
+        self.retention = SqlRetention(db)
+        self.roster_sources = SqlRosterSources(db)
+        self.roster_sync = SqlRosterSync(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()

@@ -28,6 +28,7 @@ from jts_domain.model import (
     TimerState,
     WorkloadLevel,
 )
+from jts_domain.roster_sync.model import RowKind, RowStatus
 
 #: Registered once, by the very classes the use cases take and return.
 GRAPHQL_ENUMS = (
@@ -54,6 +55,9 @@ GRAPHQL_ENUMS = (
     # jobs to do
     Frequency,
     Weekday,
+    # operations
+    RowKind,
+    RowStatus,
 )
 for _enum in GRAPHQL_ENUMS:
     strawberry.enum(_enum)

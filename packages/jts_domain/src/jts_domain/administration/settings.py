@@ -32,6 +32,7 @@ from jts_domain.model import (
     ScoreWeights,
     WorkloadThresholds,
 )
+from jts_domain.retention.rules import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from jts_domain.services.audit import record_change
 from jts_domain.services.context import Caller, ServiceContext
 
@@ -47,6 +48,9 @@ MINUTE_RANGES: dict[str, tuple[int, int]] = {
     "auto_stop_grace_minutes": (0, 4 * 60),
     "activity_retention_months": (1, 120),
     "activity_late_days": (1, 90),
+    # operations: retention of finished tasks and of their timers
+    "task_retention_days": (MIN_RETENTION_DAYS, MAX_RETENTION_DAYS),
+    "timer_retention_days": (MIN_RETENTION_DAYS, MAX_RETENTION_DAYS),
 }
 MAX_WEIGHT = Decimal(100)
 MAX_BOUND = 100_000
@@ -92,6 +96,8 @@ class SettingsEdit:
     activity_late_days: int | Keep = KEEP
     quiet_hours_start: time | Keep = KEEP
     quiet_hours_end: time | Keep = KEEP
+    task_retention_days: int | Keep = KEEP
+    timer_retention_days: int | Keep = KEEP
 
 
 def _given(edit: object) -> dict[str, object]:

@@ -9,6 +9,7 @@ database::
 
 from jts_domain.memory.database import InMemoryDatabase, InMemoryUnitOfWork, RecordingPublisher
 from jts_domain.memory.jobs import RecordingJobQueue
+from jts_domain.memory.roster_source import StaticRosterSource
 from jts_domain.memory.score_recalculations import RecordingScoreRecalculations
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "RecordingJobQueue",
     "RecordingPublisher",
     "RecordingScoreRecalculations",
+    "StaticRosterSource",
 ]

@@ -14,6 +14,7 @@ from jts_domain.memory.administration import (
     MemoryPendingSummaries,
 )
 from jts_domain.memory.delivery import MemoryDelivery
+from jts_domain.memory.exports import MemoryExports
 from jts_domain.memory.jobs import MemoryJobControls, MemoryJobExecutions
 from jts_domain.memory.jtd import MemoryJtd, MemoryOutboxConsumers
 from jts_domain.memory.operator import MemoryLoginAttempts, MemorySystemJobRuns
@@ -28,6 +29,8 @@ from jts_domain.memory.repositories import (
     MemoryStores,
     MemoryTasks,
 )
+from jts_domain.memory.retention import MemoryRetention
+from jts_domain.memory.roster_sync import MemoryRosterSources, MemoryRosterSync
 from jts_domain.memory.score_queries import MemoryScoreQueries
 from jts_domain.memory.tables import Tables
 from jts_domain.memory.timers import (
@@ -118,6 +121,11 @@ class InMemoryUnitOfWork:
         self.directory = MemoryDirectory(tables)
         self.setup = MemoryOrganizationSetup(tables)
         self.pending_summaries = MemoryPendingSummaries(tables)
+        # operations: exports, retention, roster sync
+        self.exports = MemoryExports(tables)
+        self.retention = MemoryRetention(tables)
+        self.roster_sources = MemoryRosterSources(tables)
+        self.roster_sync = MemoryRosterSync(tables)
         self._events: list[DomainEvent] = []
         self._snapshot: dict[str, Any] | None = None
 

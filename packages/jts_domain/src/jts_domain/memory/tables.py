@@ -39,6 +39,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
+from jts_domain.roster_sync.model import RosterSource
 from jts_domain.workload import PendingSummary
 
 RecordT = TypeVar("RecordT")
@@ -149,6 +150,7 @@ class Tables:
     # delivery and webhooks
     delivery: DeliveryTables = field(default_factory=DeliveryTables)
     webhooks: WebhookTables = field(default_factory=WebhookTables)
+    roster_sources: dict[UUID, RosterSource] = field(default_factory=dict)
 
     def snapshot(self) -> dict[str, Any]:
         """Shallow copies of every table (records are never mutated in place)."""

@@ -130,6 +130,9 @@ class OrganizationSettings:
     idle_auto_pause: bool = False
     activity_retention_months: int = 13
     activity_late_days: int = 7
+    #: Retention (see :mod:`jts_domain.retention`): finished tasks and timers kept this long.
+    task_retention_days: int = 365
+    timer_retention_days: int = 183
 
 
 @dataclass(slots=True, kw_only=True)
@@ -182,6 +185,8 @@ class Employee:
     #: changed). A token carries the epoch it was issued in and stops working once the
     #: epoch has moved on, so every session of the person ends with such a change.
     access_epoch: int = 0
+    #: The employee's id in the organization's HR system (roster sync), unique per tenant.
+    external_id: str | None = None
 
     @property
     def permissions(self) -> frozenset[Permission]:

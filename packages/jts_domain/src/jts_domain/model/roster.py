@@ -30,6 +30,8 @@ class RosterEntry:
     business_date: date
     shift_template_id: UUID
     store_id: UUID
+    #: The entry's id in the organization's HR system (roster sync), unique per tenant.
+    external_id: str | None = None
 
 
 class AttendanceStatus(StrEnum):

@@ -178,7 +178,7 @@ def _seconds(value: float | None) -> Decimal | None:
 async def job_statistics(
     ctx: ServiceContext, caller: Caller, *, since: datetime | None = None
 ) -> list[JobStatistics]:
-    """Per job (all eight, in the table's order): finished runs since ``since`` (all by
+    """Per job (every job, in the table's order): finished runs since ``since`` (all by
     default), success rate in percent, mean and 95th-percentile duration in seconds."""
     caller.require(Permission.SCHEDULED_JOB_READ)
     if since is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -32,8 +33,21 @@ _SCHEMA_REVISION = text(
 )
 
 
+#: Told each step of a backup or restore as it is done (progress for people).
+StepDone = Callable[[str], None]
+
+
+def no_progress(step: str) -> None:
+    """No progress to show (the default ``on_step``)."""
+
+
 async def create_backup(
-    database_url: str, backups_dir: Path, now: datetime, *, pg_bin_dir: Path | None = None
+    database_url: str,
+    backups_dir: Path,
+    now: datetime,
+    *,
+    pg_bin_dir: Path | None = None,
+    on_step: StepDone = no_progress,
 ) -> Path:
     """Back the database up into ``backups_dir/jts-backup-<now's date>.tar.gz``; its path.
 
@@ -43,7 +57,8 @@ async def create_backup(
     The dump and the JSON exports are read from one snapshot, so they agree even while
     the application writes. The same date twice replaces the archive atomically. Then
     archives dated more than 30 days before ``now`` are removed (only after a success,
-    so a failing night never costs an old backup).
+    so a failing night never costs an old backup). ``on_step`` is told each step: the
+    dump, each table exported, the archive written.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -53,15 +68,16 @@ async def create_backup(
     with staging_folder(target) as staging_dir:
         staging = Path(staging_dir)
         (staging / "tables").mkdir()
-        manifest = await _dump_and_export(database_url, staging, now, programs)
+        manifest = await _dump_and_export(database_url, staging, now, programs, on_step)
         (staging / MANIFEST_FILE).write_bytes(manifest.to_json())
         await asyncio.to_thread(write_archive, staging, target)
+        on_step("archive written")
     await asyncio.to_thread(remove_expired, backups_dir, now.date())
     return target
 
 
 async def _dump_and_export(
-    database_url: str, staging: Path, now: datetime, programs: PostgresPrograms
+    database_url: str, staging: Path, now: datetime, programs: PostgresPrograms, on_step: StepDone
 ) -> Manifest:
     """Export a snapshot from a read-only transaction, ``pg_dump`` it, then export its tables."""
     engine = create_engine(database_url, pool_size=1)
@@ -75,7 +91,8 @@ async def _dump_and_export(
                 database, version, migrated = (await connection.execute(_SERVER_FACTS)).one()
                 revision = await connection.scalar(_SCHEMA_REVISION) if migrated else None
                 dump = await _dump(programs, database_url, snapshot, staging / DUMP_FILE)
-                tables = await _export_tables(connection, staging)
+                on_step("database dumped")
+                tables = await _export_tables(connection, staging, on_step)
     finally:
         await engine.dispose()
     return Manifest(
@@ -118,11 +135,14 @@ def _file_digest(path: Path) -> DumpEntry:
     return DumpEntry(size=path.stat().st_size, sha256=digest.hexdigest())
 
 
-async def _export_tables(connection: AsyncConnection, staging: Path) -> dict[str, TableEntry]:
+async def _export_tables(
+    connection: AsyncConnection, staging: Path, on_step: StepDone
+) -> dict[str, TableEntry]:
     tables = {}
     for name in await exported_tables(connection):
         with (staging / table_file(name)).open("wb") as out:
             tables[name] = await export_table(
                 connection, name, EXCLUDED_COLUMNS.get(name, []), out.write
             )
+        on_step(f"{name} exported")
     return tables

@@ -29,8 +29,12 @@ from jts_store.backup.errors import BackupError
 from jts_store.backup.manifest import TableEntry
 from jts_store.tables import METADATA
 
-#: Columns left out of the JSON exports: password hashes stay in the dump only.
-EXCLUDED_COLUMNS: dict[str, list[str]] = {"employees": ["password_hash"]}
+#: Columns left out of the JSON exports: password hashes and the roster sources' bearer
+#: tokens stay in the dump only.
+EXCLUDED_COLUMNS: dict[str, list[str]] = {
+    "employees": ["password_hash"],
+    "roster_sources": ["token"],
+}
 
 Sink = Callable[[bytes], object]
 

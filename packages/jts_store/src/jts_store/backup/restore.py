@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jts_store.backup.create import StepDone, no_progress
 from jts_store.backup.errors import BackupError
 from jts_store.backup.exports import export_table
 from jts_store.backup.manifest import DUMP_FILE, Manifest
@@ -32,7 +33,12 @@ _USER_RELATIONS = text(
 
 
 async def restore_backup(
-    archive: Path, database_url: str, *, replace: bool = False, pg_bin_dir: Path | None = None
+    archive: Path,
+    database_url: str,
+    *,
+    replace: bool = False,
+    pg_bin_dir: Path | None = None,
+    on_step: StepDone = no_progress,
 ) -> Manifest:
     """Restore an archive into an empty database; the archive's manifest.
 
@@ -48,12 +54,14 @@ async def restore_backup(
     and the restored data is left in place for inspection.
 
     The dump is copied to the system's temporary folder first (``TMPDIR``): it needs
-    room for it. Stop the application while restoring.
+    room for it. Stop the application while restoring. ``on_step`` is told each step:
+    the archive verified, the restore script made and run, each table checked.
     """
     programs = PostgresPrograms.locate(pg_bin_dir)
     with tempfile.TemporaryDirectory(prefix="jts-restore-") as work:
         dump, script = Path(work) / DUMP_FILE, Path(work) / "restore.sql"
         manifest = await asyncio.to_thread(verify_backup, archive, dump)
+        on_step("archive verified")
         engine = create_engine(database_url, pool_size=1)
         try:
             await _check_room(engine, replace=replace)
@@ -62,8 +70,10 @@ async def restore_backup(
                 ["--no-owner", "--no-privileges", f"--file={script}", str(dump)],
                 database_url,
             )
+            on_step("restore script made")
             await programs.run("psql", _psql_arguments(database_url, script, replace), database_url)
-            await _check_restored(engine, manifest)
+            on_step("restored in one transaction")
+            await _check_restored(engine, manifest, on_step)
         finally:
             await engine.dispose()
     return manifest
@@ -106,7 +116,7 @@ async def _check_room(engine: AsyncEngine, *, replace: bool) -> None:
             )
 
 
-async def _check_restored(engine: AsyncEngine, manifest: Manifest) -> None:
+async def _check_restored(engine: AsyncEngine, manifest: Manifest, on_step: StepDone) -> None:
     """Recompute every table's export and compare it with the manifest."""
     differences = []
     async with engine.connect() as plain:
@@ -117,6 +127,7 @@ async def _check_restored(engine: AsyncEngine, manifest: Manifest) -> None:
             for name, expected in manifest.tables.items():
                 excluded = manifest.excluded_columns.get(name, [])
                 found = await export_table(connection, name, excluded, None)
+                on_step(f"{name} checked")
                 if found != expected:
                     differences.append(
                         f"{name}: {found.rows} rows, SHA-256 {found.sha256} "

@@ -45,6 +45,8 @@ _SCALAR_SETTINGS = (
     "idle_auto_pause",
     "activity_retention_months",
     "activity_late_days",
+    "task_retention_days",
+    "timer_retention_days",
 )
 _TIME_SETTINGS = ("quiet_hours_start", "quiet_hours_end")
 
@@ -128,6 +130,7 @@ def _employee(row: Row[Any]) -> Employee:
         active=row.active,
         created_at=row.created_at,
         access_epoch=row.access_epoch,
+        external_id=row.external_id,
     )
 
 
@@ -150,6 +153,7 @@ class SqlEmployees:
             "active": employee.active,
             "created_at": employee.created_at,
             "access_epoch": employee.access_epoch,
+            "external_id": employee.external_id,
         }
         await self._db.execute(insert(_employees).values(**values))
 

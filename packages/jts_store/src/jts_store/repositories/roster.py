@@ -75,6 +75,7 @@ def _entry(row: Row[Any]) -> RosterEntry:
         business_date=row.business_date,
         shift_template_id=row.shift_template_id,
         store_id=row.store_id,
+        external_id=row.external_id,
     )
 
 
@@ -92,6 +93,7 @@ class SqlRoster:
             "business_date": entry.business_date,
             "shift_template_id": entry.shift_template_id,
             "store_id": entry.store_id,
+            "external_id": entry.external_id,
         }
         await self._db.execute(insert(_roster).values(**values))
 

@@ -17,7 +17,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncResult
 
 from jts_domain.errors import not_found
 from jts_store.errors import domain_errors, stale
@@ -180,6 +180,22 @@ class TransactionConnection:
                 await connection.execution_options(isolation_level=_INSIDE)
             async with domain_errors():
                 result = await connection.execute(statement, params)
+        self._fresh = False
+        return result
+
+    async def stream(
+        self, statement: Executable, params: Params = None, *, yield_per: int = 1000
+    ) -> AsyncResult[Any]:
+        """Execute a statement on a server-side cursor: rows arrive ``yield_per`` at a time
+        as the result is read. A cursor lives in a transaction: one begins now (after any
+        staged write) if none has; read the result before the next statement."""
+        await self.begin()
+        await self.send(self.take_staged())
+        connection = self._require()
+        async with domain_errors():
+            result = await connection.stream(
+                statement, params, execution_options={"yield_per": yield_per}
+            )
         self._fresh = False
         return result
 

@@ -10,6 +10,7 @@ from jts_store.tables.audit import AuditEntryRow
 from jts_store.tables.base import METADATA, Base
 from jts_store.tables.jobs import JobControlRow, JobExecutionRow
 from jts_store.tables.measures import AlertRow, DailyScoreRow, OutboxRow
+from jts_store.tables.operations import RosterSourceRow
 from jts_store.tables.operator import LoginAttemptRow, SystemJobRunRow
 from jts_store.tables.organization import DepartmentRow, EmployeeRow, OrganizationRow, StoreRow
 from jts_store.tables.outbox_consumers import OutboxConsumerRow
@@ -36,6 +37,7 @@ __all__ = [
     "OutboxRow",
     "PendingSummaryRow",
     "RosterEntryRow",
+    "RosterSourceRow",
     "ShiftTemplateRow",
     "StoreRow",
     "SystemJobRunRow",

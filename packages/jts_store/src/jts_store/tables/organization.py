@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, Index, func, text
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jts_domain.model import JobCategory, Role
@@ -32,6 +32,7 @@ class EmployeeRow(Base):
         one_of("role", Role, "role"),
         one_of("job_category", JobCategory, "job_category", nullable=True),
         Index("ix_employees_organization_id_department_id", "organization_id", "department_id"),
+        UniqueConstraint("organization_id", "external_id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -47,6 +48,8 @@ class EmployeeRow(Base):
     password_hash: Mapped[str | None]
     #: Moves on at every access change; tokens of an older epoch are refused.
     access_epoch: Mapped[int] = mapped_column(server_default=text("0"))
+    #: The id in the organization's HR system (roster sync); unique per organization.
+    external_id: Mapped[str | None]
 
 
 Index("ux_employees_lower_email", func.lower(EmployeeRow.email), unique=True)

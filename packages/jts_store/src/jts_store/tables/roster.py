@@ -35,6 +35,7 @@ class RosterEntryRow(Base):
         Index(
             "ix_roster_entries_organization_id_business_date", "organization_id", "business_date"
         ),
+        UniqueConstraint("organization_id", "external_id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -43,6 +44,8 @@ class RosterEntryRow(Base):
     business_date: Mapped[date]
     shift_template_id: Mapped[UUID] = mapped_column(reference("shift_templates.id"), index=True)
     store_id: Mapped[UUID] = mapped_column(reference("stores.id"), index=True)
+    #: The id in the organization's HR system (roster sync); unique per organization.
+    external_id: Mapped[str | None]
 
 
 class AttendanceRow(Base):

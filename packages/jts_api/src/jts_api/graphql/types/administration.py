@@ -62,6 +62,12 @@ class OrganizationSettingsType:
     activity_late_days: int
     quiet_hours_start: time
     quiet_hours_end: time = strawberry.field(description="Equal to the start: no quiet hours.")
+    task_retention_days: int = strawberry.field(
+        description="Finished tasks are removed once older than this (apply_retention)."
+    )
+    timer_retention_days: int = strawberry.field(
+        description="Finished tasks' timers are removed once older than this."
+    )
 
     @classmethod
     def of(cls, settings: model.OrganizationSettings) -> OrganizationSettingsType:
@@ -91,6 +97,8 @@ class OrganizationSettingsType:
             activity_late_days=settings.activity_late_days,
             quiet_hours_start=settings.quiet_hours_start,
             quiet_hours_end=settings.quiet_hours_end,
+            task_retention_days=settings.task_retention_days,
+            timer_retention_days=settings.timer_retention_days,
         )
 
 

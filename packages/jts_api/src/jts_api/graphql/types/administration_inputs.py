@@ -129,6 +129,8 @@ class UpdateOrganizationSettingsInput:
     activity_late_days: int | None = UNSET
     quiet_hours_start: time | None = UNSET
     quiet_hours_end: time | None = UNSET
+    task_retention_days: int | None = UNSET
+    timer_retention_days: int | None = UNSET
 
     def to_edit(self) -> SettingsEdit:
         """The domain's edit of the settings."""
@@ -152,6 +154,8 @@ class UpdateOrganizationSettingsInput:
             activity_late_days=required(self.activity_late_days, "activityLateDays"),
             quiet_hours_start=required(self.quiet_hours_start, "quietHoursStart"),
             quiet_hours_end=required(self.quiet_hours_end, "quietHoursEnd"),
+            task_retention_days=required(self.task_retention_days, "taskRetentionDays"),
+            timer_retention_days=required(self.timer_retention_days, "timerRetentionDays"),
         )
 
 

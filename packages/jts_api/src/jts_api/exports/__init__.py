@@ -1,0 +1,1 @@
+"""Exports as files: ``GET /exports/<kind>.<format>`` (CSV or XLSX), streamed."""

@@ -1,0 +1,1 @@
+"""Operations in PostgreSQL: export queries, retention, roster sync."""
