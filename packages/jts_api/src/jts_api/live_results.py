@@ -12,6 +12,11 @@ fields resolve the same for every caller (who may follow it was decided when the
 subscription started). Results with errors are never shared. A result is kept for the
 last :data:`MAX_SHARED_RESULTS` executions, holding its payload, so an identity check
 can never mistake a new event for an old one.
+
+The executor also closes the coroutine of an async resolver whose field was cancelled
+before it began (a sibling's error cancels pending fields; graphql-core's completion
+coroutine is then closed unstarted, and the resolver's coroutine it holds would be
+dropped unawaited, a ``RuntimeWarning`` on every such request).
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Generator
+from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
 from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLOutputType, GraphQLResolveInfo
+from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 MAX_SHARED_RESULTS = 256
@@ -44,8 +51,41 @@ class _Answered:
         return self._result
 
 
+class _ClosedIfUnstarted:
+    """A resolver's coroutine, awaited through this wrapper, and closed when the wrapper
+    is dropped before anyone awaited it."""
+
+    __slots__ = ("_coroutine",)
+
+    def __init__(self, coroutine: Any) -> None:
+        self._coroutine = coroutine
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coroutine.__await__()  # type: ignore[no-any-return]
+
+    def __del__(self) -> None:
+        if getcoroutinestate(self._coroutine) == CORO_CREATED:
+            self._coroutine.close()
+
+
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, executing a shared event's selection once per document."""
+    """graphql-core's executor, executing a shared event's selection once per document,
+    and leaving no resolver coroutine unawaited when a field is cancelled."""
+
+    def complete_awaitable_value(  # noqa: PLR0917 -- graphql-core's signature
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if iscoroutine(result):
+            result = _ClosedIfUnstarted(result)
+        return super().complete_awaitable_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def build_per_event_executor(self, payload: Any) -> Any:
         # graphql-core copies the executor for every event of every subscriber; a
