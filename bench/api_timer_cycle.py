@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
@@ -64,6 +65,7 @@ from jts_domain.shifts import business_date
 from jts_store.embedded import embedded_server_url
 from jts_store.engine import create_engine, with_database
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
+from lean_http import LeanConnection
 from score_day import migrate, plain
 
 SECRET = "bench-secret-key-" + "x" * 32
@@ -92,17 +94,36 @@ class Timings:
 
     latencies: list[float] = field(default_factory=list)
     wall: float = 0.0
+    #: CPU seconds the benchmark's own process (the client) and the API processes spent.
+    client_cpu: float = 0.0
+    server_cpu: float | None = None
 
     def report(self, label: str) -> float:
         lat = sorted(self.latencies)
         throughput = len(lat) / self.wall
         p50 = statistics.median(lat) * 1000
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+        cpu = f"; client CPU {self.client_cpu / len(lat) * 1000:.2f} ms a step"
+        if self.server_cpu is not None:
+            cpu += f", API CPU {self.server_cpu / len(lat) * 1000:.2f} ms a step"
         print(
             f"{label}: {len(lat)} steps in {self.wall:.2f} s = {throughput:.0f} steps/s; "
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms{cpu}"
         )
         return throughput
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children so far (Linux)."""
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def make_staff(url: str, count: int) -> Staff:
@@ -221,21 +242,58 @@ async def wait_healthy(base: str) -> None:
     raise RuntimeError(msg)
 
 
-async def graphql_run(base: str, staff: Staff, cycles: int) -> Timings:
+Post = Callable[[Employee, dict[str, object], dict[str, str]], Awaitable[dict[str, object]]]
+
+
+@contextlib.asynccontextmanager
+async def http_client(base: str, staff: Staff, kind: str) -> AsyncIterator[Post]:
+    """POST /graphql as one employee: httpx (one pooled client), or the lean client (one
+    keep-alive connection per employee, :mod:`lean_http`)."""
+    if kind == "httpx":
+        limits = httpx.Limits(max_connections=len(staff.employees) + 5)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+            async def post_httpx(
+                _person: Employee, payload: dict[str, object], headers: dict[str, str]
+            ) -> dict[str, object]:
+                answer: dict[str, object] = (
+                    await client.post("/graphql", json=payload, headers=headers)
+                ).json()
+                return answer
+
+            yield post_httpx
+        return
+    host, port = base.removeprefix("http://").split(":")
+    connections = {p.id: await LeanConnection.open(host, int(port)) for p in staff.employees}
+
+    async def post_lean(
+        person: Employee, payload: dict[str, object], headers: dict[str, str]
+    ) -> dict[str, object]:
+        _status, answer = await connections[person.id].post_json("/graphql", payload, headers)
+        return answer  # type: ignore[no-any-return]
+
+    try:
+        yield post_lean
+    finally:
+        for connection in connections.values():
+            await connection.close()
+
+
+async def graphql_run(
+    base: str, staff: Staff, cycles: int, server_pid: int = 0, client: str = "lean"
+) -> Timings:
     timings = Timings()
-    limits = httpx.Limits(max_connections=len(staff.employees) + 5)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    async with http_client(base, staff, client) as post:
 
         async def step(person: Employee, name: str) -> None:
             variables = {} if name == "stopTimer" else {"id": str(staff.tasks[person.id])}
             payload = {"query": STEP_DOCUMENTS[name], "variables": variables}
             headers = {"Authorization": f"Bearer {staff.tokens[person.id]}"}
             began = time.perf_counter()
-            response = await client.post("/graphql", json=payload, headers=headers)
+            body = await post(person, payload, headers)
             timings.latencies.append(time.perf_counter() - began)
-            body = response.json()
-            if body.get("errors"):
-                raise RuntimeError(json.dumps(body["errors"]))
+            if body.get("errors") or not body.get("data"):
+                raise RuntimeError(json.dumps(body))
 
         async def employee(person: Employee) -> None:
             for cycle in range(cycles):
@@ -244,9 +302,13 @@ async def graphql_run(base: str, staff: Staff, cycles: int) -> Timings:
                 await step(person, "resumeTask")
                 await step(person, "stopTimer")
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
+        server_cpu = process_cpu(server_pid) if server_pid else 0.0
         await asyncio.gather(*(employee(p) for p in staff.employees))
         timings.wall = time.perf_counter() - began
+        timings.client_cpu = time.process_time() - cpu
+        if server_pid:
+            timings.server_cpu = process_cpu(server_pid) - server_cpu
     return timings
 
 
@@ -340,41 +402,56 @@ async def raw_run(url: str, staff: Staff, cycles: int, pool_size: int) -> Timing
                         lambda t=trigger: raw_step(pool, org, person.id, task_id, t, today)  # type: ignore[misc]
                     )
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(employee(p) for p in staff.employees))
         timings.wall = time.perf_counter() - began
+        timings.client_cpu = time.process_time() - cpu
     return timings
 
 
-async def bench(url: str, employees: int, cycles: int, pool_size: int, workers: int) -> None:
+async def bench(  # noqa: PLR0917 - the command's options
+    url: str, employees: int, cycles: int, pool_size: int, workers: int, client: str, rounds: int
+) -> None:
+    """``rounds`` interleaved rounds (a fresh server, its GraphQL run, the server stopped,
+    then the raw run), so that a change of the machine's load touches both sides."""
     await asyncio.to_thread(migrate, url)
-    port = free_port()
-    server = start_server(url, port, pool_size, workers)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_healthy(base)
-        api_staff = await make_staff(url, employees)
-        warm = await make_staff(url, 2)
-        await graphql_run(base, warm, 2)  # caches, pools and imports warmed up
-        api = await graphql_run(base, api_staff, cycles)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    raw_staff = await make_staff(url, employees)
-    raw = await raw_run(url, raw_staff, cycles, pool_size)
-    api_rate = api.report(f"GraphQL ({employees} employees x {cycles} cycles)")
-    raw_rate = raw.report(f"raw asyncpg ({employees} employees x {cycles} cycles)")
-    print(f"GraphQL / raw throughput: {api_rate / raw_rate:.2f}")
+    ratios: list[float] = []
+    for round_number in range(1, rounds + 1):
+        port = free_port()
+        server = start_server(url, port, pool_size, workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            await wait_healthy(base)
+            api_staff = await make_staff(url, employees)
+            warm = await make_staff(url, 2)
+            await graphql_run(base, warm, 2, client=client)  # caches, pools, imports warmed up
+            api = await graphql_run(base, api_staff, cycles, server.pid, client)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        raw_staff = await make_staff(url, employees)
+        raw = await raw_run(url, raw_staff, cycles, pool_size)
+        print(f"round {round_number} (load average {os.getloadavg()[0]:.2f})")
+        api_rate = api.report(f"  GraphQL ({employees} employees x {cycles} cycles)")
+        raw_rate = raw.report(f"  raw asyncpg ({employees} employees x {cycles} cycles)")
+        ratios.append(api_rate / raw_rate)
+        print(f"  GraphQL / raw throughput: {ratios[-1]:.2f}")
+    print(
+        f"GraphQL / raw throughput, median of {rounds} rounds: {statistics.median(ratios):.2f}"
+        f" (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
 
 
-async def with_database_of(
-    server: str, employees: int, cycles: int, pool_size: int, workers: int
+async def with_database_of(  # noqa: PLR0917 - the command's options
+    server: str, employees: int, cycles: int, pool_size: int, workers: int, client: str, rounds: int
 ) -> None:
     name = f"jts_bench_{uuid4().hex[:8]}"
     admin = await asyncpg.connect(plain(server))
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        await bench(with_database(server, name), employees, cycles, pool_size, workers)
+        await bench(
+            with_database(server, name), employees, cycles, pool_size, workers, client, rounds
+        )
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
@@ -386,12 +463,24 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=25)
     parser.add_argument("--pool-size", type=int, default=10)
     parser.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument(
+        "--client", choices=("lean", "httpx"), default="lean", help="the HTTP load generator"
+    )
     args = parser.parse_args()
     server = os.environ.get("JTS_DATABASE_URL")
     with tempfile.TemporaryDirectory() as data_dir:
         server = server or embedded_server_url(Path(data_dir))
         asyncio.run(
-            with_database_of(server, args.employees, args.cycles, args.pool_size, args.api_workers)
+            with_database_of(
+                server,
+                args.employees,
+                args.cycles,
+                args.pool_size,
+                args.api_workers,
+                args.client,
+                args.rounds,
+            )
         )
 
 

@@ -22,8 +22,18 @@ def with_database(url: str, database: str) -> str:
     return make_url(url).set(database=database).render_as_string(hide_password=False)
 
 
+#: How long a unit of work waits for a pooled connection before it fails.
+POOL_WAIT_SECONDS = 10.0
+
+
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    """An async engine with a bounded pool.
+    """An async engine with a fixed pool: ``pool_size`` connections, kept open.
+
+    A burst beyond the pool waits for a connection (up to :data:`POOL_WAIT_SECONDS`)
+    rather than opening one more: a connection opened for a burst is closed when it is
+    returned, so under steady load beyond the pool every request paid for a connect,
+    the driver's type introspection and a cold statement cache (three to five round
+    trips more, measured in ``bench/api_timer_cycle.py``).
 
     Connections are not pinged before use (a ping costs three round trips per checkout:
     BEGIN, a query, ROLLBACK); a unit of work whose first statement meets a connection
@@ -36,7 +46,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
+        pool_timeout=POOL_WAIT_SECONDS,
         pool_pre_ping=False,
         echo=echo,
         hide_parameters=True,

@@ -73,6 +73,16 @@ def _driver_detail(error: DBAPIError) -> tuple[str | None, str | None, str | Non
     )
 
 
+def translate_postgres(error: Exception) -> DomainError | None:
+    """:func:`translate` for an error of the driver met without SQLAlchemy around it."""
+    detail = (
+        getattr(error, "sqlstate", None),
+        getattr(error, "constraint_name", None),
+        getattr(error, "table_name", None),
+    )
+    return _translated(detail, error)
+
+
 def _unique_violation(constraint: str | None) -> DomainError:
     if constraint in _UNIQUE_MEANINGS:
         code, message = _UNIQUE_MEANINGS[constraint]
@@ -86,7 +96,16 @@ def _unique_violation(constraint: str | None) -> DomainError:
 
 def translate(error: DBAPIError) -> DomainError | None:
     """The domain error a driver error stands for, or None when it stands for none."""
-    sqlstate, constraint, table = _driver_detail(error)
+    cause: Any = getattr(error.orig, "__cause__", None) or error.orig
+    return _translated(_driver_detail(error), cause)
+
+
+def _translated(
+    detail: tuple[str | None, str | None, str | None], cause: object
+) -> DomainError | None:
+    """The domain error of (SQLSTATE, constraint, table), ``cause`` being the driver's
+    error (its message)."""
+    sqlstate, constraint, table = detail
     details = {"constraint": constraint, "table": table}
     if sqlstate == UNIQUE_VIOLATION:
         return _unique_violation(constraint)
@@ -97,31 +116,27 @@ def translate(error: DBAPIError) -> DomainError | None:
             ErrorCode.VALIDATION_ERROR, "a value is missing or out of range", details
         )
     if sqlstate in (CHARACTER_NOT_IN_REPERTOIRE, UNTRANSLATABLE_CHARACTER) or (
-        sqlstate == INVALID_TEXT_REPRESENTATION and "json" in str(error.orig)
+        sqlstate == INVALID_TEXT_REPRESENTATION and "json" in str(cause)
     ):
         return DomainError(
             ErrorCode.VALIDATION_ERROR,
             f"text {UNSTORABLE_TEXT_MESSAGE}",
             {"table": table},
         )
-    return _conflict(sqlstate, error, details)
+    return _conflict(sqlstate, cause, details)
 
 
-def _conflict(
-    sqlstate: str | None, error: DBAPIError, details: dict[str, Any]
-) -> DomainError | None:
+def _conflict(sqlstate: str | None, cause: object, details: dict[str, Any]) -> DomainError | None:
     """CONFLICT for a guarded statement's lost update, a serialization failure, a deadlock."""
     if sqlstate == LOST_UPDATE:
-        return DomainError(ErrorCode.CONFLICT, _guard_message(error), details)
+        message = getattr(cause, "message", None)
+        text = (
+            str(message) if message else "the record was changed by someone else; reload and retry"
+        )
+        return DomainError(ErrorCode.CONFLICT, text, details)
     if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return DomainError(ErrorCode.CONFLICT, "a concurrent change won; reload and retry", details)
     return None
-
-
-def _guard_message(error: DBAPIError) -> str:
-    cause: Any = getattr(error.orig, "__cause__", None) or error.orig
-    message = getattr(cause, "message", None)
-    return str(message) if message else "the record was changed by someone else; reload and retry"
 
 
 def stale(entity: str, record_id: object, version: int) -> DomainError:

@@ -25,6 +25,13 @@ def _refuse(where: tuple[str, ...]) -> DomainError:
     return DomainError(ErrorCode.VALIDATION_ERROR, _REFUSED, {"parameter": ".".join(where)})
 
 
+def refuse_unstorable(parameters: Any) -> None:
+    """VALIDATION_ERROR when a statement parameter holds unstorable text."""
+    where = first_unstorable(parameters)
+    if where is not None:
+        raise _refuse(where)
+
+
 def refuse_unstorable_parameters(  # noqa: PLR0917 -- SQLAlchemy's event signature
     conn: Connection,
     cursor: object,
@@ -35,9 +42,7 @@ def refuse_unstorable_parameters(  # noqa: PLR0917 -- SQLAlchemy's event signatu
 ) -> None:
     """``before_cursor_execute``: VALIDATION_ERROR when a parameter holds unstorable text."""
     del conn, cursor, statement, context, executemany
-    where = first_unstorable(parameters)
-    if where is not None:
-        raise _refuse(where)
+    refuse_unstorable(parameters)
 
 
 def json_dumps_storable(value: Any) -> str:

@@ -13,11 +13,12 @@ data-modifying CTEs. A lost update shows as fewer rows written: CONFLICT.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, TextClause
+from sqlalchemy import TextClause
 
 from jts_domain.errors import not_found
 from jts_domain.model import (
@@ -146,11 +147,10 @@ class SqlWork:
     ) -> LoadedWork | None:
         params = {"organization_id": organization_id, "key": key, "acting": acting, "at": at}
         # On its own when nothing began a transaction: the save re-checks every version.
-        row = (await self._db.read(statement, params)).one_or_none()
+        row = await self._db.fetch_one(statement, params)
         return None if row is None else self._loaded(row)
 
-    def _loaded(self, row: Row[Any]) -> LoadedWork:
-        mapping = row._mapping
+    def _loaded(self, mapping: Mapping[str, Any]) -> LoadedWork:
         task = task_from_mapping(mapping)
         settings = settings_from(_json(mapping["org_settings"]))
         active = mapping["active_timer"]
