@@ -46,6 +46,7 @@ def _drivers_own(query: str) -> bool:
     flat = " ".join(query.split())
     return flat in _DRIVER_OWN or flat.startswith(_DRIVER_OWN_JIT)
 
+
 #: The raw asyncpg baseline's round trips for one step: BEGIN, nine statements, COMMIT.
 RAW_BASELINE = 11
 #: A timer mutation's round trips: read the aggregate; save it with its audit and outbox rows.
