@@ -80,6 +80,14 @@ class _DriverForm:
         ]
 
 
+#: What the driver raises on a connection the server dropped (or is dropping).
+_DROPPED = (
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # the server shutting the backend down
+    OSError,
+)
+
 #: Text statements are made once (module constants, or kept by an ``lru_cache``).
 _DRIVER_FORMS: WeakKeyDictionary[TextClause, _DriverForm] = WeakKeyDictionary()
 
@@ -199,7 +207,7 @@ class TransactionConnection:
         refuse_unstorable(values)  # as the engine's guard checks what reaches the driver
         try:
             rows = await self._driver_fetch(connection, form.sql, values)
-        except (asyncpg.InterfaceError, OSError):
+        except _DROPPED:
             if not (self._fresh and self._reconnect):
                 raise
             await connection.invalidate()
@@ -217,6 +225,8 @@ class TransactionConnection:
         try:
             rows: list[Any] = await driver.fetch(sql, *values)
             return rows
+        except _DROPPED:
+            raise
         except asyncpg.PostgresError as error:
             translated = translate_postgres(error)
             if translated is None:
