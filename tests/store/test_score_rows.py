@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_domain.clock import ManualClock
 from jts_domain.ids import new_id
 from jts_domain.model import DailyScore, EventName, ScoreMetric, ScoreMetricName, TaskStatus
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
 from jts_domain.ports import ScoreQueries, UnitOfWorkFactory
 from jts_domain.services import ServiceContext
 from jts_domain.services.scores import ScoreRun, calculate_daily_scores

@@ -52,7 +52,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
-from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.model.scores import ScoreDay, StoredScore
 from jts_domain.retention.ports import RetentionRepository
 from jts_domain.roster_sync.ports import RosterSourceRepository, RosterSyncRepository
 from jts_domain.schedule import JobName, SystemJobName

@@ -15,7 +15,7 @@ from jts_domain.model import (
     Task,
     TaskStatus,
 )
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
 
 
 class MemoryScoreQueries:

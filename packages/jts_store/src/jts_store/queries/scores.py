@@ -24,7 +24,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Text, Time, Uu
 
 from jts_domain import shifts
 from jts_domain.model import ScoreInputs
-from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.model.scores import ScoreDay, StoredScore
 from jts_store.repositories.transaction import TransactionConnection
 
 # On the local date: within its UTC bounds, which jts_domain.shifts works out (daylight
