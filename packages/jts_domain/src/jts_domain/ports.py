@@ -536,7 +536,7 @@ class ScoreQueries(Protocol):
         (ordered by employee id), in one read: the :meth:`score_inputs`, the punctual and
         rostered days from ``reliability_from`` to the date (as
         ``AttendanceRepository.punctuality`` counts them), and the stored score's
-        :class:`StoredScore`.
+        :class:`StoredScore`. The window spans 1 to 64 days (``ValueError`` otherwise).
         """
         ...
 

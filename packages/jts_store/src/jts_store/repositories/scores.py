@@ -23,23 +23,21 @@ _scores = table_of(DailyScoreRow)
 
 # One statement for any number of scores: columns travel as arrays, so no parameter limit.
 # A stored score is updated in place: its id stays, and so does its calculated_at when
-# the fingerprint (what it shows) is unchanged. Only the scores stored otherwise than
-# they were given (another id, an earlier time) come back: usually none.
+# the fingerprint (what it shows) is unchanged. Only the rows that were updated rather
+# than inserted come back (``xmax`` is 0 on a row this statement inserted): usually none
+# on a day's first calculation, and the given rows are read once (not kept for a join).
 _UPSERT_SCORES = text(
     """
-    WITH given AS (
-        SELECT * FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores,
-                             :metrics, :reliabilities, :calculated_ats)
-            AS s(id, organization_id, employee_id, business_date, score, metrics,
-                 reliability, calculated_at)
-    ),
-    written AS (
+    WITH written AS (
         INSERT INTO daily_scores
             (id, organization_id, employee_id, business_date, score, metrics, reliability,
              calculated_at)
         SELECT id, organization_id, employee_id, business_date, score, metrics::jsonb,
                reliability, calculated_at
-        FROM given
+        FROM unnest(:ids, :organization_ids, :employee_ids, :business_dates, :scores,
+                    :metrics, :reliabilities, :calculated_ats)
+            AS s(id, organization_id, employee_id, business_date, score, metrics,
+                 reliability, calculated_at)
         ON CONFLICT (employee_id, business_date) DO UPDATE SET
             organization_id = excluded.organization_id,
             score = excluded.score,
@@ -48,12 +46,12 @@ _UPSERT_SCORES = text(
             calculated_at = CASE WHEN daily_scores.fingerprint = excluded.fingerprint
                                  THEN daily_scores.calculated_at
                                  ELSE excluded.calculated_at END
-        RETURNING employee_id, business_date, id, calculated_at, fingerprint
+        RETURNING employee_id, business_date, id, calculated_at, fingerprint,
+                  xmax = '0'::xid AS inserted
     )
-    SELECT w.employee_id, w.business_date, w.id, w.calculated_at, w.fingerprint
-    FROM written AS w
-    JOIN given AS g USING (employee_id, business_date)
-    WHERE (w.id, w.calculated_at) IS DISTINCT FROM (g.id, g.calculated_at)
+    SELECT employee_id, business_date, id, calculated_at, fingerprint
+    FROM written
+    WHERE NOT inserted
     """
 ).bindparams(
     bindparam("ids", type_=ARRAY(Uuid())),
@@ -108,7 +106,8 @@ class SqlDailyScores:
 
     async def upsert_many(self, scores: Sequence[DailyScore]) -> list[StoredScore]:
         # A later score of the same employee and date wins, as it does in memory.
-        latest = list({(s.employee_id, s.business_date): s for s in scores}.values())
+        given = {(s.employee_id, s.business_date): s for s in scores}
+        latest = list(given.values())
         if not latest:
             return []
         metrics = [self._rendered.breakdown(s.metrics) for s in latest]
@@ -126,16 +125,20 @@ class SqlDailyScores:
                 "calculated_ats": [s.calculated_at for s in latest],
             },
         )
-        return [
-            StoredScore(
-                employee_id=row.employee_id,
-                business_date=row.business_date,
-                id=row.id,
-                calculated_at=row.calculated_at,
-                fingerprint=row.fingerprint,
-            )
-            for row in rows
-        ]
+        stored = []
+        for row in rows:  # updated, not inserted: usually as given too
+            score = given[row.employee_id, row.business_date]
+            if (row.id, row.calculated_at) != (score.id, score.calculated_at):
+                stored.append(
+                    StoredScore(
+                        employee_id=row.employee_id,
+                        business_date=row.business_date,
+                        id=row.id,
+                        calculated_at=row.calculated_at,
+                        fingerprint=row.fingerprint,
+                    )
+                )
+        return stored
 
     async def find(
         self, organization_id: UUID, employee_id: UUID, business_date: date
