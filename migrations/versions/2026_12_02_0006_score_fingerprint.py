@@ -20,7 +20,7 @@ down_revision: str | None = "0004_login_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Written out so the migration never changes with the code (jts_store.tables.measures).
+# Written out so the migration never changes with the code (jts_store.tables.scores).
 _FINGERPRINT = (
     "md5(coalesce(score::text, '') || '/' || coalesce(reliability::text, '') || '/' "
     "|| metrics::text)"

@@ -15,7 +15,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 
 from jts_domain.memory import InMemoryDatabase
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
 from jts_domain.ports import UnitOfWorkFactory
 from tests.store.strategies import SmallOrganization, small_organizations
 

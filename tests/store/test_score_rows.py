@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -16,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.clock import ManualClock
 from jts_domain.ids import new_id
+from jts_domain.memory import InMemoryDatabase
 from jts_domain.model import DailyScore, EventName, ScoreMetric, ScoreMetricName, TaskStatus
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
 from jts_domain.ports import ScoreQueries, UnitOfWorkFactory
 from jts_domain.services import ServiceContext
 from jts_domain.services.scores import ScoreRun, calculate_daily_scores
@@ -163,3 +165,22 @@ async def test_racing_calculations_store_one_score_each_and_report_it(
     ]
     assert len(calculated) == RACERS * len(stored)
     assert {e.payload["daily_score_id"] for e in calculated} == {str(s.id) for s in stored}
+
+
+async def test_both_adapters_read_a_reliability_window_of_at_most_64_days(
+    pg_uow_factory: UnitOfWorkFactory,
+) -> None:
+    # The store holds a window's days in the bits of a bigint; memory keeps the same limit.
+    day = date(2026, 3, 2)
+    for factory in (InMemoryDatabase().unit_of_work, pg_uow_factory):
+        async with factory() as uow:
+            assert (
+                await uow.score_queries.score_days(
+                    uuid4(), day, "UTC", reliability_from=day - timedelta(days=63)
+                )
+                == []
+            )
+            with pytest.raises(ValueError, match="1 to 64 days"):
+                await uow.score_queries.score_days(
+                    uuid4(), day, "UTC", reliability_from=day - timedelta(days=64)
+                )

@@ -52,7 +52,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
-from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.model.scores import ScoreDay, StoredScore
 from jts_domain.retention.ports import RetentionRepository
 from jts_domain.roster_sync.ports import RosterSourceRepository, RosterSyncRepository
 from jts_domain.schedule import JobName, SystemJobName
@@ -536,7 +536,7 @@ class ScoreQueries(Protocol):
         (ordered by employee id), in one read: the :meth:`score_inputs`, the punctual and
         rostered days from ``reliability_from`` to the date (as
         ``AttendanceRepository.punctuality`` counts them), and the stored score's
-        :class:`StoredScore`.
+        :class:`StoredScore`. The window spans 1 to 64 days (``ValueError`` otherwise).
         """
         ...
 

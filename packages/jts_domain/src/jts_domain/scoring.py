@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from jts_domain.errors import invalid
-from jts_domain.model.measures import ScoreInputs, ScoreMetric, ScoreMetricName
 from jts_domain.model.organization import ScoreWeights
+from jts_domain.model.scores import ScoreInputs, ScoreMetric, ScoreMetricName
 
 VALUE_PLACES = 4
 """Decimal places of numerators, denominators, values and contributions."""

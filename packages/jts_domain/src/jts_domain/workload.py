@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from jts_domain.errors import invalid
-from jts_domain.model.measures import WorkloadLevel
+from jts_domain.model.monitoring import WorkloadLevel
 from jts_domain.model.organization import WorkloadThresholds
 from jts_domain.model.task import Task, TaskPriority
 from jts_domain.shifts import business_date, local_day_bounds

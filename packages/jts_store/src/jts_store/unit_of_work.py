@@ -27,7 +27,7 @@ from jts_store.outbox_consumers import SqlOutboxConsumers
 from jts_store.queries.scores import SqlScoreQueries
 from jts_store.repositories.audit import SqlAuditLog
 from jts_store.repositories.jobs import SqlJobControls, SqlJobExecutions
-from jts_store.repositories.measures import SqlAlerts, SqlDailyScores
+from jts_store.repositories.monitoring import SqlAlerts
 from jts_store.repositories.operator import SqlLoginAttempts, SqlSystemJobRuns
 from jts_store.repositories.organizations import (
     SqlCredentials,
@@ -37,6 +37,7 @@ from jts_store.repositories.organizations import (
     SqlStores,
 )
 from jts_store.repositories.roster import SqlAttendance, SqlRoster, SqlShiftTemplates
+from jts_store.repositories.scores import SqlDailyScores
 from jts_store.repositories.task_templates import SqlTaskTemplates
 from jts_store.repositories.tasks import SqlTasks
 from jts_store.repositories.timers import SqlTimers

@@ -15,7 +15,11 @@ from jts_domain.model import (
     Task,
     TaskStatus,
 )
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
+
+#: The longest reliability window :meth:`MemoryScoreQueries.score_days` reads (as the
+#: store's, whose query holds a window's days in the bits of a bigint).
+MAX_RELIABILITY_DAYS = 64
 
 
 class MemoryScoreQueries:
@@ -45,6 +49,9 @@ class MemoryScoreQueries:
     async def score_days(
         self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
     ) -> list[ScoreDay]:
+        if not 0 <= (business_date - reliability_from).days < MAX_RELIABILITY_DAYS:
+            msg = f"a reliability window spans 1 to {MAX_RELIABILITY_DAYS} days"
+            raise ValueError(msg)
         attendance = MemoryAttendance(self._t)
         punctuality = await attendance.punctuality(organization_id, reliability_from, business_date)
         days = []

@@ -26,7 +26,7 @@ from jts_domain.model import (
     TaskTemplate,
     Timer,
 )
-from jts_domain.model.measures import StoredScore
+from jts_domain.model.scores import StoredScore
 
 
 class MemoryTimers:

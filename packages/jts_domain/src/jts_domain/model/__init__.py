@@ -1,19 +1,9 @@
 """The entities and value objects of JTS (plain dataclasses and enums)."""
 
 from jts_domain.model.audit import AuditEntry
+from jts_domain.model.events import DomainEvent, EventName
 from jts_domain.model.jobs import JobControl, JobExecution, JobRunTotals, JobTrigger, SystemJobRun
-from jts_domain.model.measures import (
-    SLA_ALERT_KINDS,
-    Alert,
-    AlertKind,
-    DailyScore,
-    DomainEvent,
-    EventName,
-    ScoreInputs,
-    ScoreMetric,
-    ScoreMetricName,
-    WorkloadLevel,
-)
+from jts_domain.model.monitoring import SLA_ALERT_KINDS, Alert, AlertKind, WorkloadLevel
 from jts_domain.model.organization import (
     ROLE_PERMISSIONS,
     Department,
@@ -29,6 +19,7 @@ from jts_domain.model.organization import (
     WorkloadThresholds,
 )
 from jts_domain.model.roster import Attendance, AttendanceStatus, RosterEntry, ShiftTemplate
+from jts_domain.model.scores import DailyScore, ScoreInputs, ScoreMetric, ScoreMetricName
 from jts_domain.model.task import (
     OPEN_TASK_STATUSES,
     SYSTEM_ACTOR,

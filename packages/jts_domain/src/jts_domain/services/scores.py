@@ -27,7 +27,7 @@ from jts_domain import scoring
 from jts_domain.errors import invalid
 from jts_domain.ids import new_id
 from jts_domain.model import DailyScore, DomainEvent, EventName, Permission
-from jts_domain.model.measures import ScoreDay
+from jts_domain.model.scores import ScoreDay
 from jts_domain.ports import UnitOfWork
 from jts_domain.services.access import require_department_reach, require_employee_reach
 from jts_domain.services.context import Caller, ServiceContext

@@ -24,7 +24,7 @@ from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, Text, Time, Uu
 
 from jts_domain import shifts
 from jts_domain.model import ScoreInputs
-from jts_domain.model.measures import ScoreDay, StoredScore
+from jts_domain.model.scores import ScoreDay, StoredScore
 from jts_store.repositories.transaction import TransactionConnection
 
 # On the local date: within its UTC bounds, which jts_domain.shifts works out (daylight
@@ -106,22 +106,36 @@ LEFT JOIN rostered AS r ON r.employee_id = e.id"""
 _ACTIVE_STAFF = "WHERE e.organization_id = :organization_id AND e.active ORDER BY e.id"
 
 # Punctual and rostered days of the reliability window, as SqlAttendance.punctuality
-# counts them; only the window's PRESENT days are joined (not every attendance row).
+# counts them, without joining the window's roster to its attendance: each side is
+# folded into a bit per day of the window (bit n: reliability_from + n days), and the
+# punctual days are the rostered days whose bit is also set among the PRESENT days.
+# One roster entry and one attendance row per employee and date (unique constraints),
+# so a bit is a day and the counts are those of the join. At most 64 days (one bigint).
 _PUNCTUALITY = """
+rostered_window AS (
+    SELECT employee_id, bit_or(1::int8 << (business_date - :reliability_from)) AS days
+    FROM roster_entries
+    WHERE organization_id = :organization_id
+      AND business_date BETWEEN :reliability_from AND :day
+    GROUP BY employee_id
+),
+present_window AS (
+    SELECT employee_id, bit_or(1::int8 << (business_date - :reliability_from)) AS days
+    FROM attendance
+    WHERE organization_id = :organization_id AND status = 'PRESENT'
+      AND business_date BETWEEN :reliability_from AND :day
+    GROUP BY employee_id
+),
 punctuality AS (
     SELECT r.employee_id,
-           count(a.employee_id) AS punctual_days,
-           count(*) AS rostered_days
-    FROM roster_entries AS r
-    LEFT JOIN attendance AS a
-           ON a.employee_id = r.employee_id AND a.business_date = r.business_date
-          AND a.status = 'PRESENT'
-          AND a.organization_id = :organization_id
-          AND a.business_date BETWEEN :reliability_from AND :day
-    WHERE r.organization_id = :organization_id
-      AND r.business_date BETWEEN :reliability_from AND :day
-    GROUP BY r.employee_id
+           coalesce(bit_count((r.days & p.days)::bit(64)), 0) AS punctual_days,
+           bit_count(r.days::bit(64)) AS rostered_days
+    FROM rostered_window AS r
+    LEFT JOIN present_window AS p USING (employee_id)
 )"""
+
+#: The longest reliability window the bits of :data:`_PUNCTUALITY` hold.
+MAX_RELIABILITY_DAYS = 64
 
 _DAY_COLUMNS = """,
        coalesce(p.punctual_days, 0) AS punctual_days,
@@ -197,6 +211,9 @@ class SqlScoreQueries:
     async def score_days(
         self, organization_id: UUID, business_date: date, timezone: str, *, reliability_from: date
     ) -> list[ScoreDay]:
+        if not 0 <= (business_date - reliability_from).days < MAX_RELIABILITY_DAYS:
+            msg = f"a reliability window spans 1 to {MAX_RELIABILITY_DAYS} days"
+            raise ValueError(msg)
         parameters = _parameters(organization_id, business_date, timezone)
         rows = await self._db.execute(
             SCORE_DAYS, {**parameters, "reliability_from": reliability_from}

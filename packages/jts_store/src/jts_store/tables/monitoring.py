@@ -1,59 +1,15 @@
-"""What JTS measures and tells: daily scores, alerts and the transactional outbox."""
+"""Alerts: raised once per occasion, resolved once."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    Computed,
-    Identity,
-    Index,
-    Numeric,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import CheckConstraint, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jts_domain.model import ActorType, AlertKind, SlaStatus
-from jts_store.tables.base import Base, Xid8, one_of, organization_reference, reference
-
-#: What a score shows, digested: its score, reliability and breakdown as PostgreSQL prints
-#: them. A recalculation compares digests instead of reading every breakdown back, and
-#: the database keeps the digest true to the row whoever writes it.
-SCORE_FINGERPRINT = (
-    "md5(coalesce(score::text, '') || '/' || coalesce(reliability::text, '') || '/' "
-    "|| metrics::text)"
-)
-
-
-class DailyScoreRow(Base):
-    """An employee's score for a business date, with its breakdown (one per employee and date)."""
-
-    __tablename__ = "daily_scores"
-    __table_args__ = (
-        UniqueConstraint("employee_id", "business_date"),
-        Index("ix_daily_scores_organization_id_business_date", "organization_id", "business_date"),
-        CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score_range"),
-        CheckConstraint(
-            "reliability IS NULL OR reliability BETWEEN 0 AND 100", name="reliability_range"
-        ),
-    )
-
-    id: Mapped[UUID] = mapped_column(primary_key=True)
-    organization_id: Mapped[UUID] = mapped_column(organization_reference())
-    employee_id: Mapped[UUID] = mapped_column(reference("employees.id"))
-    business_date: Mapped[date]
-    score: Mapped[Decimal | None] = mapped_column(Numeric)
-    metrics: Mapped[list[Any]]
-    reliability: Mapped[Decimal | None] = mapped_column(Numeric)
-    calculated_at: Mapped[datetime]
-    fingerprint: Mapped[str] = mapped_column(Text, Computed(SCORE_FINGERPRINT, persisted=True))
+from jts_store.tables.base import Base, one_of, organization_reference, reference
 
 
 class AlertRow(Base):
@@ -128,21 +84,3 @@ class AlertRow(Base):
     resolved_by_type: Mapped[str | None]
     resolved_by_id: Mapped[UUID | None]
     resolved_by_name: Mapped[str | None]
-
-
-class OutboxRow(Base):
-    """An event written in the transaction that caused it; ``txid`` orders commits."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index("ix_outbox_txid_id", "txid", "id"),
-        Index("ix_outbox_organization_id_id", "organization_id", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
-    txid: Mapped[int] = mapped_column(Xid8, server_default=text("pg_current_xact_id()"))
-    organization_id: Mapped[UUID] = mapped_column(organization_reference())
-    name: Mapped[str]
-    payload: Mapped[dict[str, Any]]
-    occurred_at: Mapped[datetime]
-    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
