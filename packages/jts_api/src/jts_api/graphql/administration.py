@@ -36,7 +36,7 @@ from jts_api.graphql.types.paging import decode_cursor
 from jts_api.graphql.types.people import EmployeeType
 from jts_api.graphql.types.places import DepartmentType, StoreType
 from jts_api.graphql.types.roster import RosterEntryType, ShiftTemplateType
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.administration import (
     employees,
     pending,

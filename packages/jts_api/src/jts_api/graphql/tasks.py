@@ -10,7 +10,7 @@ from jts_api.context import Info
 from jts_api.graphql.enums import Environment, JobCategory, TaskPriority, TaskStatus
 from jts_api.graphql.ids import parse_id, parse_optional_id
 from jts_api.graphql.types.paging import PageInfo, decode_cursor, encode_cursor
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.ports import TaskFilter
 from jts_domain.services import listings
 from jts_domain.services import tasks as task_service

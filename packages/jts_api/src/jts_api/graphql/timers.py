@@ -11,7 +11,7 @@ import strawberry
 from jts_api.context import Info
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.graphql.types.paging import PageInfo, decode_cursor, encode_cursor
-from jts_api.graphql.types.work import TimerType
+from jts_api.graphql.types.timers import TimerType
 from jts_domain.model import Timer
 from jts_domain.services import timers as timer_service
 from jts_domain.services.paging import Cursor, read_page
