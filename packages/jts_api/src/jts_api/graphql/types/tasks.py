@@ -13,6 +13,7 @@ from datetime import date, datetime
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import (
     ActorType,
     Environment,
@@ -92,7 +93,7 @@ class TaskType:
     def priority(self) -> TaskPriority:
         return self.record.priority
 
-    @strawberry.field(description="Who the task is assigned to (read through the loader).")
+    @typed.field(description="Who the task is assigned to (read through the loader).")
     async def assignee(self, info: Info) -> EmployeeType | None:
         if self.record.assignee_id is None:
             return None
@@ -135,7 +136,7 @@ class TaskType:
     def estimated_minutes(self) -> int:
         return self.record.estimated_minutes
 
-    @strawberry.field(description="Active time of all the task's timers, in minutes.")
+    @typed.field(description="Active time of all the task's timers, in minutes.")
     def actual_minutes(self) -> float:
         return self.record.actual_minutes
 
@@ -151,7 +152,7 @@ class TaskType:
     def source(self) -> TaskSource:
         return self.record.source
 
-    @strawberry.field(description="Optimistic-locking version; grows with every change.")
+    @typed.field(description="Optimistic-locking version; grows with every change.")
     def version(self) -> int:
         return self.record.version
 
@@ -163,7 +164,7 @@ class TaskType:
     def completed_at(self) -> datetime | None:
         return self.record.completed_at
 
-    @strawberry.field(description="Standing against the SLA deadline now (null without one).")
+    @typed.field(description="Standing against the SLA deadline now (null without one).")
     async def sla_status(self, info: Info) -> SlaStatus | None:
         task = self.record
         if task.sla_deadline is None:
@@ -177,15 +178,15 @@ class TaskType:
             warning_minutes=settings.sla_warning_minutes,
         )
 
-    @strawberry.field(description="Task triggers valid now (as INVALID_TRANSITION lists them).")
+    @typed.field(description="Task triggers valid now (as INVALID_TRANSITION lists them).")
     def allowed_actions(self) -> list[str]:
         return list(lifecycle.allowed_task_actions(self.record))
 
-    @strawberry.field(description="Status changes, oldest first (creation included).")
+    @typed.field(description="Status changes, oldest first (creation included).")
     async def history(self, info: Info) -> list[StatusChangeType]:
         changes = await info.context.loaders.histories.load(self.record.id)
         return [StatusChangeType.of(change) for change in changes or ()]
 
-    @strawberry.field(description="The task's timer that is not stopped, if any.")
+    @typed.field(description="The task's timer that is not stopped, if any.")
     async def timer(self, info: Info) -> TimerType | None:
         return TimerType.of_optional(await info.context.loaders.active_timers.load(self.record.id))

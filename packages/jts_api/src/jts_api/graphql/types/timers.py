@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import StartCheck, StopReason, TimerState
 from jts_api.graphql.ids import to_id
 from jts_api.graphql.types.people import EmployeeType
@@ -51,7 +52,7 @@ class TimerType:
     def state(self) -> TimerState:
         return self.record.state
 
-    @strawberry.field(description="The task timed (read through the request's loader).")
+    @typed.field(description="The task timed (read through the request's loader).")
     async def task(
         self, info: Info
     ) -> Annotated[TaskType, strawberry.lazy("jts_api.graphql.types.tasks")] | None:
@@ -61,7 +62,7 @@ class TimerType:
 
         return TaskType.of_optional(await info.context.loaders.tasks.load(self.record.task_id))
 
-    @strawberry.field(description="Whose time it is (read through the request's loader).")
+    @typed.field(description="Whose time it is (read through the request's loader).")
     async def employee(self, info: Info) -> EmployeeType | None:
         found = await info.context.loaders.employees.load(self.record.employee_id)
         return None if found is None else EmployeeType.of(found)
@@ -74,15 +75,15 @@ class TimerType:
     def stopped_at(self) -> datetime | None:
         return self.record.stopped_at
 
-    @strawberry.field(description="Seconds RUNNING (up to now while not stopped).")
+    @typed.field(description="Seconds RUNNING (up to now while not stopped).")
     def active_seconds(self, info: Info) -> float:
         return self._durations(info).active.total_seconds()
 
-    @strawberry.field(description="Seconds PAUSED.")
+    @typed.field(description="Seconds PAUSED.")
     def pause_seconds(self, info: Info) -> float:
         return self._durations(info).pause.total_seconds()
 
-    @strawberry.field(description="Seconds ON_BREAK.")
+    @typed.field(description="Seconds ON_BREAK.")
     def break_seconds(self, info: Info) -> float:
         return self._durations(info).break_.total_seconds()
 
@@ -94,11 +95,11 @@ class TimerType:
     def auto_stop_reason(self) -> StopReason | None:
         return self.record.auto_stop_reason
 
-    @strawberry.field(description="Why the timer stopped, automatic or not.")
+    @typed.field(description="Why the timer stopped, automatic or not.")
     def stop_reason(self) -> StopReason | None:
         return self.record.stop_reason
 
-    @strawberry.field(description="Start checks a holder of timer.override skipped.")
+    @typed.field(description="Start checks a holder of timer.override skipped.")
     def skipped_checks(self) -> list[StartCheck]:
         return sorted(self.record.skipped_checks)
 
@@ -106,6 +107,6 @@ class TimerType:
     def override_reason(self) -> str | None:
         return self.record.override_reason
 
-    @strawberry.field(description="Timer triggers allowed from its state now.")
+    @typed.field(description="Timer triggers allowed from its state now.")
     def allowed_actions(self) -> list[str]:
         return list(lifecycle.allowed_timer_triggers(self.record.state))
