@@ -44,8 +44,10 @@ from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
 from jts_domain.clock import SystemClock
 from jts_domain.ports import Clock, JobQueue
+from jts_store.database import Database
 from jts_store.embedded import database_url
 from jts_store.engine import create_engine
+from jts_store.unit_of_work import SqlUnitOfWorkFactory
 
 GRAPHQL_PATH = "/graphql"
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -113,23 +115,35 @@ def create_app(
     settings: ApiSettings | None = None,
     *,
     engine: AsyncEngine | None = None,
+    database: Database | None = None,
     clock: Clock | None = None,
     job_queue: JobQueue | None = None,
 ) -> Litestar:
-    """The API app. Without ``engine`` it makes one from the settings (the embedded
-    server when no database URL is set); ``clock`` defaults to the system clock; the
-    engine is disposed when the app shuts down. ``job_queue`` is where ``triggerJob``
-    queues runs (the worker's, given by the composition root); without one, a permitted
-    trigger is answered as a server fault."""
+    """The API app.
+
+    ``database`` is the process's engine and unit-of-work factory, opened by the
+    composition root (``jts dev`` shares it with the worker): the app runs on it and
+    leaves closing it to the root. Without it the app runs on ``engine``, or on one it
+    makes from the settings (the embedded server when no database URL is set), and
+    disposes that engine when it shuts down. ``clock`` defaults to the system clock.
+    ``job_queue`` is where ``triggerJob`` queues runs (the worker's, given by the
+    composition root); without one, a permitted trigger is answered as a server fault."""
     settings = settings or ApiSettings()
     configure_logging(settings.log_level)
     clock = clock or SystemClock()
-    if engine is None:
-        url = database_url(settings.database_url, settings.data_dir)
-        engine = create_engine(url, pool_size=settings.pool_size, echo=settings.echo_sql)
+    if database is not None and engine is not None:
+        msg = "create_app takes an engine or a database, not both"
+        raise ValueError(msg)
+    if database is None:
+        if engine is None:
+            url = database_url(settings.database_url, settings.data_dir)
+            engine = create_engine(url, pool_size=settings.pool_size, echo=settings.echo_sql)
+        uow, owns_engine = SqlUnitOfWorkFactory(engine), True
+    else:
+        engine, uow, owns_engine = database.engine, database.uow, False
     if settings.secret_key is None:
         logger.warning("JTS_SECRET_KEY is unset: tokens are signed with a key of this process")
-    runtime = build_runtime(settings, engine=engine, clock=clock, job_queue=job_queue)
+    runtime = build_runtime(settings, engine=engine, uow=uow, clock=clock, job_queue=job_queue)
 
     with warnings.catch_warnings():
         # Strawberry's controller declares its dependencies the way Litestar 2.25
@@ -137,17 +151,18 @@ def create_app(
         warnings.filterwarnings(
             "ignore", r".*Inferred dependency field", LitestarDeprecationWarning
         )
-        return _litestar(settings, runtime)
+        return _litestar(settings, runtime, owns_engine=owns_engine)
 
 
-def _litestar(settings: ApiSettings, runtime: ApiRuntime) -> Litestar:
+def _litestar(settings: ApiSettings, runtime: ApiRuntime, *, owns_engine: bool) -> Litestar:
     async def start_runtime() -> None:
         await runtime.start()
 
     async def dispose_engine() -> None:
-        logger.info("shutting down: closing database connections")
         await runtime.stop()
-        await runtime.engine.dispose()
+        if owns_engine:
+            logger.info("shutting down: closing database connections")
+            await runtime.engine.dispose()
 
     return Litestar(
         route_handlers=[

@@ -24,10 +24,9 @@ from jts_api.ops.metrics import Metrics
 from jts_api.rate_limit import RateLimiter
 from jts_api.settings import ApiSettings
 from jts_domain.model import DomainEvent, EventName
-from jts_domain.ports import Clock, JobQueue
+from jts_domain.ports import Clock, JobQueue, UnitOfWorkFactory
 from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.accounts import identify
-from jts_store.unit_of_work import SqlUnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,11 +80,17 @@ class ApiRuntime:
 
 
 def build_runtime(
-    settings: ApiSettings, *, engine: AsyncEngine, clock: Clock, job_queue: JobQueue | None
+    settings: ApiSettings,
+    *,
+    engine: AsyncEngine,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    job_queue: JobQueue | None,
 ) -> ApiRuntime:
-    """The runtime of an API on ``engine``, wired: access changes that reach the live
-    feed drop cached callers and close sessions."""
-    services = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock)
+    """The runtime of an API on ``engine`` and the unit-of-work factory ``uow`` on it,
+    wired: access changes that reach the live feed drop cached callers and close
+    sessions."""
+    services = ServiceContext(uow=uow, clock=clock)
 
     async def identified(organization_id: UUID, employee_id: UUID, epoch: int) -> Caller:
         return await identify(services, organization_id, employee_id, epoch)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from jts_api.settings import ApiSettings
     from jts_domain.ports import JobQueue
     from jts_jobs.settings import WorkerSettings
+    from jts_store.database import Database
 
 DATA_DIR_HELP = (
     "Where the embedded PostgreSQL keeps its data when JTS_DATABASE_URL is unset "
@@ -64,24 +66,42 @@ def _print_logins(logins: list[DemoLogin]) -> None:
         click.echo(f"  {login.role.value:<9} {login.email:<34} {login.name}")
 
 
+def _open_database(url: str, *, pool_size: int, echo: bool = False) -> Database:
+    """The one place a ``jts`` process builds its engine and unit-of-work factory when
+    it hands them to several parts (``jts dev``: the API and the worker)."""
+    from jts_store.database import Database
+
+    return Database.open(url, pool_size=pool_size, echo=echo)
+
+
+async def _closing(database: Database, running: Coroutine[Any, Any, None]) -> None:
+    """Run, then close the database the parts shared (once all of them have stopped)."""
+    try:
+        await running
+    finally:
+        import structlog
+
+        structlog.get_logger("jts.cli").info("shutting down: closing database connections")
+        await database.close()
+
+
 async def _seed(settings: ApiSettings, url: str) -> tuple[bool, list[DemoLogin]]:
     """Seed when empty; (whether it seeded, the demo logins that exist)."""
     from jts_api.auth.passwords import Argon2PasswordHasher
     from jts_domain.clock import SystemClock
     from jts_domain.services import ServiceContext
-    from jts_store.engine import create_engine
-    from jts_store.unit_of_work import SqlUnitOfWorkFactory
 
-    engine = create_engine(url, pool_size=2)
+    # its own event loop, so its own engine (an engine's connections belong to one loop)
+    database = _open_database(url, pool_size=2)
     try:
-        ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=SystemClock())
+        ctx = ServiceContext(uow=database.uow, clock=SystemClock())
         if await database_is_empty(ctx):
             hasher = Argon2PasswordHasher.from_settings(settings)
             with ProgressReport("seed-demo", total=DEMO_STEPS, unit="steps") as progress:
                 return True, await seed_demo(ctx, hasher, progress.step)
         return False, await demo_logins(ctx)
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 def _worker_settings(settings: ApiSettings, database_url: str) -> WorkerSettings:
@@ -184,7 +204,12 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
     from jts_jobs.worker import run_worker
 
     worker_settings = _worker_settings(settings, url)
-    app = create_app(settings, job_queue=_job_queue(settings, url))
+    # One process: the API and the worker share one engine (a pool as large as their
+    # two were) and one unit-of-work factory, closed once both have stopped.
+    database = _open_database(
+        url, pool_size=settings.pool_size + worker_settings.pool_size, echo=settings.echo_sql
+    )
+    app = create_app(settings, database=database, job_queue=_job_queue(settings, url))
     click.echo(f"GraphiQL: http://{host}:{port}/graphql")
     _print_logins(logins)
     api = api_server(app, host, port, trusted_proxies=settings.trusted_proxies)
@@ -194,8 +219,13 @@ def dev(host: str, port: int, data_dir: Path | None) -> None:
 
         watch.append(lambda stop: keep_embedded_server_running(settings.data_dir, stop))
     run_until_stopped(
-        serve_with_worker(
-            api, lambda stop: run_worker(worker_settings, stop=stop), companions=watch
+        _closing(
+            database,
+            serve_with_worker(
+                api,
+                lambda stop: run_worker(worker_settings, stop=stop, database=database),
+                companions=watch,
+            ),
         )
     )
 

@@ -34,9 +34,8 @@ from jts_jobs.score_recalculations import (
 )
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.system_runs import SystemRunExecutor
+from jts_store.database import Database
 from jts_store.embedded import database_url as configured_url
-from jts_store.engine import create_engine
-from jts_store.unit_of_work import SqlUnitOfWorkFactory
 
 #: How long :meth:`JobsRuntime.drain` waits for the queue to empty at most.
 DRAIN_TIMEOUT_S = 120.0
@@ -59,6 +58,8 @@ class JobsRuntime:
     system_executor: SystemRunExecutor
     recalculator: ScoreRecalculator
     delivery: DeliveryLoop
+    #: Whether :meth:`close` disposes the engine (it made it) or leaves it to its giver.
+    owns_engine: bool = True
 
     @classmethod
     async def open(
@@ -68,12 +69,21 @@ class JobsRuntime:
         clock: Clock | None = None,
         database_url: str | None = None,
         delivery: DeliverySettings | None = None,
+        database: Database | None = None,
     ) -> JobsRuntime:
-        """Connect to the database (the configured or embedded one) and saq's queue;
-        ``delivery`` defaults to the environment's delivery settings."""
-        url = database_url or configured_url(settings.database_url, settings.data_dir)
-        engine = create_engine(url, pool_size=settings.pool_size)
-        ctx = ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=clock or SystemClock())
+        """Connect to saq's queue and run on ``database`` (the process's engine and
+        unit-of-work factory, which :meth:`close` leaves open for whoever opened it), or
+        on an engine of its own on the configured or embedded database, closed by
+        :meth:`close`; ``delivery`` defaults to the environment's delivery settings."""
+        if database is not None and database_url is not None:
+            msg = "JobsRuntime.open takes a database_url or a database, not both"
+            raise ValueError(msg)
+        owns_engine = database is None
+        if database is None:
+            url = database_url or configured_url(settings.database_url, settings.data_dir)
+            database = Database.open(url, pool_size=settings.pool_size)
+        url, engine = database.url, database.engine
+        ctx = ServiceContext(uow=database.uow, clock=clock or SystemClock())
         queue = make_queue(url, settings)
         await queue.connect()
         executor = RunExecutor(ctx, engine, settings, url)
@@ -99,6 +109,7 @@ class JobsRuntime:
             system_executor,
             recalculator,
             sending,
+            owns_engine,
         )
 
     def job_queue(self) -> SaqJobQueue:
@@ -178,24 +189,30 @@ class JobsRuntime:
                 raise RuntimeError(msg)
 
     async def close(self) -> None:
-        """Disconnect from saq and the database."""
+        """Disconnect from saq, and from the database when the engine is its own."""
         await self.delivery.close()
         await self.queue.disconnect()
-        await self.engine.dispose()
+        if self.owns_engine:
+            await self.engine.dispose()
 
 
 async def run_worker(
-    settings: WorkerSettings, *, clock: Clock | None = None, stop: asyncio.Event | None = None
+    settings: WorkerSettings,
+    *,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    database: Database | None = None,
 ) -> None:
     """Run the worker until ``stop`` is set or the process gets SIGINT/SIGTERM.
 
     The first scheduler tick happens at once: a slot missed while no worker was up is
     caught up then, once. The outbox consumers run beside it (jobs to do from events,
     webhook deliveries, score recalculations from stopped timers), and the delivery loop
-    (messages, webhooks, outbox pruning).
+    (messages, webhooks, outbox pruning). ``database`` is the process's, when the
+    composition root shares one (see :meth:`JobsRuntime.open`).
     """
     stop = stop or asyncio.Event()
-    runtime = await JobsRuntime.open(settings, clock=clock)
+    runtime = await JobsRuntime.open(settings, clock=clock, database=database)
     worker = runtime.worker()
     try:
         ticking = asyncio.create_task(runtime.scheduler.loop(stop))

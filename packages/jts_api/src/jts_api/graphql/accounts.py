@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.types.people import AuthPayload, EmployeeType
 from jts_domain.services import accounts
 
@@ -22,7 +23,7 @@ class RegisterInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in employee.")
+    @typed.field(description="The signed-in employee.")
     async def me(self, info: Info) -> EmployeeType:
         ctx = info.context
         return EmployeeType.of(await accounts.current_employee(ctx.services, ctx.require_caller()))
@@ -30,7 +31,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create an organization and its admin; signs the admin in.")
+    @typed.mutation(description="Create an organization and its admin; signs the admin in.")
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         ctx = info.context
         _, admin = await accounts.register(
@@ -44,7 +45,7 @@ class Mutation:
         )
         return AuthPayload(token=ctx.runtime.tokens.issue(admin), user=EmployeeType.of(admin))
 
-    @strawberry.mutation(description="Sign in with an e-mail address and a password.")
+    @typed.mutation(description="Sign in with an e-mail address and a password.")
     async def login(self, info: Info, email: str, password: str) -> AuthPayload:
         ctx = info.context
         employee = await accounts.authenticate(

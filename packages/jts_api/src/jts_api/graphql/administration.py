@@ -14,6 +14,7 @@ from typing import Annotated
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_id, parse_optional_id
 from jts_api.graphql.types.administration import (
     EmployeeConnection,
@@ -36,7 +37,7 @@ from jts_api.graphql.types.paging import decode_cursor
 from jts_api.graphql.types.people import EmployeeType
 from jts_api.graphql.types.places import DepartmentType, StoreType
 from jts_api.graphql.types.roster import RosterEntryType, ShiftTemplateType
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.administration import (
     employees,
     pending,
@@ -53,13 +54,13 @@ DEFAULT_PAGE_SIZE = 50
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller's organization with all its settings.")
+    @typed.field(description="The caller's organization with all its settings.")
     async def organization(self, info: Info) -> OrganizationType:
         ctx = info.context
         found = await settings.get_organization(ctx.services, ctx.require_caller())
         return OrganizationType.of(found)
 
-    @strawberry.field(
+    @typed.field(
         description="People within the caller's reach (admins: everyone), by creation, by pages."
     )
     async def employees(
@@ -76,31 +77,31 @@ class Query:
         )
         return EmployeeConnection.of(page)
 
-    @strawberry.field(description="One employee: oneself, or one within reach.")
+    @typed.field(description="One employee: oneself, or one within reach.")
     async def employee(self, info: Info, id: strawberry.ID) -> EmployeeType:
         ctx = info.context
         found = await employees.get_employee(ctx.services, ctx.require_caller(), parse_id(id, "id"))
         return EmployeeType.of(found)
 
-    @strawberry.field(description="The organization's departments.")
+    @typed.field(description="The organization's departments.")
     async def departments(self, info: Info) -> list[DepartmentType]:
         ctx = info.context
         found = await places.list_departments(ctx.services, ctx.require_caller())
         return [DepartmentType.of(d) for d in found]
 
-    @strawberry.field(description="The organization's stores.")
+    @typed.field(description="The organization's stores.")
     async def stores(self, info: Info) -> list[StoreType]:
         ctx = info.context
         found = await places.list_stores(ctx.services, ctx.require_caller())
         return [StoreType.of(s) for s in found]
 
-    @strawberry.field(description="The organization's shift templates.")
+    @typed.field(description="The organization's shift templates.")
     async def shift_templates(self, info: Info) -> list[ShiftTemplateType]:
         ctx = info.context
         found = await places.list_shift_templates(ctx.services, ctx.require_caller())
         return [ShiftTemplateType.of(t) for t in found]
 
-    @strawberry.field(
+    @typed.field(
         description="Roster entries between two dates (at most 62 days), by date then "
         "employee: of a department, of one employee, or all within reach."
     )
@@ -123,7 +124,7 @@ class Query:
         )
         return [RosterEntryType.of(e) for e in entries]
 
-    @strawberry.field(description="Task templates of the departments the caller plans for.")
+    @typed.field(description="Task templates of the departments the caller plans for.")
     async def task_templates(
         self, info: Info, include_archived: bool = False
     ) -> list[TaskTemplateType]:
@@ -133,7 +134,7 @@ class Query:
         )
         return [TaskTemplateType.of(t) for t in found]
 
-    @strawberry.field(description="The pending summaries of a department's active employees.")
+    @typed.field(description="The pending summaries of a department's active employees.")
     async def team_workload(self, info: Info, department_id: strawberry.ID) -> list[WorkloadType]:
         ctx = info.context
         found = await pending.team_workload(
@@ -146,7 +147,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Change some settings (org.manage); audited old → new.")
+    @typed.mutation(description="Change some settings (org.manage); audited old → new.")
     async def update_organization_settings(
         self, info: Info, input: UpdateOrganizationSettingsInput
     ) -> OrganizationType:
@@ -156,7 +157,7 @@ class Mutation:
         )
         return OrganizationType.of(updated)
 
-    @strawberry.mutation(description="Change a person's profile (employee.manage).")
+    @typed.mutation(description="Change a person's profile (employee.manage).")
     async def update_employee(
         self, info: Info, id: strawberry.ID, input: UpdateEmployeeInput
     ) -> EmployeeType:
@@ -166,7 +167,7 @@ class Mutation:
         )
         return EmployeeType.of(updated)
 
-    @strawberry.mutation(description="Rename a department or change its manager (org.manage).")
+    @typed.mutation(description="Rename a department or change its manager (org.manage).")
     async def update_department(
         self, info: Info, id: strawberry.ID, input: UpdateDepartmentInput
     ) -> DepartmentType:
@@ -176,7 +177,7 @@ class Mutation:
         )
         return DepartmentType.of(updated)
 
-    @strawberry.mutation(description="Rename, move or resize a store (org.manage).")
+    @typed.mutation(description="Rename, move or resize a store (org.manage).")
     async def update_store(
         self, info: Info, id: strawberry.ID, input: UpdateStoreInput
     ) -> StoreType:
@@ -186,7 +187,7 @@ class Mutation:
         )
         return StoreType.of(updated)
 
-    @strawberry.mutation(description="Change a shift's name, times or break (org.manage).")
+    @typed.mutation(description="Change a shift's name, times or break (org.manage).")
     async def update_shift_template(
         self, info: Info, id: strawberry.ID, input: UpdateShiftTemplateInput
     ) -> ShiftTemplateType:
@@ -196,7 +197,7 @@ class Mutation:
         )
         return ShiftTemplateType.of(updated)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Take an entry off the roster (roster.manage); not once its employee "
         "clocked in that date."
     )
@@ -207,7 +208,7 @@ class Mutation:
         )
         return RosterEntryType.of(removed)
 
-    @strawberry.mutation(description="Create a roster task template (planner.manage).")
+    @typed.mutation(description="Create a roster task template (planner.manage).")
     async def create_task_template(
         self, info: Info, input: CreateTaskTemplateInput
     ) -> TaskTemplateType:
@@ -227,7 +228,7 @@ class Mutation:
         )
         return TaskTemplateType.of(created)
 
-    @strawberry.mutation(description="Change a task template; tasks it generates next follow.")
+    @typed.mutation(description="Change a task template; tasks it generates next follow.")
     async def update_task_template(
         self, info: Info, id: strawberry.ID, input: UpdateTaskTemplateInput
     ) -> TaskTemplateType:
@@ -237,7 +238,7 @@ class Mutation:
         )
         return TaskTemplateType.of(updated)
 
-    @strawberry.mutation(description="Archive a task template: it generates nothing more.")
+    @typed.mutation(description="Archive a task template: it generates nothing more.")
     async def archive_task_template(self, info: Info, id: strawberry.ID) -> TaskTemplateType:
         ctx = info.context
         archived = await task_templates.archive_task_template(
@@ -245,7 +246,7 @@ class Mutation:
         )
         return TaskTemplateType.of(archived)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Edit an open task's fields (task.assign), made from the version read; "
         "a stale version is CONFLICT and changes nothing."
     )

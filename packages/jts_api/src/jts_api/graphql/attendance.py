@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.graphql.types.roster import AttendanceType
 from jts_domain.services import attendance
@@ -25,9 +26,7 @@ class ClockInInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        description="An employee's attendance of a date (the caller's own by default)."
-    )
+    @typed.field(description="An employee's attendance of a date (the caller's own by default).")
     async def attendance(
         self, info: Info, date: date, employee_id: strawberry.ID | None = None
     ) -> AttendanceType | None:
@@ -43,7 +42,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Clock in at a point inside the rostered store's geofence.")
+    @typed.mutation(description="Clock in at a point inside the rostered store's geofence.")
     async def clock_in(self, info: Info, input: ClockInInput) -> AttendanceType:
         ctx = info.context
         row = await attendance.clock_in(
@@ -56,7 +55,7 @@ class Mutation:
         )
         return AttendanceType.of(row)
 
-    @strawberry.mutation(description="Clock out; a running timer stops (reason CLOCK_OUT).")
+    @typed.mutation(description="Clock out; a running timer stops (reason CLOCK_OUT).")
     async def clock_out(self, info: Info) -> AttendanceType:
         ctx = info.context
         return AttendanceType.of(await attendance.clock_out(ctx.services, ctx.require_caller()))

@@ -12,6 +12,7 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_id
 from jts_api.graphql.live import follow
 from jts_api.graphql.types.delivery import (
@@ -36,7 +37,7 @@ RENDERER = JinjaRenderer()
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller's in-app messages, newest first, by pages.")
+    @typed.field(description="The caller's in-app messages, newest first, by pages.")
     async def inbox(
         self,
         info: Info,
@@ -51,13 +52,13 @@ class Query:
         )  # fmt: skip
         return InboxConnection.of(page)
 
-    @strawberry.field(description="The organization's message templates (jtd.read).")
+    @typed.field(description="The organization's message templates (jtd.read).")
     async def message_templates(self, info: Info) -> list[MessageTemplateType]:
         ctx = info.context
         found = await templates.list_message_templates(ctx.services, ctx.require_caller())
         return [MessageTemplateType.of(t) for t in found]
 
-    @strawberry.field(
+    @typed.field(
         name="jtdUsage",
         description="Messages and cost (minor units) per channel and local day (jtd.read).",
     )
@@ -83,7 +84,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Mark the caller's messages read; the ones marked now.")
+    @typed.mutation(description="Mark the caller's messages read; the ones marked now.")
     async def mark_inbox_read(self, info: Info, ids: list[strawberry.ID]) -> list[InboxMessageType]:
         ctx = info.context
         marked = await inbox.mark_inbox_read(
@@ -91,7 +92,7 @@ class Mutation:
         )
         return [InboxMessageType.of(m) for m in marked]
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Store the template of an event type, channel and language (jtd.configure); "
         "a variable templates do not have is VALIDATION_ERROR, naming it."
     )
@@ -106,7 +107,7 @@ class Mutation:
         )  # fmt: skip
         return MessageTemplateType.of(saved)
 
-    @strawberry.mutation(description="The language messages fall back to (jtd.configure).")
+    @typed.mutation(description="The language messages fall back to (jtd.configure).")
     async def set_message_language(self, info: Info, language: str) -> str:
         ctx = info.context
         return await templates.set_default_language(ctx.services, ctx.require_caller(), language)
@@ -134,7 +135,7 @@ def inbox_event_of(event: DomainEvent) -> InboxMessageEvent:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Messages arriving in the caller's inbox, live.")
+    @typed.subscription(description="Messages arriving in the caller's inbox, live.")
     async def inbox_message(self, info: Info) -> AsyncGenerator[InboxMessageEvent, None]:
         ctx = info.context
         caller = ctx.require_caller()

@@ -30,6 +30,35 @@ from jts_domain.model import (
 )
 from jts_domain.roster_sync.model import RowKind, RowStatus
 
+# Resolvers and types import the enums from here, the module that registers them.
+__all__ = [
+    "GRAPHQL_ENUMS",
+    "ActivityKind",
+    "ActivityStatus",
+    "ActorType",
+    "AlertKind",
+    "AttendanceStatus",
+    "Environment",
+    "Frequency",
+    "JobCategory",
+    "JobTrigger",
+    "PresenceState",
+    "RejectionReason",
+    "Role",
+    "RowKind",
+    "RowStatus",
+    "ScoreMetricName",
+    "SlaStatus",
+    "StartCheck",
+    "StopReason",
+    "TaskPriority",
+    "TaskSource",
+    "TaskStatus",
+    "TimerState",
+    "Weekday",
+    "WorkloadLevel",
+]
+
 #: Registered once, by the very classes the use cases take and return.
 GRAPHQL_ENUMS = (
     ActorType,

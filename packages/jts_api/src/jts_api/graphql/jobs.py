@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.types.jobs import (
     JobExecutionConnection,
     JobStatisticsType,
@@ -38,13 +39,13 @@ class _NoJobQueue:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Every job: schedule, timezone, next run, pause, last run.")
+    @typed.field(description="Every job: schedule, timezone, next run, pause, last run.")
     async def scheduled_jobs(self, info: Info) -> list[ScheduledJobType]:
         ctx = info.context
         jobs = await scheduled_jobs.scheduled_jobs(ctx.services, ctx.require_caller())
         return [ScheduledJobType.of(job) for job in jobs]
 
-    @strawberry.field(description="The execution log (of one job, or all), newest first.")
+    @typed.field(description="The execution log (of one job, or all), newest first.")
     async def job_executions(
         self,
         info: Info,
@@ -58,7 +59,7 @@ class Query:
         )
         return JobExecutionConnection.of(page)
 
-    @strawberry.field(
+    @typed.field(
         description="Finished runs per job (one job's when named) since an instant (all by"
         " default): success rate, mean and 95th-percentile duration."
     )
@@ -73,20 +74,20 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Queue a run of the job now (even when paused).")
+    @typed.mutation(description="Queue a run of the job now (even when paused).")
     async def trigger_job(self, info: Info, job: str) -> TriggeredRun:
         ctx = info.context
         queue = ctx.runtime.job_queue or _NoJobQueue()
         run = await scheduled_jobs.trigger_job(ctx.services, ctx.require_caller(), job, queue)
         return TriggeredRun.of(run)
 
-    @strawberry.mutation(description="Stop the job's schedule (manual runs still run).")
+    @typed.mutation(description="Stop the job's schedule (manual runs still run).")
     async def pause_job(self, info: Info, job: str) -> ScheduledJobType:
         ctx = info.context
         paused = await scheduled_jobs.pause_job(ctx.services, ctx.require_caller(), job)
         return ScheduledJobType.of(paused)
 
-    @strawberry.mutation(description="Start the job's schedule again from its next slot.")
+    @typed.mutation(description="Start the job's schedule again from its next slot.")
     async def resume_job(self, info: Info, job: str) -> ScheduledJobType:
         ctx = info.context
         resumed = await scheduled_jobs.resume_job(ctx.services, ctx.require_caller(), job)

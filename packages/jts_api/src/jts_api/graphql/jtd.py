@@ -11,6 +11,7 @@ from datetime import datetime
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_id, parse_optional_id, to_id, to_optional_id
 from jts_api.graphql.types.jtd import (
     AgentPlanItemType,
@@ -76,7 +77,7 @@ class JobToDoUpdate:
             at=change.at,
         )
 
-    @strawberry.field(description="The job as it is now (null once out of reach).")
+    @typed.field(description="The job as it is now (null once out of reach).")
     async def job_to_do(self, info: Info) -> JobToDoType | None:
         ctx = info.context
         try:
@@ -103,13 +104,13 @@ def _job_filter(given: JobToDoFilterInput | None) -> JobToDoFilter:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A job to do the caller may see.")
+    @typed.field(description="A job to do the caller may see.")
     async def job_to_do(self, info: Info, id: strawberry.ID) -> JobToDoType:
         ctx = info.context
         job = await jtd.get_job_to_do(ctx.services, ctx.require_caller(), parse_id(id, "id"))
         return JobToDoType(record=job)
 
-    @strawberry.field(description="Jobs the caller may see, soonest scheduled first, by pages.")
+    @typed.field(description="Jobs the caller may see, soonest scheduled first, by pages.")
     async def jobs_to_do(
         self,
         info: Info,
@@ -127,7 +128,7 @@ class Query:
         )
         return JobToDoConnection.of(page)
 
-    @strawberry.field(description="What the agent will do next (empty while agent mode is off).")
+    @typed.field(description="What the agent will do next (empty while agent mode is off).")
     async def agent_plan(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE
     ) -> list[AgentPlanItemType]:
@@ -135,7 +136,7 @@ class Query:
         plan = await jtd_agent.agent_plan(ctx.services, ctx.require_caller(), first=first)
         return [AgentPlanItemType.of(item) for item in plan]
 
-    @strawberry.field(description="What the agent did: its moves, newest first.")
+    @typed.field(description="What the agent did: its moves, newest first.")
     async def agent_activity(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> JobToDoStatusChangeConnection:
@@ -148,7 +149,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create one job to do (jtd.manage).")
+    @typed.mutation(description="Create one job to do (jtd.manage).")
     async def create_job_to_do(self, info: Info, input: CreateJobToDoInput) -> JobToDoType:
         ctx = info.context
         job = await jtd.create_job_to_do(
@@ -170,7 +171,7 @@ class Mutation:
         )
         return JobToDoType(record=job)
 
-    @strawberry.mutation(description="Move a job to any status of its type; off-flow is flagged.")
+    @typed.mutation(description="Move a job to any status of its type; off-flow is flagged.")
     async def move_job_to_do(
         self, info: Info, id: strawberry.ID, status: str, note: str | None = None
     ) -> JobToDoType:
@@ -180,7 +181,7 @@ class Mutation:
         )
         return JobToDoType(record=job)
 
-    @strawberry.mutation(description="Give a scheduled job a new time (jtd.manage).")
+    @typed.mutation(description="Give a scheduled job a new time (jtd.manage).")
     async def reschedule_job_to_do(
         self, info: Info, id: strawberry.ID, scheduled_at: datetime
     ) -> JobToDoType:
@@ -190,7 +191,7 @@ class Mutation:
         )
         return JobToDoType(record=job)
 
-    @strawberry.mutation(description="Cancel a job with a reason (jtd.manage).")
+    @typed.mutation(description="Cancel a job with a reason (jtd.manage).")
     async def cancel_job_to_do(self, info: Info, id: strawberry.ID, reason: str) -> JobToDoType:
         ctx = info.context
         job = await jtd.cancel_job_to_do(
@@ -198,7 +199,7 @@ class Mutation:
         )
         return JobToDoType(record=job)
 
-    @strawberry.mutation(description="One service-visit job per occurrence, idempotent by key.")
+    @typed.mutation(description="One service-visit job per occurrence, idempotent by key.")
     async def schedule_service_visits(
         self, info: Info, input: ScheduleServiceVisitsInput
     ) -> list[JobToDoType]:
@@ -237,7 +238,7 @@ class Mutation:
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(
+    @typed.subscription(
         description="Status changes of the jobs the caller may see (coalesced per job, 500 ms)."
     )
     async def job_to_do_updated(

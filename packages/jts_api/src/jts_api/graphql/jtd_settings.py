@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import to_id
 from jts_api.graphql.types.jtd_inputs import UpdateJtdSettingsInput, UpdateJtdSourceSettingsInput
 from jts_api.graphql.types.jtd_settings import (
@@ -27,13 +28,13 @@ def _codes(values: list[str] | None) -> frozenset[str] | None:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The seven event types, with statuses and flows.")
+    @typed.field(description="The seven event types, with statuses and flows.")
     async def jtd_event_types(self, info: Info) -> list[JtdEventTypeType]:
         ctx = info.context
         catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
         return [JtdEventTypeType.of(t) for t in catalog.event_types.values()]
 
-    @strawberry.field(description="The channels, with provider, cost and rate limit.")
+    @typed.field(description="The channels, with provider, cost and rate limit.")
     async def jtd_channels(self, info: Info) -> list[JtdChannelType]:
         ctx = info.context
         catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
@@ -49,7 +50,7 @@ class Query:
             for c in catalog.channels.values()
         ]
 
-    @strawberry.field(description="What creates jobs, with its defaults.")
+    @typed.field(description="What creates jobs, with its defaults.")
     async def jtd_source_types(self, info: Info) -> list[JtdSourceTypeType]:
         ctx = info.context
         catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
@@ -64,7 +65,7 @@ class Query:
             for s in catalog.source_types.values()
         ]
 
-    @strawberry.field(description="The agent, system and webhook actors, with their fixed ids.")
+    @typed.field(description="The agent, system and webhook actors, with their fixed ids.")
     async def jtd_system_actors(self, info: Info) -> list[JtdSystemActorType]:
         ctx = info.context
         catalog = await jtd.stored_catalog(ctx.services, ctx.require_caller())
@@ -73,7 +74,7 @@ class Query:
             for a in catalog.system_actors
         ]
 
-    @strawberry.field(description="The tenant's JTD settings and source overrides (jtd.read).")
+    @typed.field(description="The tenant's JTD settings and source overrides (jtd.read).")
     async def jtd_settings(self, info: Info) -> JtdSettingsType:
         ctx = info.context
         configuration = await jtd_settings.jtd_configuration(ctx.services, ctx.require_caller())
@@ -82,7 +83,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Change the tenant's JTD settings (jtd.configure).")
+    @typed.mutation(description="Change the tenant's JTD settings (jtd.configure).")
     async def update_jtd_settings(
         self, info: Info, input: UpdateJtdSettingsInput
     ) -> JtdSettingsType:
@@ -102,7 +103,7 @@ class Mutation:
         )
         return JtdSettingsType.of(await jtd_settings.jtd_configuration(ctx.services, caller))
 
-    @strawberry.mutation(description="Set a source type's overrides (jtd.configure).")
+    @typed.mutation(description="Set a source type's overrides (jtd.configure).")
     async def update_jtd_source_settings(
         self, info: Info, input: UpdateJtdSourceSettingsInput
     ) -> JtdSourceSettingsType:

@@ -21,6 +21,7 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import GraphQLContext, Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import TimerState
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.live_feed import TopicKind
@@ -98,7 +99,7 @@ class TimerEvent(SharedPayload):
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(
+    @typed.subscription(
         description="Every state change of the employee's timers (the caller's by default)."
     )
     async def timer_updated(

@@ -7,6 +7,7 @@ from datetime import date, time
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import JobCategory, Role
 from jts_api.graphql.ids import parse_id, parse_optional_id
 from jts_api.graphql.types.people import EmployeeType
@@ -63,7 +64,7 @@ class AssignRosterInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create a department (org.manage).")
+    @typed.mutation(description="Create a department (org.manage).")
     async def create_department(self, info: Info, input: CreateDepartmentInput) -> DepartmentType:
         ctx = info.context
         department = await organization.create_department(
@@ -74,7 +75,7 @@ class Mutation:
         )
         return DepartmentType.of(department)
 
-    @strawberry.mutation(description="Create a store with its geofence (org.manage).")
+    @typed.mutation(description="Create a store with its geofence (org.manage).")
     async def create_store(self, info: Info, input: CreateStoreInput) -> StoreType:
         ctx = info.context
         store = await organization.create_store(
@@ -87,7 +88,7 @@ class Mutation:
         )
         return StoreType.of(store)
 
-    @strawberry.mutation(description="Create a shift template (org.manage).")
+    @typed.mutation(description="Create a shift template (org.manage).")
     async def create_shift_template(
         self, info: Info, input: CreateShiftTemplateInput
     ) -> ShiftTemplateType:
@@ -102,7 +103,7 @@ class Mutation:
         )
         return ShiftTemplateType.of(template)
 
-    @strawberry.mutation(description="Add a person who signs in with a password.")
+    @typed.mutation(description="Add a person who signs in with a password.")
     async def create_employee(self, info: Info, input: CreateEmployeeInput) -> EmployeeType:
         ctx = info.context
         employee = await accounts.create_account(
@@ -119,7 +120,7 @@ class Mutation:
         )
         return EmployeeType.of(employee)
 
-    @strawberry.mutation(description="Put an employee on a shift; replaces that date's entry.")
+    @typed.mutation(description="Put an employee on a shift; replaces that date's entry.")
     async def assign_roster(self, info: Info, input: AssignRosterInput) -> RosterEntryType:
         ctx = info.context
         entry = await organization.assign_roster(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 
 from jts_api.context import GraphQLContext, Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import Role
 from jts_api.graphql.ids import parse_id
 from jts_api.graphql.types.people import EmployeeType
@@ -25,7 +26,7 @@ def _changed(ctx: GraphQLContext, employee: model.Employee) -> EmployeeType:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Give an employee another role (audited; the last active admin stays "
         "one). Their sessions end: they sign in again."
     )
@@ -38,7 +39,7 @@ class Mutation:
         )
         return _changed(ctx, employee)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Deactivate an employee: their timer stops, their attendance closes, "
         "and their tokens and open subscriptions stop working at once."
     )
@@ -49,7 +50,7 @@ class Mutation:
         )
         return _changed(ctx, employee)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Let a deactivated employee sign in again (their old tokens stay refused)."
     )
     async def reactivate_employee(self, info: Info, id: strawberry.ID) -> EmployeeType:

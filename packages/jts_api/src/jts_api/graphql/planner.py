@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import employee_or_self, parse_id
 from jts_api.graphql.types.planning import AutoAssignResult, PlannerType
 from jts_domain.services import auto_assignment, planning
@@ -14,7 +15,7 @@ from jts_domain.services import auto_assignment, planning
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @typed.field(
         description="An employee's ranked plan for a business date (the caller's by default);"
         " creates nothing."
     )
@@ -34,7 +35,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Create the roster's template tasks for the date (once), then rank the day."
     )
     async def generate_planner(
@@ -50,7 +51,7 @@ class Mutation:
         )
         return PlannerType.of(plan)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Give a department's unassigned tasks to its employees on shift that date."
     )
     async def auto_assign(

@@ -9,6 +9,7 @@ from datetime import datetime
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import RowKind, RowStatus
 from jts_domain.roster_sync import model
 from jts_domain.roster_sync.use_cases import (
@@ -103,7 +104,7 @@ class RosterImportResultType:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The organization's roster source, if any (org.manage).")
+    @typed.field(description="The organization's roster source, if any (org.manage).")
     async def roster_source(self, info: Info) -> RosterSourceType | None:
         ctx = info.context
         source = await get_roster_source(ctx.services, ctx.require_caller())
@@ -112,7 +113,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Set the HR source the daily sync_roster job pulls (org.manage): an "
         "http(s) URL and a bearer token, which is never answered back."
     )
@@ -121,12 +122,12 @@ class Mutation:
         source = await set_roster_source(ctx.services, ctx.require_caller(), url=url, token=token)
         return RosterSourceType.of(source)
 
-    @strawberry.mutation(description="Forget the roster source; whether there was one.")
+    @typed.mutation(description="Forget the roster source; whether there was one.")
     async def remove_roster_source(self, info: Info) -> bool:
         ctx = info.context
         return await remove_roster_source(ctx.services, ctx.require_caller())
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Upsert employees and roster entries from a CSV (see the README): a "
         "result per row; a bad row fails alone."
     )

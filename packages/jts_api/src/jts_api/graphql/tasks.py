@@ -7,10 +7,11 @@ from datetime import date, datetime
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import Environment, JobCategory, TaskPriority, TaskStatus
 from jts_api.graphql.ids import parse_id, parse_optional_id
 from jts_api.graphql.types.paging import PageInfo, decode_cursor, encode_cursor
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.ports import TaskFilter
 from jts_domain.services import listings
 from jts_domain.services import tasks as task_service
@@ -62,13 +63,13 @@ class TaskConnection:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A task within the caller's reach.")
+    @typed.field(description="A task within the caller's reach.")
     async def task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task = await task_service.get_task(ctx.services, ctx.require_caller(), parse_id(id, "id"))
         return TaskType.of(task)
 
-    @strawberry.field(description="Tasks within the caller's reach, oldest first, by pages.")
+    @typed.field(description="Tasks within the caller's reach, oldest first, by pages.")
     async def tasks(
         self,
         info: Info,
@@ -99,7 +100,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Create a task (task.create; naming another assignee needs task.assign)."
     )
     async def create_task(self, info: Info, input: CreateTaskInput) -> TaskType:
@@ -124,7 +125,7 @@ class Mutation:
         )
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Give the task to an employee (task.assign).")
+    @typed.mutation(description="Give the task to an employee (task.assign).")
     async def assign_task(
         self, info: Info, id: strawberry.ID, employee_id: strawberry.ID
     ) -> TaskType:
@@ -137,7 +138,7 @@ class Mutation:
         )
         return TaskType.of(task)
 
-    @strawberry.mutation(description="The assignee accepts an ASSIGNED task.")
+    @typed.mutation(description="The assignee accepts an ASSIGNED task.")
     async def accept_task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
@@ -145,14 +146,14 @@ class Mutation:
             await task_service.accept_task(ctx.services, ctx.require_caller(), task_id)
         )
 
-    @strawberry.mutation(description="The assignee declines an ASSIGNED task; it is unassigned.")
+    @typed.mutation(description="The assignee declines an ASSIGNED task; it is unassigned.")
     async def decline_task(self, info: Info, id: strawberry.ID, note: str) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
         task = await task_service.decline_task(ctx.services, ctx.require_caller(), task_id, note)
         return TaskType.of(task)
 
-    @strawberry.mutation(description="The assignee starts the task: its timer starts.")
+    @typed.mutation(description="The assignee starts the task: its timer starts.")
     async def start_task(
         self, info: Info, id: strawberry.ID, override_reason: str | None = None
     ) -> TaskType:
@@ -162,7 +163,7 @@ class Mutation:
         )
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Pause the task and its timer.")
+    @typed.mutation(description="Pause the task and its timer.")
     async def pause_task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
@@ -170,7 +171,7 @@ class Mutation:
             await task_service.pause_task(ctx.services, ctx.require_caller(), task_id)
         )
 
-    @strawberry.mutation(description="Resume a PAUSED or ON_HOLD task: its timer runs.")
+    @typed.mutation(description="Resume a PAUSED or ON_HOLD task: its timer runs.")
     async def resume_task(
         self, info: Info, id: strawberry.ID, override_reason: str | None = None
     ) -> TaskType:
@@ -180,14 +181,14 @@ class Mutation:
         )
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Put the task ON_HOLD with a reason; its timer stops.")
+    @typed.mutation(description="Put the task ON_HOLD with a reason; its timer stops.")
     async def hold_task(self, info: Info, id: strawberry.ID, reason: str) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
         task = await task_service.hold_task(ctx.services, ctx.require_caller(), task_id, reason)
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Hand in a task that requires review; its timer stops.")
+    @typed.mutation(description="Hand in a task that requires review; its timer stops.")
     async def submit_task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
@@ -195,28 +196,28 @@ class Mutation:
             await task_service.submit_task(ctx.services, ctx.require_caller(), task_id)
         )
 
-    @strawberry.mutation(description="Complete a task that needs no review; its timer stops.")
+    @typed.mutation(description="Complete a task that needs no review; its timer stops.")
     async def complete_task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
         task = await task_service.complete_task(ctx.services, ctx.require_caller(), task_id)
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Approve a task PENDING_REVIEW with a quality of 1 to 5.")
+    @typed.mutation(description="Approve a task PENDING_REVIEW with a quality of 1 to 5.")
     async def approve_task(self, info: Info, id: strawberry.ID, quality: int) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
         task = await task_service.approve_task(ctx.services, ctx.require_caller(), task_id, quality)
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Reject a task PENDING_REVIEW with a note.")
+    @typed.mutation(description="Reject a task PENDING_REVIEW with a note.")
     async def reject_task(self, info: Info, id: strawberry.ID, note: str) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
         task = await task_service.reject_task(ctx.services, ctx.require_caller(), task_id, note)
         return TaskType.of(task)
 
-    @strawberry.mutation(description="Reopen a REJECTED task: ASSIGNED again.")
+    @typed.mutation(description="Reopen a REJECTED task: ASSIGNED again.")
     async def reopen_task(self, info: Info, id: strawberry.ID) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")
@@ -224,7 +225,7 @@ class Mutation:
             await task_service.reopen_task(ctx.services, ctx.require_caller(), task_id)
         )
 
-    @strawberry.mutation(description="Cancel an open task with a reason; any timer stops.")
+    @typed.mutation(description="Cancel an open task with a reason; any timer stops.")
     async def cancel_task(self, info: Info, id: strawberry.ID, reason: str) -> TaskType:
         ctx = info.context
         task_id = parse_id(id, "id")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.graphql.types.paging import PageInfo, decode_cursor, encode_cursor
-from jts_api.graphql.types.work import TimerType
+from jts_api.graphql.types.timers import TimerType
 from jts_domain.model import Timer
 from jts_domain.services import timers as timer_service
 from jts_domain.services.paging import Cursor, read_page
@@ -33,7 +34,7 @@ class TimerConnection:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @typed.field(
         description="The employee's timer that is not stopped (the caller's own by default)."
     )
     async def current_timer(
@@ -45,7 +46,7 @@ class Query:
         )
         return TimerType.of_optional(timer)
 
-    @strawberry.field(description="The employee's timers, newest first, by pages.")
+    @typed.field(description="The employee's timers, newest first, by pages.")
     async def timer_history(
         self,
         info: Info,
@@ -74,7 +75,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Put the caller's running timer on a break.")
+    @typed.mutation(description="Put the caller's running timer on a break.")
     async def start_break(self, info: Info, timer_id: strawberry.ID | None = None) -> TimerType:
         ctx = info.context
         timer = await timer_service.start_break(
@@ -82,7 +83,7 @@ class Mutation:
         )
         return TimerType.of(timer)
 
-    @strawberry.mutation(description="End the caller's break: the timer runs again.")
+    @typed.mutation(description="End the caller's break: the timer runs again.")
     async def end_break(self, info: Info, timer_id: strawberry.ID | None = None) -> TimerType:
         ctx = info.context
         timer = await timer_service.end_break(
@@ -90,7 +91,7 @@ class Mutation:
         )
         return TimerType.of(timer)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Stop a timer (the caller's current one by default); its task goes ON_HOLD."
     )
     async def stop_timer(self, info: Info, timer_id: strawberry.ID | None = None) -> TimerType:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_id
 from jts_api.graphql.types.delivery import (
     CreateWebhookEndpointInput,
@@ -36,13 +37,13 @@ def _targets(info: Info) -> hooks.TargetPolicy:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The organization's webhook endpoints (no secrets).")
+    @typed.field(description="The organization's webhook endpoints (no secrets).")
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpointType]:
         ctx = info.context
         found = await hooks.list_webhook_endpoints(ctx.services, ctx.require_caller())
         return [WebhookEndpointType.of(e) for e in found]
 
-    @strawberry.field(description="An endpoint's deliveries, newest first, with every attempt.")
+    @typed.field(description="An endpoint's deliveries, newest first, with every attempt.")
     async def webhook_deliveries(
         self,
         info: Info,
@@ -57,12 +58,12 @@ class Query:
             after=decode_cursor(after),
         )  # fmt: skip
         attempts = await hooks.delivery_attempts(ctx.services, caller, [d.id for d in page.items])
-        return WebhookDeliveryConnection.of(page, dict(attempts))
+        return WebhookDeliveryConnection.of(page, attempts)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="A new endpoint and its secret (shown this once).")
+    @typed.mutation(description="A new endpoint and its secret (shown this once).")
     async def create_webhook_endpoint(
         self, info: Info, input: CreateWebhookEndpointInput
     ) -> WebhookEndpointSecret:
@@ -73,7 +74,7 @@ class Mutation:
         )  # fmt: skip
         return WebhookEndpointSecret(endpoint=WebhookEndpointType.of(made), secret=made.secret)
 
-    @strawberry.mutation(description="Change an endpoint's url, events, description or enabled.")
+    @typed.mutation(description="Change an endpoint's url, events, description or enabled.")
     async def update_webhook_endpoint(
         self, info: Info, id: strawberry.ID, input: UpdateWebhookEndpointInput
     ) -> WebhookEndpointType:
@@ -85,7 +86,7 @@ class Mutation:
         )  # fmt: skip
         return WebhookEndpointType.of(updated)
 
-    @strawberry.mutation(description="A new secret for the endpoint (shown this once).")
+    @typed.mutation(description="A new secret for the endpoint (shown this once).")
     async def rotate_webhook_secret(self, info: Info, id: strawberry.ID) -> WebhookEndpointSecret:
         ctx = info.context
         rotated = await hooks.rotate_webhook_secret(
@@ -95,7 +96,7 @@ class Mutation:
             endpoint=WebhookEndpointType.of(rotated), secret=rotated.secret
         )
 
-    @strawberry.mutation(description="Send a delivery again now, under the same webhook-id.")
+    @typed.mutation(description="Send a delivery again now, under the same webhook-id.")
     async def replay_webhook_delivery(self, info: Info, id: strawberry.ID) -> WebhookDeliveryType:
         ctx = info.context
         caller = ctx.require_caller()

@@ -18,10 +18,9 @@ Decisions where PRODUCT.md is silent:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode, invalid
@@ -101,7 +100,7 @@ async def create_job_to_do(
     recipient_address: str | None = None,
     recipient_name: str | None = None,
     body: str = "",
-    payload: Mapping[str, Any] | None = None,
+    payload: object = None,
     priority: int | None = None,
     scheduled_at: datetime | None = None,
     channel: str | None = None,

@@ -79,8 +79,9 @@ def _check_json_strings(value: Any, field: str) -> None:
             _check_json_strings(item, field)
 
 
-def check_payload(payload: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A JSON object of at most :data:`MAX_PAYLOAD_BYTES`, every string storable."""
+def check_payload(payload: object) -> dict[str, Any]:
+    """A JSON object of at most :data:`MAX_PAYLOAD_BYTES`, every string storable (None is
+    the empty object; any other value, as a client may send, is a VALIDATION_ERROR)."""
     if payload is None:
         return {}
     if not isinstance(payload, Mapping):

@@ -9,10 +9,8 @@ recurrence is CONFLICT. Visits keep their local time in the organization's timez
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from jts_domain.errors import DomainError, ErrorCode
@@ -51,7 +49,7 @@ async def schedule_service_visits(
     expander: RecurrenceExpander,
     subject: str,
     body: str = "",
-    payload: Mapping[str, Any] | None = None,
+    payload: object = None,
     recipient_id: UUID | None = None,
     recipient_address: str | None = None,
     recipient_name: str | None = None,

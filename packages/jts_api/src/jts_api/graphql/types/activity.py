@@ -20,7 +20,7 @@ from jts_api.graphql.enums import ActivityKind, ActivityStatus, PresenceState, R
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
 from jts_api.graphql.types.people import EmployeeType
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.activity import model
 from jts_domain.services.paging import Page
 

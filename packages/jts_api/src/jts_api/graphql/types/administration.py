@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import JobCategory, TaskPriority, WorkloadLevel
 from jts_api.graphql.ids import to_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
@@ -214,7 +215,7 @@ class WorkloadType:
     )
     employee_uuid: strawberry.Private[UUID]
 
-    @strawberry.field(description="The employee summarized.")
+    @typed.field(description="The employee summarized.")
     async def employee(self, info: Info) -> EmployeeType | None:
         employee = await info.context.loaders.employees.load(self.employee_uuid)
         return None if employee is None else EmployeeType.of(employee)

@@ -3,7 +3,9 @@ webhooks (endpoints, deliveries, attempts)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 
@@ -231,7 +233,7 @@ class WebhookDeliveryConnection:
     def of(
         cls,
         page: Page[hooks.WebhookDelivery],
-        attempts: dict[object, list[hooks.WebhookAttempt]],
+        attempts: Mapping[UUID, list[hooks.WebhookAttempt]],
     ) -> WebhookDeliveryConnection:
         """A page of deliveries, newest first, each with its attempts."""
         edges = [

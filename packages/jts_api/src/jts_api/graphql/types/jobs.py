@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import JobTrigger
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
@@ -43,7 +44,7 @@ class JobExecutionType:
     requested_by_id: strawberry.ID | None
     requested_by_uuid: strawberry.Private[UUID | None]
 
-    @strawberry.field(description="Who triggered a manual run.")
+    @typed.field(description="Who triggered a manual run.")
     async def requested_by(self, info: Info) -> EmployeeType | None:
         if self.requested_by_uuid is None:
             return None
@@ -65,7 +66,7 @@ class JobExecutionType:
             success=run.success,
             message=run.message,
             error=run.error,
-            result=run.result,
+            result=JSON(run.result),
             attempts=run.attempts,
             requested_by_id=to_optional_id(run.requested_by),
             requested_by_uuid=run.requested_by,

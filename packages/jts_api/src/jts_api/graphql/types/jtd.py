@@ -14,6 +14,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import ActorType
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.delivery import JobDeliveryType
@@ -50,7 +51,7 @@ class JobToDoRecipientType:
     def employee_id(self) -> strawberry.ID | None:
         return to_optional_id(self.record.employee_id)
 
-    @strawberry.field(description="The employee (read through the request's loader).")
+    @typed.field(description="The employee (read through the request's loader).")
     async def employee(self, info: Info) -> EmployeeType | None:
         if self.record.employee_id is None:
             return None
@@ -81,11 +82,11 @@ class JobToDoStatusChangeType:
     def to_status(self) -> str:
         return self.record.to_status
 
-    @strawberry.field(description="When the previous status began.")
+    @typed.field(description="When the previous status began.")
     def started_at(self) -> datetime:
         return self.record.started_at
 
-    @strawberry.field(description="When the previous status ended: the move's instant.")
+    @typed.field(description="When the previous status ended: the move's instant.")
     def ended_at(self) -> datetime:
         return self.record.ended_at
 
@@ -97,7 +98,7 @@ class JobToDoStatusChangeType:
     def actor(self) -> JobToDoActorType:
         return JobToDoActorType.of(self.record.actor)
 
-    @strawberry.field(description="Whether the event type's flow has this move.")
+    @typed.field(description="Whether the event type's flow has this move.")
     def valid_transition(self) -> bool:
         return self.record.valid
 
@@ -105,7 +106,7 @@ class JobToDoStatusChangeType:
     def note(self) -> str | None:
         return self.record.note
 
-    @strawberry.field(description="The job moved (read through the request's loader).")
+    @typed.field(description="The job moved (read through the request's loader).")
     async def job_to_do(self, info: Info) -> JobToDoType | None:
         found = await info.context.loaders.jobs_to_do.load(self.record.job_id)
         return None if found is None else JobToDoType(record=found)
@@ -133,15 +134,15 @@ class JobToDoType:
     def status(self) -> str:
         return self.record.status
 
-    @strawberry.field(description="initial, progress, success, failure or terminal.")
+    @typed.field(description="initial, progress, success, failure or terminal.")
     def status_type(self) -> str:
         return CATALOG.event_type(self.record.event_type).status(self.record.status).type.value
 
-    @strawberry.field(description="The statuses the flow allows next (others are flagged).")
+    @typed.field(description="The statuses the flow allows next (others are flagged).")
     def allowed_next_statuses(self) -> list[str]:
         return list(CATALOG.event_type(self.record.event_type).next_statuses(self.record.status))
 
-    @strawberry.field(description="Whether the latest change followed the flow.")
+    @typed.field(description="Whether the latest change followed the flow.")
     def valid_transition(self) -> bool:
         return self.record.valid_transition
 
@@ -163,9 +164,9 @@ class JobToDoType:
 
     @strawberry.field
     def payload(self) -> JSON:
-        return self.record.payload
+        return JSON(self.record.payload)
 
-    @strawberry.field(description="1 (lowest) to 10.")
+    @typed.field(description="1 (lowest) to 10.")
     def priority(self) -> int:
         return self.record.priority
 
@@ -173,7 +174,7 @@ class JobToDoType:
     def scheduled_at(self) -> datetime:
         return self.record.scheduled_at
 
-    @strawberry.field(description="False for test-mode jobs (never sent to a provider).")
+    @typed.field(description="False for test-mode jobs (never sent to a provider).")
     def is_live(self) -> bool:
         return self.record.is_live
 
@@ -185,7 +186,7 @@ class JobToDoType:
     def last_error(self) -> str | None:
         return self.record.last_error
 
-    @strawberry.field(description="The channel's cost in minor units (0 in test mode).")
+    @typed.field(description="The channel's cost in minor units (0 in test mode).")
     def cost_minor(self) -> int:
         return self.record.cost_minor
 
@@ -193,16 +194,16 @@ class JobToDoType:
     def currency(self) -> str:
         return self.record.currency
 
-    @strawberry.field(description="Who made the latest change (the creator until a move).")
+    @typed.field(description="Who made the latest change (the creator until a move).")
     def performed_by(self) -> JobToDoActorType:
         return JobToDoActorType.of(self.record.performed_by)
 
-    @strawberry.field(description="The moves, oldest first (read through the loader).")
+    @typed.field(description="The moves, oldest first (read through the loader).")
     async def history(self, info: Info) -> list[JobToDoStatusChangeType]:
         changes = await info.context.loaders.job_histories.load(self.record.id)
         return [JobToDoStatusChangeType(record=change) for change in changes or ()]
 
-    @strawberry.field(
+    @typed.field(
         description="Its delivery: state, why it waits or is held (null until dispatched)."
     )
     async def delivery(self, info: Info) -> JobDeliveryType | None:
@@ -217,7 +218,7 @@ class JobToDoType:
     def status_changed_at(self) -> datetime:
         return self.record.status_changed_at
 
-    @strawberry.field(description="Grows with every change.")
+    @typed.field(description="Grows with every change.")
     def version(self) -> int:
         return self.record.version
 

@@ -11,7 +11,7 @@ from jts_api.context import Info
 from jts_api.graphql.enums import SlaStatus
 from jts_api.graphql.ids import to_id
 from jts_api.graphql.types.people import EmployeeType
-from jts_api.graphql.types.work import TaskType
+from jts_api.graphql.types.tasks import TaskType
 from jts_domain.services import auto_assignment, planning
 
 

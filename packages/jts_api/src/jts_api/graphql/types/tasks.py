@@ -1,10 +1,9 @@
-"""Work: tasks, their status history and their timers.
+"""Tasks and their status history.
 
-Related records (a task's assignee, active timer and history, a timer's task and
-employee) resolve through the request's DataLoaders, so a list costs one read per kind
-of record, not one per row. ``allowedActions`` reads the state machines' tables
-(:mod:`jts_domain.lifecycle`); ``slaStatus`` and a running timer's durations are
-computed at the server clock's now.
+Related records (a task's assignee, active timer and history) resolve through the
+request's DataLoaders, so a list costs one read per kind of record, not one per row.
+``allowedActions`` reads the task state machine's table (:mod:`jts_domain.lifecycle`);
+``slaStatus`` is computed at the server clock's now.
 """
 
 from __future__ import annotations
@@ -14,22 +13,20 @@ from datetime import date, datetime
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import (
     ActorType,
     Environment,
     JobCategory,
     SlaStatus,
-    StartCheck,
-    StopReason,
     TaskPriority,
     TaskSource,
     TaskStatus,
-    TimerState,
 )
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.people import EmployeeType
+from jts_api.graphql.types.timers import TimerType
 from jts_domain import lifecycle, model, sla
-from jts_domain.timeline import Durations, durations
 
 
 @strawberry.type(name="StatusChange")
@@ -58,88 +55,6 @@ class StatusChangeType:
             note=change.note,
             seconds_in_previous=change.seconds_in_previous,
         )
-
-
-@strawberry.type(name="Timer")
-class TimerType:
-    """Time spent by one employee on one task; durations derive from its intervals."""
-
-    record: strawberry.Private[model.Timer]
-
-    @classmethod
-    def of(cls, timer: model.Timer) -> TimerType:
-        """The GraphQL shape of a timer."""
-        return cls(record=timer)
-
-    @classmethod
-    def of_optional(cls, timer: model.Timer | None) -> TimerType | None:
-        """The GraphQL shape of a timer, or None."""
-        return None if timer is None else cls(record=timer)
-
-    def _durations(self, info: Info) -> Durations:
-        timer = self.record
-        return durations(timer.intervals, timer.stopped_at or info.context.services.clock.now())
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return to_id(self.record.id)
-
-    @strawberry.field
-    def state(self) -> TimerState:
-        return self.record.state
-
-    @strawberry.field(description="The task timed (read through the request's loader).")
-    async def task(self, info: Info) -> TaskType | None:
-        return TaskType.of_optional(await info.context.loaders.tasks.load(self.record.task_id))
-
-    @strawberry.field(description="Whose time it is (read through the request's loader).")
-    async def employee(self, info: Info) -> EmployeeType | None:
-        found = await info.context.loaders.employees.load(self.record.employee_id)
-        return None if found is None else EmployeeType.of(found)
-
-    @strawberry.field
-    def started_at(self) -> datetime:
-        return self.record.started_at
-
-    @strawberry.field
-    def stopped_at(self) -> datetime | None:
-        return self.record.stopped_at
-
-    @strawberry.field(description="Seconds RUNNING (up to now while not stopped).")
-    def active_seconds(self, info: Info) -> float:
-        return self._durations(info).active.total_seconds()
-
-    @strawberry.field(description="Seconds PAUSED.")
-    def pause_seconds(self, info: Info) -> float:
-        return self._durations(info).pause.total_seconds()
-
-    @strawberry.field(description="Seconds ON_BREAK.")
-    def break_seconds(self, info: Info) -> float:
-        return self._durations(info).break_.total_seconds()
-
-    @strawberry.field
-    def auto_stopped(self) -> bool:
-        return self.record.auto_stopped
-
-    @strawberry.field
-    def auto_stop_reason(self) -> StopReason | None:
-        return self.record.auto_stop_reason
-
-    @strawberry.field(description="Why the timer stopped, automatic or not.")
-    def stop_reason(self) -> StopReason | None:
-        return self.record.stop_reason
-
-    @strawberry.field(description="Start checks a holder of timer.override skipped.")
-    def skipped_checks(self) -> list[StartCheck]:
-        return sorted(self.record.skipped_checks)
-
-    @strawberry.field
-    def override_reason(self) -> str | None:
-        return self.record.override_reason
-
-    @strawberry.field(description="Timer triggers allowed from its state now.")
-    def allowed_actions(self) -> list[str]:
-        return list(lifecycle.allowed_timer_triggers(self.record.state))
 
 
 @strawberry.type(name="Task")
@@ -178,7 +93,7 @@ class TaskType:
     def priority(self) -> TaskPriority:
         return self.record.priority
 
-    @strawberry.field(description="Who the task is assigned to (read through the loader).")
+    @typed.field(description="Who the task is assigned to (read through the loader).")
     async def assignee(self, info: Info) -> EmployeeType | None:
         if self.record.assignee_id is None:
             return None
@@ -221,7 +136,7 @@ class TaskType:
     def estimated_minutes(self) -> int:
         return self.record.estimated_minutes
 
-    @strawberry.field(description="Active time of all the task's timers, in minutes.")
+    @typed.field(description="Active time of all the task's timers, in minutes.")
     def actual_minutes(self) -> float:
         return self.record.actual_minutes
 
@@ -237,7 +152,7 @@ class TaskType:
     def source(self) -> TaskSource:
         return self.record.source
 
-    @strawberry.field(description="Optimistic-locking version; grows with every change.")
+    @typed.field(description="Optimistic-locking version; grows with every change.")
     def version(self) -> int:
         return self.record.version
 
@@ -249,7 +164,7 @@ class TaskType:
     def completed_at(self) -> datetime | None:
         return self.record.completed_at
 
-    @strawberry.field(description="Standing against the SLA deadline now (null without one).")
+    @typed.field(description="Standing against the SLA deadline now (null without one).")
     async def sla_status(self, info: Info) -> SlaStatus | None:
         task = self.record
         if task.sla_deadline is None:
@@ -263,15 +178,15 @@ class TaskType:
             warning_minutes=settings.sla_warning_minutes,
         )
 
-    @strawberry.field(description="Task triggers valid now (as INVALID_TRANSITION lists them).")
+    @typed.field(description="Task triggers valid now (as INVALID_TRANSITION lists them).")
     def allowed_actions(self) -> list[str]:
         return list(lifecycle.allowed_task_actions(self.record))
 
-    @strawberry.field(description="Status changes, oldest first (creation included).")
+    @typed.field(description="Status changes, oldest first (creation included).")
     async def history(self, info: Info) -> list[StatusChangeType]:
         changes = await info.context.loaders.histories.load(self.record.id)
         return [StatusChangeType.of(change) for change in changes or ()]
 
-    @strawberry.field(description="The task's timer that is not stopped, if any.")
+    @typed.field(description="The task's timer that is not stopped, if any.")
     async def timer(self, info: Info) -> TimerType | None:
         return TimerType.of_optional(await info.context.loaders.active_timers.load(self.record.id))
