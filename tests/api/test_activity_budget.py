@@ -1,6 +1,6 @@
 """The ingest's statement budget: one heartbeat or a thousand, the same few statements.
 
-A server whose engine counts every statement (see :mod:`tests.api.test_statement_budget`)
+A server whose engine counts every statement (see :mod:`tests.api.lifecycle.test_statement_budget`)
 answers ``recordActivity`` and ``uploadActivity``: the caller comes from the API's cache
 (after the first request), the use case reads the organization's settings, writes the
 whole batch in one statement and the outbox event with the commit — whatever the batch's
