@@ -1,6 +1,8 @@
 """The API under test: the real app, served by uvicorn on a free port, over HTTP only.
 
-Fixtures and helpers for every API test:
+Every server comes from :func:`tests.api.harness.serve` (its clock starts at
+``API_START``, Monday 2 March 2026, 09:00 in Asia/Kolkata). The fixtures every API test
+may use:
 
 * ``api`` (session) — the running server: ``api.url``, ``api.graphql_url``,
   ``api.ws_url`` (graphql-transport-ws), ``api.clock`` (the server's
@@ -10,67 +12,48 @@ Fixtures and helpers for every API test:
   ``result.status_code``, ``result.headers``);
 * ``account`` — a freshly registered organization's admin (``account.token``,
   ``account.employee_id``, ``account.email``, ``account.password``);
-* ``register(gql)`` / ``login(gql, email, password)`` — the same, by hand;
-* ``serve_app(app)`` — a context manager serving any other app (another configuration)
-  on its own port, for tests that need a second instance;
 * ``world`` — an organization with a store, a department, a shift that started five
-  minutes ago (server clock), and a manager and an employee rostered on it today
-  (``tests/api/world.py`` holds the operations and coordinates INSIDE/OUTSIDE);
+  minutes ago (server clock), and a manager and an employee rostered on it today, all
+  made over HTTP (``tests/api/world.py``: the setup mutations and coordinates
+  INSIDE/OUTSIDE);
+* ``work_api`` (session), ``work_gql``, ``team`` — the task, timer and activity tests'
+  server, whose clock only they move, and a staffed organization on it written through
+  the ports (``tests/api/work.py``); ``work_statements`` counts what that server sends
+  its database;
+* ``production_api`` (session) — a server in production mode on the system clock;
 * ``rows(table, organization_id)`` — counts an organization's rows in the database, to
   check that a refused request changed nothing.
 
-Every test registers its own organization, so tests share the database and the server
-without seeing each other's data.
+Every test registers its own organization, so tests share the database and the servers
+without seeing each other's data. ``tests/api/README.md`` says where a new test goes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
-from jts_api.settings import ApiSettings
-from jts_domain.clock import ManualClock
+from jts_store.engine import create_engine
 from tests.api.database import count_rows
-from tests.api.harness import Account, ApiServer, Gql, make_gql, register, serve_app
+from tests.api.harness import (
+    Account,
+    ApiServer,
+    Gql,
+    RoundTripCounter,
+    make_gql,
+    register,
+    serve,
+)
 from tests.api.work import Team, make_team
 from tests.api.world import ApiWorld, build_world
-
-#: Monday 2 March 2026, 09:00 in Asia/Kolkata: where the server's clock starts.
-API_START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
-
-TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
-
-
-def api_settings(database_url: str, **overrides: object) -> ApiSettings:
-    """Settings for a test app on the run's database (generous limits unless overridden)."""
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "secret_key": TEST_SECRET_KEY,
-        "env": "development",
-        "rate_limit_per_minute": 10_000,
-        "rate_limit_burst": 10_000,
-        "pool_size": 5,
-        # real argon2id, at a cost that keeps the suite quick
-        "argon2_time_cost": 1,
-        "argon2_memory_kib": 8 * 1024,
-        "argon2_parallelism": 1,
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return ApiSettings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
 def api(database_url: str) -> Iterator[ApiServer]:
     """The API served for the whole run, on the run's database, with a manual clock."""
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), clock=clock)
-    with serve_app(app, clock=clock) as server:
+    with serve(database_url) as server:
         yield server
 
 
@@ -104,12 +87,26 @@ def rows(database_url: str) -> Callable[[str, str], int]:
 
 
 @pytest.fixture(scope="session")
-def work_api(database_url: str) -> Iterator[ApiServer]:
-    """A server of its own for the task and timer tests, whose clock only they move
-    (a few minutes at a time, so the 09:00–17:00 shift of their worlds stays open)."""
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), clock=clock)
-    with serve_app(app, clock=clock) as server:
+def production_api(database_url: str) -> Iterator[ApiServer]:
+    """A production server (introspection and GraphiQL off) on the system clock."""
+    with serve(database_url, system_clock=True, env="production") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def work_statements() -> RoundTripCounter:
+    """What ``work_api`` sends its database (``reset()`` it before what is counted)."""
+    return RoundTripCounter()
+
+
+@pytest.fixture(scope="session")
+def work_api(database_url: str, work_statements: RoundTripCounter) -> Iterator[ApiServer]:
+    """A server of its own for the task, timer and activity tests, whose clock only they
+    move (a few minutes at a time, so the 09:00–17:00 shift of their worlds stays open),
+    on an engine of its own whose statements are counted."""
+    engine = create_engine(database_url, pool_size=5)
+    work_statements.attach(engine)
+    with serve(database_url, engine=engine) as server:
         yield server
 
 

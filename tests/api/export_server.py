@@ -12,21 +12,13 @@ import sys
 import uvicorn
 
 from jts_api.app import create_app
-from jts_api.settings import ApiSettings
+from tests.api.harness import api_settings
 
 
 def main() -> None:
     """Serve until terminated."""
     database_url, secret_key = sys.argv[1], sys.argv[2]
-    settings = ApiSettings(
-        database_url=database_url,
-        secret_key=secret_key,
-        pool_size=2,
-        argon2_time_cost=1,
-        argon2_memory_kib=8 * 1024,
-        argon2_parallelism=1,
-        log_level="WARNING",
-    )
+    settings = api_settings(database_url, secret_key=secret_key, pool_size=2)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)

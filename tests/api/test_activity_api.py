@@ -17,9 +17,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
 from jts_domain.activity.watch import check_overtime, detect_idle
-from jts_domain.clock import ManualClock
 from tests.api.activity_world import (
     ALERTS,
     PRESENCE,
@@ -33,15 +31,13 @@ from tests.api.activity_world import (
     set_settings,
     start_working,
 )
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, make_gql, serve_app
+from tests.api.harness import ApiServer, make_gql, serve
 from tests.api.work import CURRENT_TIMER, Team, make_team, timer_move
 
 
 @pytest.fixture(scope="module")
 def activity_api(database_url: str) -> Iterator[ApiServer]:
-    clock = ManualClock(API_START)
-    with serve_app(create_app(api_settings(database_url), clock=clock), clock=clock) as server:
+    with serve(database_url) as server:
         yield server
 
 

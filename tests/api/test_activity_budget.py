@@ -1,6 +1,6 @@
 """The ingest's statement budget: one heartbeat or a thousand, the same few statements.
 
-A server whose engine counts every statement (see :mod:`tests.api.test_statement_budget`)
+A server whose engine counts every statement (see :mod:`tests.api.lifecycle.test_statement_budget`)
 answers ``recordActivity`` and ``uploadActivity``: the caller comes from the API's cache
 (after the first request), the use case reads the organization's settings, writes the
 whole batch in one statement and the outbox event with the commit — whatever the batch's
@@ -10,23 +10,26 @@ size.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
-from jts_domain.clock import ManualClock
 from jts_store.engine import create_engine
 from tests.api.activity_world import RECORD, UPLOAD, every, heartbeat, start_working
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import make_gql, serve_app
-from tests.api.test_statement_budget import Counted, RoundTripCounter
+from tests.api.harness import ApiServer, RoundTripCounter, make_gql, serve
 from tests.api.work import Team, make_team
 
 #: The settings, the batch, the outbox event (with the commit).
 BUDGET = 3
+
+
+@dataclass(frozen=True)
+class Counted:
+    server: ApiServer
+    counter: RoundTripCounter
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +37,7 @@ def counted_ingest(database_url: str) -> Iterator[Counted]:
     engine = create_engine(database_url, pool_size=2)
     counter = RoundTripCounter()
     counter.attach(engine)
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), engine=engine, clock=clock)
-    with serve_app(app, clock=clock) as server:
+    with serve(database_url, engine=engine) as server:
         yield Counted(server=server, counter=counter)
 
 

@@ -14,18 +14,15 @@ from typing import Any
 
 import pytest
 import websockets
-from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import ClientConnection
 
-from jts_api.app import create_app
 from jts_api.graphql.activity_live import ALERTS_RAISED
 from jts_api.runtime import ApiRuntime
 from jts_domain.activity.watch import detect_idle
 from jts_domain.clock import ManualClock
 from tests.api.activity_world import UPLOAD, heartbeat
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, make_gql, serve_app
+from tests.api.harness import ApiServer, make_gql, serve
 from tests.api.work import Team, make_team
 
 PATIENCE_SECONDS = 10.0
@@ -40,17 +37,14 @@ subscription($e: ID, $d: ID) {
 @dataclass(frozen=True)
 class Replica:
     server: ApiServer
-    app: Litestar
 
     @property
     def clock(self) -> ManualClock:
-        assert self.server.clock is not None
-        return self.server.clock
+        return self.server.manual_clock
 
     @property
     def runtime(self) -> ApiRuntime:
-        runtime: ApiRuntime = self.app.state.runtime
-        return runtime
+        return self.server.runtime
 
     def subscribers(self, team: Team, topic: str) -> int:
         """Subscriptions of the organization to a topic in this replica (alerts: the
@@ -64,15 +58,8 @@ class Replica:
 
 @pytest.fixture(scope="module")
 def replicas(database_url: str) -> Iterator[tuple[Replica, Replica]]:
-    clocks = ManualClock(API_START), ManualClock(API_START)
-    apps = [create_app(api_settings(database_url), clock=c) for c in clocks]
-    with serve_app(apps[0], clock=clocks[0]) as one, serve_app(apps[1], clock=clocks[1]) as two:
-        both = Replica(one, apps[0]), Replica(two, apps[1])
-        deadline = time.monotonic() + PATIENCE_SECONDS
-        while not all(r.runtime.live_feed.ready.is_set() for r in both):  # reading the outbox
-            assert time.monotonic() < deadline, "the live feeds never started"
-            time.sleep(0.01)
-        yield both
+    with serve(database_url, live=True) as one, serve(database_url, live=True) as two:
+        yield Replica(one), Replica(two)
 
 
 async def _subscribe(  # noqa: PLR0917 -- a test helper

@@ -21,7 +21,7 @@ from jts_domain.ids import new_id
 from jts_domain.model import Employee, JobCategory, Role, ShiftTemplate
 from jts_domain.services import ServiceContext
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
-from tests.api.harness import ApiServer, Gql, GraphQLResult
+from tests.api.harness import TEST_SECRET_KEY, ApiServer, Gql, GraphQLResult
 from tests.services.builders import World, build_world, roster_entry
 from tests.services.steps import clock_in
 
@@ -92,8 +92,6 @@ class Team:
 
     def token_for(self, employee: Employee) -> str:
         """A token naming the employee, signed as the server signs them."""
-        from tests.api.conftest import TEST_SECRET_KEY  # conftest imports this module
-
         return TokenCodec(TEST_SECRET_KEY, self.clock, timedelta(hours=12)).issue(employee)
 
     async def clock_in(self, employee: Employee) -> None:

@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
 from jts_api.auth.tokens import TokenCodec
 from jts_domain.clock import ManualClock
 from jts_domain.ports import UnitOfWorkFactory
@@ -30,8 +29,7 @@ from jts_jobs.queue import SaqJobQueue, make_queue
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.worker import JobsRuntime
 from jts_store.engine import create_engine
-from tests.api.conftest import API_START, TEST_SECRET_KEY, api_settings
-from tests.api.harness import ApiServer, Gql, make_gql, serve_app
+from tests.api.harness import API_START, TEST_SECRET_KEY, ApiServer, Gql, make_gql, serve
 from tests.api.insight.world import InsightWorld, build_insight_world
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -73,16 +71,16 @@ def insight_api(
 ) -> Iterator[ApiServer]:
     """The app with a job queue, served for the insight tests."""
     queue = make_queue(database_url, jobs_settings)
-    app = create_app(
-        api_settings(database_url),
+    with serve(
+        database_url,
         engine=insight_engine,
         clock=insight_clock,
         job_queue=SaqJobQueue(queue, jobs_settings),
-    )
-    # The queue connects on the server's event loop at the first trigger; it is closed
-    # there too.
-    app.on_shutdown.append(queue.disconnect)
-    with serve_app(app, clock=insight_clock) as server:
+    ) as server:
+        # The queue connects on the server's event loop at the first trigger; it is
+        # closed there too, when the server stops.
+        assert server.app is not None
+        server.app.on_shutdown.append(queue.disconnect)
         yield server
 
 

@@ -16,16 +16,11 @@ from uuid import UUID
 
 import pytest
 import websockets
-from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import ClientConnection
 
-from jts_api.app import create_app
 from jts_api.graphql.live import TIMER_UPDATES
-from jts_api.runtime import ApiRuntime
-from jts_domain.clock import ManualClock
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, make_gql, serve_app
+from tests.api.harness import ApiServer, make_gql, serve
 from tests.api.work import Team, make_team, timer_move
 
 SUBSCRIBE = """
@@ -38,21 +33,18 @@ PATIENCE_SECONDS = 10.0
 @dataclass(frozen=True)
 class Served:
     server: ApiServer
-    app: Litestar
 
     def subscribers(self, organization_id: UUID, employee_id: UUID) -> int:
-        runtime: ApiRuntime = self.app.state.runtime
-        return runtime.live_feed.subscribers(TIMER_UPDATES, organization_id, employee_id)
+        return self.server.runtime.live_feed.subscribers(
+            TIMER_UPDATES, organization_id, employee_id
+        )
 
 
 @pytest.fixture(scope="module")
 def replicas(database_url: str) -> Iterator[tuple[Served, Served]]:
     """Two API servers on the run's database, each with its own engine and feed."""
-    first_clock, second_clock = ManualClock(API_START), ManualClock(API_START)
-    first = create_app(api_settings(database_url), clock=first_clock)
-    second = create_app(api_settings(database_url), clock=second_clock)
-    with serve_app(first, clock=first_clock) as one, serve_app(second, clock=second_clock) as two:
-        yield Served(one, first), Served(two, second)
+    with serve(database_url) as one, serve(database_url) as two:
+        yield Served(one), Served(two)
 
 
 async def _open(server: ApiServer, authorization: str) -> ClientConnection:

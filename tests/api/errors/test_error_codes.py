@@ -8,10 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from jts_api.app import create_app
-from jts_domain.clock import ManualClock
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, Gql, make_gql, register, serve_app, unique_email
+from tests.api.harness import ApiServer, Gql, make_gql, register, serve, unique_email
 from tests.api.world import (
     ASSIGN_ROSTER,
     ATTENDANCE,
@@ -184,10 +181,8 @@ def test_a_registered_email_cannot_be_reused(gql: Gql, world: ApiWorld, rows: Ro
 def test_mutations_beyond_the_rate_are_refused_and_change_nothing(
     database_url: str, rows: Rows
 ) -> None:
-    clock = ManualClock(API_START)
-    settings = api_settings(database_url, rate_limit_per_minute=2, rate_limit_burst=3)
     with (
-        serve_app(create_app(settings, clock=clock), clock=clock) as server,
+        serve(database_url, rate_limit_per_minute=2, rate_limit_burst=3) as server,
         make_gql(server) as gql,
     ):
         admin = register(gql)  # spends the address's bucket, not the admin's
@@ -200,7 +195,7 @@ def test_mutations_beyond_the_rate_are_refused_and_change_nothing(
         assert rows("employees", admin.organization_id) == 4
         # queries are not limited
         assert gql(ME, token=admin.token).ok()["me"]["id"] == admin.employee_id
-        clock.advance(seconds=30)
+        server.manual_clock.advance(seconds=30)
         gql(CREATE_EMPLOYEE, _employee_input(emails[3]), admin.token).ok()
         assert rows("employees", admin.organization_id) == 5
 

@@ -20,10 +20,8 @@ from uuid import UUID
 import httpx
 import pytest
 import websockets
-from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
 from jts_api.delivery_http.receipts import receipt_signature
 from jts_api.graphql.delivery import INBOX_MESSAGES
 from jts_api.runtime import ApiRuntime
@@ -32,9 +30,8 @@ from jts_domain.delivery.dispatch import Dispatcher, dispatch_due
 from jts_domain.services import ServiceContext
 from jts_store.delivery.rendering import JinjaRenderer
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
-from tests.api.conftest import API_START, api_settings
 from tests.api.database import count_rows
-from tests.api.harness import ApiServer, Gql, make_gql, serve_app
+from tests.api.harness import ApiServer, Gql, make_gql, serve
 from tests.api.world import ApiWorld, build_world
 
 RECEIPTS_SECRET = "receipts-secret-for-tests"
@@ -48,27 +45,26 @@ JOB = "query($id: ID!) { jobToDo(id: $id) { status delivery { state reason } } }
 @dataclass(frozen=True)
 class Prod:
     server: ApiServer
-    app: Litestar
-    clock: ManualClock
+
+    @property
+    def clock(self) -> ManualClock:
+        return self.server.manual_clock
 
     @property
     def runtime(self) -> ApiRuntime:
-        return self.app.state.runtime
+        return self.server.runtime
 
 
 @pytest.fixture(scope="module")
 def prod(database_url: str) -> Iterator[Prod]:
-    clock = ManualClock(API_START)
-    settings = api_settings(
+    with serve(
         database_url,
         env="production",
         receipts_secret=RECEIPTS_SECRET,
         # this server checks production's rules, not the run's loopback-only sandbox
         webhook_loopback_only=False,
-    )
-    app = create_app(settings, clock=clock)
-    with serve_app(app, clock=clock) as server:
-        yield Prod(server, app, clock)
+    ) as server:
+        yield Prod(server)
 
 
 @pytest.fixture

@@ -21,15 +21,11 @@ import pytest
 import websockets
 from hypothesis import given
 from hypothesis import strategies as st
-from litestar import Litestar
 from websockets.asyncio.client import ClientConnection
 
-from jts_api.app import create_app
 from jts_api.jtd_feed import Coalescer
-from jts_api.runtime import ApiRuntime
 from jts_domain.clock import ManualClock
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, Gql, make_gql, register, serve_app
+from tests.api.harness import ApiServer, Gql, make_gql, register, serve
 from tests.api.world import ApiWorld, build_world
 
 SUBSCRIBE = """
@@ -45,18 +41,20 @@ PATIENCE_SECONDS = 10.0
 @dataclass(frozen=True)
 class Live:
     server: ApiServer
-    app: Litestar
-    clock: ManualClock
+
+    @property
+    def clock(self) -> ManualClock:
+        return self.server.manual_clock
 
     def subscribers(self, organization_id: UUID) -> int:
-        runtime: ApiRuntime = self.app.state.runtime
+        runtime = self.server.runtime
         assert runtime.jtd_feed is not None
         return runtime.jtd_feed.subscribers(organization_id)
 
     async def held(self, organization_id: UUID, job_id: str, status: str) -> None:
         """Wait until the feed holds the job's change to ``status`` (read from the outbox,
         which it reaches asynchronously), so moving the clock cannot overtake it."""
-        runtime: ApiRuntime = self.app.state.runtime
+        runtime = self.server.runtime
         assert runtime.jtd_feed is not None
         deadline = time.monotonic() + PATIENCE_SECONDS
         while True:
@@ -69,10 +67,8 @@ class Live:
 
 @pytest.fixture(scope="module")
 def live(database_url: str) -> Iterator[Live]:
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), clock=clock)
-    with serve_app(app, clock=clock) as server:
-        yield Live(server, app, clock)
+    with serve(database_url) as server:
+        yield Live(server)
 
 
 @pytest.fixture
@@ -246,8 +242,7 @@ def test_coalesced_pushes_are_a_window_apart_and_end_with_the_newest(
 @pytest.fixture(scope="module")
 def replica(database_url: str) -> Iterator[ApiServer]:
     """A second API process on the same database, with a clock of its own."""
-    clock = ManualClock(API_START)
-    with serve_app(create_app(api_settings(database_url), clock=clock), clock=clock) as server:
+    with serve(database_url) as server:
         yield server
 
 

@@ -26,12 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, queries
 
-from jts_api.app import create_app
 from jts_api.schema import build_schema
-from jts_domain.clock import ManualClock
 from jts_domain.memory import RecordingJobQueue
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import Account, ApiServer, make_gql, serve_app
+from tests.api.harness import Account, ApiServer, api_settings, make_gql, serve
 from tests.api.world import ApiWorld, build_world
 
 FUZZ_EXAMPLES = int(os.environ.get("JTS_FUZZ_EXAMPLES", "150"))
@@ -68,9 +65,7 @@ CUSTOM_SCALARS = {
 @pytest.fixture(scope="module")
 def fuzz_api(database_url: str) -> Iterator[ApiServer]:
     """The real app with a job queue (so ``triggerJob`` has somewhere to queue)."""
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), clock=clock, job_queue=RecordingJobQueue())
-    with serve_app(app, clock=clock) as server:
+    with serve(database_url, job_queue=RecordingJobQueue()) as server:
         yield server
 
 

@@ -4,7 +4,7 @@ adapter (each identification counted)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -17,9 +17,8 @@ from jts_domain.memory import InMemoryDatabase
 from jts_domain.model import Employee, Role
 from jts_domain.services import Caller, ServiceContext, people
 from jts_domain.services.accounts import identify
+from tests.api.harness import API_START
 from tests.services.builders import World, build_world
-
-START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
 
 
 class Counted:
@@ -43,7 +42,7 @@ class Counted:
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(START)
+    return ManualClock(API_START)
 
 
 @pytest.fixture
@@ -61,7 +60,7 @@ def _claims(employee: Employee, epoch: int = 0) -> TokenClaims:
         organization_id=employee.organization_id,
         employee_id=employee.id,
         access_epoch=epoch,
-        expires_at=START + timedelta(hours=12),
+        expires_at=API_START + timedelta(hours=12),
     )
 
 

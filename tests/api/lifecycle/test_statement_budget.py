@@ -15,37 +15,12 @@ transaction).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from asyncpg import introspection
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
-from jts_domain.clock import ManualClock
-from jts_store.engine import create_engine
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, Gql, make_gql, serve_app
-from tests.api.work import Team, make_team
-
-#: What asyncpg sends by itself the first time a connection meets a type (its type
-#: introspection, with JIT switched off around it): not a request's.
-_DRIVER_OWN = {
-    " ".join(getattr(introspection, name).split())
-    for name in ("INTRO_LOOKUP_TYPES", "INTRO_LOOKUP_TYPES_13", "TYPE_BY_NAME")
-    if hasattr(introspection, name)
-}
-_DRIVER_OWN_JIT = ("SELECT current_setting('jit')", "SELECT set_config('jit'")
-
-
-def _drivers_own(query: str) -> bool:
-    flat = " ".join(query.split())
-    return flat in _DRIVER_OWN or flat.startswith(_DRIVER_OWN_JIT)
-
+from tests.api.harness import RoundTripCounter
+from tests.api.work import Team
 
 #: The raw asyncpg baseline's round trips for one step: BEGIN, nine statements, COMMIT.
 RAW_BASELINE = 11
@@ -59,76 +34,8 @@ COMPLETE = "mutation($id: ID!) { completeTask(id: $id) { id status actualMinutes
 STOP = "mutation { stopTimer { id state } }"
 
 
-@dataclass
-class RoundTripCounter:
-    """Statements and transaction-control commands sent on one engine's connections."""
-
-    # SQLAlchemy sends its statements as prepared ones, which asyncpg's query logger does
-    # not see; the logger sees the rest: transaction control, and the statements the
-    # store gives the driver directly (counted as statements).
-
-    statements: list[str] = field(default_factory=list)
-    controls: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def attach(self, engine: AsyncEngine) -> None:
-        def executed(*args: Any) -> None:
-            with self.lock:
-                self.statements.append(str(args[2]))
-
-        def connected(dbapi_connection: Any, _record: Any) -> None:
-            def logged(record: Any) -> None:
-                query = str(record.query).strip()
-                if _drivers_own(query):
-                    return
-                with self.lock:
-                    if query.split(" ", 1)[0].rstrip(";") in {"BEGIN", "COMMIT", "ROLLBACK"}:
-                        self.controls.append(query)
-                    else:
-                        self.statements.append(query)
-
-            dbapi_connection.driver_connection.add_query_logger(logged)
-
-        event.listen(engine.sync_engine, "before_cursor_execute", executed)
-        event.listen(engine.sync_engine, "connect", connected)
-
-    @property
-    def round_trips(self) -> int:
-        return len(self.statements) + len(self.controls)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.statements.clear()
-            self.controls.clear()
-
-
-@dataclass
-class Counted:
-    server: ApiServer
-    counter: RoundTripCounter
-
-
-@pytest.fixture(scope="module")
-def counted(database_url: str) -> Iterator[Counted]:
-    """A server on an engine of its own, whose statements are counted."""
-    engine = create_engine(database_url, pool_size=2)
-    counter = RoundTripCounter()
-    counter.attach(engine)
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), engine=engine, clock=clock)
-    with serve_app(app, clock=clock) as server:
-        yield Counted(server=server, counter=counter)
-
-
 @pytest.fixture
-def counted_gql(counted: Counted) -> Iterator[Gql]:
-    with make_gql(counted.server) as client:
-        yield client
-
-
-@pytest.fixture
-async def counted_team(engine: AsyncEngine, counted: Counted, counted_gql: Gql) -> Team:
-    team = await make_team(engine, counted.server, counted_gql)
+async def counted_team(team: Team) -> Team:
     await team.clock_in(team.world.alice)
     return team
 
@@ -148,8 +55,10 @@ def _settle(team: Team) -> None:
     team.as_("alice", "{ __typename }").ok()
 
 
-def test_each_timer_mutation_is_two_round_trips(counted: Counted, counted_team: Team) -> None:
-    team, counter = counted_team, counted.counter
+def test_each_timer_mutation_is_two_round_trips(
+    work_statements: RoundTripCounter, counted_team: Team
+) -> None:
+    team, counter = counted_team, work_statements
     task = team.create("manager", assigneeId=str(team.world.alice.id))
     ids = {"id": task["id"]}
     team.as_("alice", "{ me { id } }").ok()  # the caller is identified (and cached) once
@@ -167,9 +76,9 @@ def test_each_timer_mutation_is_two_round_trips(counted: Counted, counted_team: 
 
 
 def test_the_write_is_one_guarded_statement_outside_any_transaction(
-    counted: Counted, counted_team: Team
+    work_statements: RoundTripCounter, counted_team: Team
 ) -> None:
-    team, counter = counted_team, counted.counter
+    team, counter = counted_team, work_statements
     task = team.create("manager", assigneeId=str(team.world.alice.id))
     team.as_("alice", "{ me { id } }").ok()
     _cost(team, counter, START, {"id": task["id"]})
@@ -190,11 +99,11 @@ def test_the_write_is_one_guarded_statement_outside_any_transaction(
 
 
 def test_a_manager_hold_with_its_reach_check_needs_no_transaction_either(
-    counted: Counted, counted_team: Team
+    work_statements: RoundTripCounter, counted_team: Team
 ) -> None:
     """Reads run outside a transaction (READ COMMITTED gives each statement its own
     snapshot anyway); the one guarded write is atomic on its own."""
-    team, counter = counted_team, counted.counter
+    team, counter = counted_team, work_statements
     task = team.create("manager", assigneeId=str(team.world.alice.id))
     team.as_("alice", START, {"id": task["id"]}).ok()
     team.as_("manager", "{ me { id } }").ok()
@@ -208,10 +117,10 @@ def test_a_manager_hold_with_its_reach_check_needs_no_transaction_either(
 
 
 def test_a_use_case_with_two_writes_runs_in_one_transaction(
-    counted: Counted, counted_team: Team
+    work_statements: RoundTripCounter, counted_team: Team
 ) -> None:
     """Clocking out closes the attendance and stops the timer: two writes, one transaction."""
-    team, counter = counted_team, counted.counter
+    team, counter = counted_team, work_statements
     task = team.create("manager", assigneeId=str(team.world.alice.id))
     team.as_("alice", START, {"id": task["id"]}).ok()
     _settle(team)

@@ -22,8 +22,6 @@ import asyncpg
 import httpx
 import pytest
 
-from jts_api.app import create_app
-from tests.api.conftest import api_settings
 from tests.api.harness import (
     Account,
     ApiServer,
@@ -31,7 +29,6 @@ from tests.api.harness import (
     GraphQLResult,
     make_gql,
     register,
-    serve_app,
     unique_email,
 )
 from tests.api.world import CREATE_EMPLOYEE
@@ -179,11 +176,10 @@ def test_a_body_that_is_not_an_object_is_a_400(api: ApiServer, body: str) -> Non
     assert "JSON object" in response.text
 
 
-@pytest.fixture(scope="module")
-def production(database_url: str) -> Iterator[Gql]:
-    """A production server (introspection off) on the run's database."""
-    app = create_app(api_settings(database_url, env="production"))
-    with serve_app(app) as server, make_gql(server) as client:
+@pytest.fixture
+def production(production_api: ApiServer) -> Iterator[Gql]:
+    """Posts GraphQL to the production server (introspection off)."""
+    with make_gql(production_api) as client:
         yield client
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -12,13 +13,26 @@ import httpx
 import openpyxl
 import pytest
 
-from tests.api.harness import ApiServer, Gql
-from tests.api.world import CLOCK_IN, INSIDE, ApiWorld, local_now
+from tests.api.harness import ApiServer, Gql, make_gql
+from tests.api.world import CLOCK_IN, INSIDE, ApiWorld, build_world, local_now
 
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }"""
 MOVE = "mutation($id: ID!) {{ {name}(id: $id) {{ id status }} }}"
 AUDIT = "{ auditLog(first: 20) { edges { node { action entityType summary actor { id } } } } }"
+
+
+# These tests run on the session's server (``api``), not the insight server that this
+# folder's ``gql`` and ``world`` serve.
+@pytest.fixture
+def gql(api: ApiServer) -> Iterator[Gql]:
+    with make_gql(api) as client:
+        yield client
+
+
+@pytest.fixture
+def world(gql: Gql, api: ApiServer) -> ApiWorld:
+    return build_world(gql, api)
 
 
 def _get(gql: Gql, api: ApiServer, path: str, token: str | None, **params: str) -> httpx.Response:

@@ -3,18 +3,11 @@ number of SQL statements however many tasks a page holds (the loaders batch)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
-from jts_domain.clock import ManualClock
-from jts_store.engine import create_engine
-from tests.api.conftest import API_START, api_settings
-from tests.api.harness import ApiServer, Gql, make_gql, serve_app
+from tests.api.harness import ApiServer, Gql, RoundTripCounter
 from tests.api.work import Team, make_team
 
 PAGE = """
@@ -90,23 +83,6 @@ async def test_filters_narrow_the_pages(team: Team) -> None:
     assert too_many.codes == ["VALIDATION_ERROR"]
 
 
-@pytest.fixture(scope="module")
-def counted(database_url: str) -> Iterator[tuple[ApiServer, list[str]]]:
-    """A server whose engine (its own: engines belong to one event loop) records every
-    SQL statement it sends."""
-    engine = create_engine(database_url, pool_size=5)
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    clock = ManualClock(API_START)
-    app = create_app(api_settings(database_url), engine=engine, clock=clock)
-    with serve_app(app, clock=clock) as server:
-        yield server, statements
-
-
 async def _team_with_tasks(engine: AsyncEngine, server: ApiServer, gql: Gql, count: int) -> Team:
     """An organization with ``count`` tasks of Alice and Bob: both timed, all with history."""
     team = await make_team(engine, server, gql)
@@ -129,14 +105,13 @@ def _statements_for_page(team: Team, statements: list[str], first: int) -> tuple
 
 
 async def test_a_page_of_fifty_costs_as_many_statements_as_a_page_of_ten(
-    counted: tuple[ApiServer, list[str]], engine: AsyncEngine
+    work_api: ApiServer, work_gql: Gql, work_statements: RoundTripCounter, engine: AsyncEngine
 ) -> None:
-    server, statements = counted
-    with make_gql(server) as gql:
-        small = await _team_with_tasks(engine, server, gql, 10)
-        large = await _team_with_tasks(engine, server, gql, 50)
-        small_count, small_page = _statements_for_page(small, statements, 50)
-        large_count, large_page = _statements_for_page(large, statements, 50)
+    statements = work_statements.statements
+    small = await _team_with_tasks(engine, work_api, work_gql, 10)
+    large = await _team_with_tasks(engine, work_api, work_gql, 50)
+    small_count, small_page = _statements_for_page(small, statements, 50)
+    large_count, large_page = _statements_for_page(large, statements, 50)
     assert len(small_page["edges"]) == 10
     assert len(large_page["edges"]) == 50
     nodes = [edge["node"] for edge in large_page["edges"]]

@@ -18,8 +18,7 @@ import httpx
 import structlog
 
 from jts_api.ops.logging import redact_secrets
-from tests.api.conftest import TEST_SECRET_KEY
-from tests.api.served_process import jts_serve
+from tests.api.harness import TEST_SECRET_KEY, jts_serve
 
 #: Nothing listens on port 1: every request that needs the database is a fault.
 UNREACHABLE_DATABASE = "postgresql://jts:jts@127.0.0.1:1/jts"

@@ -7,7 +7,6 @@ feed and clock), as two replicas behind a load balancer would.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,21 +14,16 @@ from typing import Any
 
 import pytest
 import websockets
-from litestar import Litestar
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.app import create_app
 from jts_api.auth.tokens import TokenCodec
 from jts_api.graphql.live import TIMER_UPDATES
 from jts_api.live_sessions import CLOSE_ACCESS_CHANGED, CLOSE_EXPIRED
 from jts_api.runtime import ApiRuntime
-from jts_domain.clock import ManualClock
 from jts_domain.model import Employee
-from tests.api.conftest import API_START, TEST_SECRET_KEY, api_settings
-from tests.api.harness import ApiServer, make_gql, serve_app
+from tests.api.harness import TEST_SECRET_KEY, ApiServer, make_gql, serve
 from tests.api.sockets import (
-    PATIENCE_SECONDS,
     close_code,
     next_data,
     open_socket,
@@ -51,12 +45,10 @@ mutation($id: ID!, $role: Role!, $reason: String!) {
 @dataclass(frozen=True)
 class Replica:
     server: ApiServer
-    app: Litestar
 
     @property
     def runtime(self) -> ApiRuntime:
-        runtime: ApiRuntime = self.app.state.runtime
-        return runtime
+        return self.server.runtime
 
     def following(self, team: Team, employee: Employee) -> int:
         return self.runtime.live_feed.subscribers(TIMER_UPDATES, team.world.org.id, employee.id)
@@ -66,17 +58,11 @@ class Replica:
 def replicas(database_url: str) -> Iterator[tuple[Replica, Replica]]:
     """Two API servers on the run's database; the second never sweeps for expired
     tokens (so only the check on delivery can close its sockets for that)."""
-    first_clock, second_clock = ManualClock(API_START), ManualClock(API_START)
-    first = create_app(api_settings(database_url, live_check_seconds=0.05), clock=first_clock)
-    second = create_app(api_settings(database_url, live_check_seconds=3600), clock=second_clock)
-    with serve_app(first, clock=first_clock) as one, serve_app(second, clock=second_clock) as two:
-        replicas = Replica(one, first), Replica(two, second)
-        deadline = time.monotonic() + PATIENCE_SECONDS
-        while not all(r.runtime.live_feed.ready.is_set() for r in replicas):
-            # a change committed before a feed reads the outbox would not reach it
-            assert time.monotonic() < deadline, "the live feeds never started"
-            time.sleep(0.01)
-        yield replicas
+    with (
+        serve(database_url, live=True, live_check_seconds=0.05) as one,
+        serve(database_url, live=True, live_check_seconds=3600) as two,
+    ):
+        yield Replica(one), Replica(two)
 
 
 def _short_token(team: Team, employee: Employee, minutes: int) -> str:

@@ -17,10 +17,7 @@ from uuid import uuid4
 
 import httpx
 
-from jts_api.app import create_app
-from tests.api.conftest import api_settings
-from tests.api.harness import LOGIN, make_gql, register, serve_app
-from tests.api.served_process import jts_serve
+from tests.api.harness import LOGIN, jts_serve, make_gql, register, serve
 
 #: Three mutations in a burst per client, then about one a minute.
 TIGHT_LIMIT = {"JTS_RATE_LIMIT_BURST": "3", "JTS_RATE_LIMIT_PER_MINUTE": "1"}
@@ -62,10 +59,9 @@ def test_behind_a_trusted_proxy_the_client_is_the_chains_nearest_untrusted_addre
 
 
 def test_replicas_share_the_sign_in_throttle(database_url: str) -> None:
-    settings = api_settings(database_url, login_attempts_allowed=4)
     with (
-        serve_app(create_app(settings)) as first,
-        serve_app(create_app(settings)) as second,
+        serve(database_url, system_clock=True, login_attempts_allowed=4) as first,
+        serve(database_url, system_clock=True, login_attempts_allowed=4) as second,
         make_gql(first) as one,
         make_gql(second) as other,
     ):

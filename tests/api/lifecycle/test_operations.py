@@ -11,14 +11,21 @@ import httpx
 import pydantic
 import pytest
 
-from jts_api.app import create_app
 from jts_api.auth.tokens import TokenCodec
 from jts_api.errors import INTERNAL_MESSAGE
 from jts_domain.clock import SystemClock
 from jts_domain.ids import new_id
 from jts_domain.model import Employee, Role
-from tests.api.conftest import API_START, TEST_SECRET_KEY, api_settings
-from tests.api.harness import LOGIN, ApiServer, Gql, make_gql, serve_app
+from tests.api.harness import (
+    API_START,
+    LOGIN,
+    TEST_SECRET_KEY,
+    ApiServer,
+    Gql,
+    api_settings,
+    make_gql,
+    serve,
+)
 
 #: A server that refuses connections: nothing listens on port 1.
 UNREACHABLE_DATABASE = "postgresql://jts:jts@127.0.0.1:1/jts"
@@ -107,8 +114,7 @@ def test_deep_alias_heavy_and_long_documents_are_refused(gql: Gql) -> None:
 
 def test_a_fault_is_answered_without_internals_and_health_says_so(database_url: str) -> None:
     del database_url  # this app's database is one nobody can reach
-    app = create_app(api_settings(UNREACHABLE_DATABASE))
-    with serve_app(app) as server, make_gql(server) as gql:
+    with serve(UNREACHABLE_DATABASE, system_clock=True) as server, make_gql(server) as gql:
         health = httpx.get(f"{server.url}/health")
         assert health.status_code == 503
         assert health.json()["status"] == "unavailable"
@@ -124,11 +130,10 @@ def test_a_fault_is_answered_without_internals_and_health_says_so(database_url: 
     assert "127.0.0.1" not in leaked
 
 
-def test_production_turns_introspection_and_graphiql_off(database_url: str) -> None:
-    app = create_app(api_settings(database_url, env="production"))
-    with serve_app(app) as server, make_gql(server) as gql:
+def test_production_turns_introspection_and_graphiql_off(production_api: ApiServer) -> None:
+    with make_gql(production_api) as gql:
         introspection = gql("{ __schema { queryType { name } } }")
-        page = httpx.get(server.graphql_url, headers={"Accept": "text/html"})
+        page = httpx.get(production_api.graphql_url, headers={"Accept": "text/html"})
         login = gql('mutation { login(email: "x@example.test", password: "p") { token } }')
     assert set(introspection.codes) == {"VALIDATION_ERROR"}
     assert introspection.data is None
@@ -144,7 +149,6 @@ def test_production_refuses_to_start_without_a_real_secret(database_url: str) ->
 
 def test_a_fault_before_graphql_runs_is_a_generic_500(database_url: str) -> None:
     del database_url  # this app's database is one nobody can reach
-    app = create_app(api_settings(UNREACHABLE_DATABASE))
     somebody = Employee(
         id=new_id(),
         organization_id=new_id(),
@@ -155,7 +159,7 @@ def test_a_fault_before_graphql_runs_is_a_generic_500(database_url: str) -> None
     )
     # a genuine token (this app cannot register anybody: its database is unreachable)
     token = TokenCodec(TEST_SECRET_KEY, SystemClock(), timedelta(hours=1)).issue(somebody)
-    with serve_app(app) as server, make_gql(server) as gql:
+    with serve(UNREACHABLE_DATABASE, system_clock=True) as server, make_gql(server) as gql:
         result = gql("{ me { id } }", token=token)
     assert result.status_code == 500
     request_id = result.headers["x-request-id"]
