@@ -147,6 +147,12 @@ async def test_each_rejection_reason_with_the_rest_accepted(crew: Team) -> None:
     too_many = every(start, 1001)
     assert crew.as_("alice", UPLOAD, {"items": too_many}).codes == ["VALIDATION_ERROR"]
     assert _summary(crew)["heartbeats"] == 3  # nothing written
+    mistyped = every(start, 40)
+    mistyped[17] = {**mistyped[17], "seconds": "thirty"}
+    wrong = crew.as_("alice", UPLOAD, {"items": mistyped})
+    assert wrong.codes == ["VALIDATION_ERROR"]  # graphql-core's own error, naming the item
+    assert wrong.errors[0]["message"].startswith("Variable '$items' has invalid value at [17].")
+    assert _summary(crew)["heartbeats"] == 3  # nothing written
     made = crew.as_("alice", RECORD, {"i": {**heartbeat(start), "clientId": None}}).ok()
     assert (made["recordActivity"]["status"], len(made["recordActivity"]["clientId"])) == (
         "ACCEPTED",

@@ -1,8 +1,9 @@
-"""Live job-to-do changes: one outbox listener per process, coalesced, fanned out.
+"""Live job-to-do changes: from the process's one live feed, coalesced, fanned out.
 
-Built as :mod:`jts_api.timer_feed` is: the store's :class:`~jts_store.bus.OutboxBus`
-reads every committed ``job_to_do.status_changed`` event once, in commit order, from
-whichever process made it. Changes are coalesced per job before they reach anyone: the
+The committed ``job_to_do.status_changed`` events come from the process's one
+:class:`~jts_api.live_feed.LiveFeed` (which reads every committed outbox event once, in
+commit order, whichever process wrote it), so following job changes costs no outbox
+listener of its own. Changes are coalesced per job before they reach anyone: the
 first change of a job goes out at once, later ones within :data:`WINDOW` are held and
 only the newest of them goes out when the window has passed (read on the app's clock,
 checked every :data:`FLUSH_SECONDS`). Each subscription then keeps what its filter and
@@ -20,17 +21,15 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 from uuid import UUID
 
-import asyncpg
 import structlog
 
+from jts_api.live_feed import LiveFeed
 from jts_domain.model import DomainEvent, EventName
 from jts_domain.ports import Clock
-from jts_store.bus import OutboxBus
 
 WINDOW = timedelta(milliseconds=500)
 FLUSH_SECONDS = 0.05
 QUEUE_SIZE = 256
-MAX_BACKOFF_SECONDS = 5.0
 
 logger = structlog.get_logger("jts.jtd_feed")
 
@@ -123,23 +122,23 @@ Wanted = Callable[[JobToDoChange], bool]
 class JobToDoFeed:
     """Fans one process's coalesced job changes out to per-organization subscribers."""
 
-    def __init__(self, database_url: str, clock: Clock, window: timedelta = WINDOW) -> None:
-        self._url = database_url
+    def __init__(self, clock: Clock, window: timedelta = WINDOW) -> None:
         self._clock = clock
         self._coalescer: Coalescer[tuple[UUID, UUID], JobToDoChange] = Coalescer(window)
         self._subscribers: defaultdict[UUID, dict[int, tuple[asyncio.Queue[JobToDoChange], Wanted]]]
         self._subscribers = defaultdict(dict)
         self._tasks: list[asyncio.Task[None]] = []
 
+    def attach(self, feed: LiveFeed) -> None:
+        """Take job changes from the process's live feed."""
+        feed.listen(EventName.JOB_TO_DO_STATUS_CHANGED, self._on_event)
+
     async def start(self) -> None:
-        """Listen from the end of the outbox, and flush held changes as windows pass."""
-        self._tasks = [
-            asyncio.create_task(self._listen(OutboxBus(self._url)), name="jts-jtd-feed"),
-            asyncio.create_task(self._flush(), name="jts-jtd-feed-flush"),
-        ]
+        """Flush held changes as windows pass."""
+        self._tasks = [asyncio.create_task(self._flush(), name="jts-jtd-feed-flush")]
 
     async def stop(self) -> None:
-        """Stop listening; subscriptions end when their connections close."""
+        """Stop flushing; subscriptions end when their connections close."""
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -147,22 +146,11 @@ class JobToDoFeed:
                 await task
         self._tasks = []
 
-    async def _listen(self, bus: OutboxBus) -> None:
-        backoff = 0.05
-        while True:
-            try:
-                bus.position = await bus.end_of_log()
-                break
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                logger.warning("job-to-do feed cannot read the outbox yet", error=repr(error))
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
-        async for delivery in bus.stream():
-            if delivery.event.name is EventName.JOB_TO_DO_STATUS_CHANGED:
-                try:
-                    self.offer(JobToDoChange.of(delivery.event))
-                except (KeyError, ValueError) as error:
-                    logger.error("unreadable job-to-do event", error=repr(error))
+    def _on_event(self, event: DomainEvent) -> None:
+        try:
+            self.offer(JobToDoChange.of(event))
+        except (KeyError, ValueError) as error:
+            logger.error("unreadable job-to-do event", error=repr(error))
 
     async def _flush(self) -> None:
         while True:

@@ -28,9 +28,17 @@ from collections.abc import Awaitable, Generator
 from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLOutputType, GraphQLResolveInfo
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+)
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from jts_api.flat_inputs import pre_coerce
 
 MAX_SHARED_RESULTS = 256
 
@@ -86,6 +94,34 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().complete_awaitable_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        # Long lists of flat input objects (uploads) are coerced by a fast path that
+        # answers what graphql-core would; the generic coercion sees an empty list.
+        rest, coerced = pre_coerce(schema, document, raw_variable_values)
+        if not coerced:
+            return super().build(
+                schema, document, root_value, context_value, raw_variable_values, *args, **kwargs
+            )
+        built = super().build(schema, document, root_value, context_value, rest, *args, **kwargs)
+        if isinstance(built, list):
+            return built  # errors in the other variables
+        values = built.variable_values
+        for name, value in coerced.items():
+            values.coerced[name] = value
+            assert raw_variable_values is not None  # coerced only when given
+            values.sources[name] = values.sources[name]._replace(value=raw_variable_values[name])
+        return built
 
     def build_per_event_executor(self, payload: Any) -> Any:
         # graphql-core copies the executor for every event of every subscriber; a

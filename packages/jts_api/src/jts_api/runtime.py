@@ -97,6 +97,7 @@ def build_runtime(
 
     metrics = Metrics()
     activity = ActivityFeed(services, queue_size=settings.live_queue_size)
+    jobs_to_do = JobToDoFeed(clock)
     runtime = ApiRuntime(
         settings=settings,
         services=services,
@@ -122,10 +123,11 @@ def build_runtime(
             on_drop=metrics.live_dropped.inc,
         ),
         job_queue=job_queue,
-        jtd_feed=JobToDoFeed(engine.url.render_as_string(hide_password=False), clock),
+        jtd_feed=jobs_to_do,
         activity_feed=activity,
     )
     activity.attach(runtime.live_feed)
+    jobs_to_do.attach(runtime.live_feed)
     runtime.live_feed.listen(EventName.EMPLOYEE_ACCESS_CHANGED, runtime.access_changed)
     runtime.live_feed.on_ready(runtime.callers.forget_all)
     metrics.live_sockets.set_function(lambda: len(runtime.sessions))

@@ -13,6 +13,7 @@ Field names must not repeat across features (merging refuses duplicates).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -54,6 +55,7 @@ from jts_api.graphql import (
     timers,
     webhooks,
 )
+from jts_api.graphql.datetime_scalar import DATETIME
 from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
 
@@ -126,4 +128,9 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         "mutation": _merged("Mutation"),
         "subscription": _merged("Subscription"),
     }
-    return JtsSchema(**roots, extensions=extensions, execution_context_class=SharedEventExecutor)
+    return JtsSchema(
+        **roots,
+        extensions=extensions,
+        execution_context_class=SharedEventExecutor,
+        scalar_overrides={datetime: DATETIME},
+    )
