@@ -43,6 +43,7 @@ from jts_api.runtime import ApiRuntime
 from jts_api.settings import ApiSettings
 from jts_domain.clock import ManualClock
 from jts_domain.ports import JobQueue
+from jts_store.database import Database
 
 STARTUP_TIMEOUT_SECONDS = 20.0
 
@@ -108,6 +109,7 @@ def serve(
     clock: ManualClock | None = None,
     system_clock: bool = False,
     engine: AsyncEngine | None = None,
+    database: Database | None = None,
     job_queue: JobQueue | None = None,
     live: bool = False,
     **settings: object,
@@ -117,7 +119,8 @@ def serve(
 
     Its clock is ``clock``, else a new manual clock at :data:`API_START`, else (with
     ``system_clock``) the system's. ``engine`` (the app's own; it disposes of it) lets
-    a test count the statements the server sends. With ``live`` the server is handed
+    a test count the statements the server sends; ``database`` is a process's shared
+    one (the app leaves closing it to its owner). With ``live`` the server is handed
     over only once its live feed reads the outbox (a change committed before would not
     reach it)."""
     if system_clock:
@@ -125,7 +128,11 @@ def serve(
     else:
         clock = clock or ManualClock(API_START)
     app = create_app(
-        api_settings(database_url, **settings), engine=engine, clock=clock, job_queue=job_queue
+        api_settings(database_url, **settings),
+        engine=engine,
+        database=database,
+        clock=clock,
+        job_queue=job_queue,
     )
     with serve_app(app, clock=clock) as server:
         if live:

@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import parse_optional_id
 from jts_api.graphql.types.activity import (
     ActivityInput,
@@ -36,15 +37,13 @@ class CreateProjectInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The organization's projects, by name.")
+    @typed.field(description="The organization's projects, by name.")
     async def projects(self, info: Info) -> list[ProjectType]:
         ctx = info.context
         found = await projects.list_projects(ctx.services, ctx.require_caller())
         return [ProjectType.of(p) for p in found]
 
-    @strawberry.field(
-        description="An employee's activity on a business date (the caller's by default)."
-    )
+    @typed.field(description="An employee's activity on a business date (the caller's by default).")
     async def activity_summary(
         self, info: Info, date: date, employee_id: strawberry.ID | None = None
     ) -> ActivitySummaryType:
@@ -54,7 +53,7 @@ class Query:
         )
         return ActivitySummaryType.of(day)
 
-    @strawberry.field(
+    @typed.field(
         description="One row per employee and day that had a timer: of an employee, a"
         " department, or the work on a project's tasks (the caller's reach by default)."
     )
@@ -79,7 +78,7 @@ class Query:
         )
         return [ActivitySummaryType.of(r) for r in rows]
 
-    @strawberry.field(
+    @typed.field(
         description="Where each active employee of a department (or of the caller's reach)"
         " stands now: OFFLINE, ON_SHIFT, WORKING, IDLE or ON_BREAK."
     )
@@ -92,7 +91,7 @@ class Query:
         )
         return [PresenceType.of(p) for p in found]
 
-    @strawberry.field(description="Rejected heartbeats, newest first (admins).")
+    @typed.field(description="Rejected heartbeats, newest first (admins).")
     async def activity_rejections(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> ActivityRejectionConnection:
@@ -105,7 +104,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Record one heartbeat of the caller (without clientId the server makes one)."
     )
     async def record_activity(self, info: Info, input: ActivityInput) -> ActivityResultType:
@@ -113,7 +112,7 @@ class Mutation:
         result = await ingest.record_activity(ctx.services, ctx.require_caller(), input.to_item())
         return ActivityResultType.of(result)
 
-    @strawberry.mutation(
+    @typed.mutation(
         description="Upload an offline queue of the caller's heartbeats (at most"
         " JTS_ACTIVITY_MAX_BATCH, each with a clientId): one result per item."
     )
@@ -127,7 +126,7 @@ class Mutation:
         )
         return ActivityUploadType.of(upload)
 
-    @strawberry.mutation(description="Create a project (task.assign).")
+    @typed.mutation(description="Create a project (task.assign).")
     async def create_project(self, info: Info, input: CreateProjectInput) -> ProjectType:
         ctx = info.context
         project = await projects.create_project(

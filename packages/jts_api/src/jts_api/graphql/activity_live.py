@@ -22,6 +22,7 @@ import strawberry
 
 from jts_api.activity_feed import ActivityFeed, ActivityPush
 from jts_api.context import GraphQLContext, Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import AlertKind
 from jts_api.graphql.ids import parse_optional_id, to_id
 from jts_api.graphql.live import follow
@@ -139,7 +140,7 @@ async def _people(
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(
+    @typed.subscription(
         description="Presence changes of a department's people (without one: everyone, for"
         " an admin; the caller, for anyone else)."
     )
@@ -152,7 +153,7 @@ class Subscription:
             assert isinstance(push, Presence)
             yield PresenceType.of(push)
 
-    @strawberry.subscription(
+    @typed.subscription(
         description="The employee's timer activity seconds (the caller's by default), at most"
         " once a second."
     )
@@ -167,7 +168,7 @@ class Subscription:
             assert isinstance(push, ActivityPush)
             yield ActivityEvent.of(push)
 
-    @strawberry.subscription(
+    @typed.subscription(
         description="Alerts as they are raised: of an employee, of a department (without"
         " either: everyone's, for an admin; the caller's own, for anyone else)."
     )

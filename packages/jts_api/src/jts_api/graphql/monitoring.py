@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import employee_or_self, parse_id, parse_optional_id
 from jts_api.graphql.types.administration import WorkloadType
 from jts_api.graphql.types.monitoring import AlertConnection, AlertType, AuditEntryConnection
@@ -22,7 +23,7 @@ DEFAULT_PAGE_SIZE = 50
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @typed.field(
         description="An employee's pending summary as the 5-minute job stored it (computed"
         " now when none is stored yet); the caller's by default."
     )
@@ -32,7 +33,7 @@ class Query:
         who = employee_or_self(employee_id, caller.employee_id)
         return WorkloadType.of(await pending.workload(ctx.services, caller, employee_id=who))
 
-    @strawberry.field(
+    @typed.field(
         description="SLA tasks met ÷ counted per day and over the range (from the daily"
         " scores), for a department or, for admins, the whole organization."
     )
@@ -53,7 +54,7 @@ class Query:
         )
         return SlaComplianceType.of(result)
 
-    @strawberry.field(description="Alerts within the caller's reach, newest first.")
+    @typed.field(description="Alerts within the caller's reach, newest first.")
     async def alerts(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> AlertConnection:
@@ -63,7 +64,7 @@ class Query:
         )
         return AlertConnection.of(page)
 
-    @strawberry.field(description="Every change made through JTS, newest first (admins).")
+    @typed.field(description="Every change made through JTS, newest first (admins).")
     async def audit_log(
         self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> AuditEntryConnection:
@@ -76,7 +77,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @typed.mutation(
         description="Mark an alert resolved by the caller (score.read_team over its employee)."
         " An alert resolved already is answered as it is."
     )

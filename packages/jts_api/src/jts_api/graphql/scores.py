@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.ids import employee_or_self, parse_optional_id
 from jts_api.graphql.types.scores import DailyScoreType, PerformanceType, ScoreRunSummary
 from jts_domain.services import scores
@@ -15,7 +16,7 @@ from jts_domain.services import scores
 
 @strawberry.type
 class Query:
-    @strawberry.field(
+    @typed.field(
         description="An employee's score for a date (the caller's by default);"
         " null before it is calculated."
     )
@@ -32,7 +33,7 @@ class Query:
         )
         return None if score is None else DailyScoreType.of(score)
 
-    @strawberry.field(
+    @typed.field(
         description="Daily scores of an employee or a department over at most 366 days"
         " (the caller's own with neither), with their average and trend."
     )
@@ -58,7 +59,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Score every active employee for a business date.")
+    @typed.mutation(description="Score every active employee for a business date.")
     async def calculate_daily_scores(self, info: Info, date: date) -> ScoreRunSummary:
         ctx = info.context
         run = await scores.calculate_daily_scores(

@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types.arguments import InputContext
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import ActivityKind, ActivityStatus, PresenceState, RejectionReason
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
@@ -100,7 +101,7 @@ class ActivityUploadType:
     rejected: int
     record: strawberry.Private[model.ActivityUpload]
 
-    @strawberry.field(description="Each item's result in order (only those of `status`, if given).")
+    @typed.field(description="Each item's result in order (only those of `status`, if given).")
     def results(self, status: list[ActivityStatus] | None = None) -> list[ActivityResultType]:
         wanted = None if status is None else set(status)
         return [

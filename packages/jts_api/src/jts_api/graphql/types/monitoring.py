@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 
 from jts_api.context import Info
+from jts_api.graphql import typed
 from jts_api.graphql.enums import ActorType, AlertKind, SlaStatus
 from jts_api.graphql.ids import to_id, to_optional_id
 from jts_api.graphql.types.paging import PageInfo, encode_cursor, page_info
@@ -51,14 +52,14 @@ class AlertType:
     task_uuid: strawberry.Private[UUID | None]
     employee_uuid: strawberry.Private[UUID | None]
 
-    @strawberry.field(description="The task the alert is about, when it names one.")
+    @typed.field(description="The task the alert is about, when it names one.")
     async def task(self, info: Info) -> TaskType | None:
         if self.task_uuid is None:
             return None
         task = await info.context.loaders.tasks.load(self.task_uuid)
         return None if task is None else TaskType.of(task)
 
-    @strawberry.field(description="Whom the alert is about (a task's assignee when raised).")
+    @typed.field(description="Whom the alert is about (a task's assignee when raised).")
     async def employee(self, info: Info) -> EmployeeType | None:
         if self.employee_uuid is None:
             return None
