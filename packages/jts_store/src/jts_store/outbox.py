@@ -61,12 +61,8 @@ _AUDIT_BINDS = (
 )
 
 
-# One encoder for every payload: ``json.dumps`` with an argument builds a new one a call.
-_PAYLOAD_ENCODER = json.JSONEncoder(default=str)
-
-
 def _payload_json(payload: dict[str, Any]) -> str:
-    return _PAYLOAD_ENCODER.encode(payload)
+    return json.dumps(payload, default=str)
 
 
 def _event_params(events: Sequence[DomainEvent]) -> dict[str, Any]:
