@@ -85,6 +85,9 @@ _DROPPED = (
     asyncpg.InterfaceError,
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError,  # the server shutting the backend down
+    # the server's goodbye arrived while the connection was idle and left the protocol
+    # out of step ("another operation is in progress"): the connection is unusable
+    asyncpg.exceptions.InternalClientError,
     OSError,
 )
 
