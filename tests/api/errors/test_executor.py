@@ -19,7 +19,7 @@ import pytest
 from graphql import GraphQLField, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse
 from graphql.pyutils import Path
 
-from jts_api.live_results import SharedEventExecutor
+from jts_api.executor import Executor
 
 _SCHEMA = GraphQLSchema(GraphQLObjectType("Query", {"n": GraphQLField(GraphQLInt)}))
 
@@ -52,7 +52,7 @@ def _completion(executor: Any, resolver: object) -> Any:
 
 
 def test_a_field_cancelled_before_it_began_closes_its_resolver(unraisable: list[str]) -> None:
-    executor = SharedEventExecutor.build(_SCHEMA, _DOCUMENT)
+    executor = Executor.build(_SCHEMA, _DOCUMENT)
     resolver = _resolved()
 
     async def cancel_before_it_begins() -> None:
@@ -68,7 +68,7 @@ def test_a_field_cancelled_before_it_began_closes_its_resolver(unraisable: list[
 
 
 def test_a_field_that_runs_still_resolves_through_the_guard(unraisable: list[str]) -> None:
-    executor = SharedEventExecutor.build(_SCHEMA, _DOCUMENT)
+    executor = Executor.build(_SCHEMA, _DOCUMENT)
 
     assert asyncio.run(_completion(executor, _resolved())) == 1
     gc.collect()

@@ -2,21 +2,17 @@
 
 A thousand screens following the same employee receive the same event, and most ask
 for it with the same document. graphql-core executes a subscription's selection set
-once per event *per subscriber*; :class:`SharedEventExecutor` (the schema's executor)
-remembers the result of an event's execution, keyed by the document's operation (the
-parser cache hands every subscriber of the same text the same node) and the variables,
-and answers the other subscribers with it.
+once per event *per subscriber*; :class:`SharedEventExecutor` (the base of the schema's
+executor, :class:`jts_api.executor.Executor`) remembers the result of an event's
+execution, keyed by the document's operation (the parser cache hands every subscriber of
+the same text the same node) and the variables, and answers the other subscribers with
+it.
 
 Only events whose payload is a :class:`SharedPayload` are shared: plain data whose
 fields resolve the same for every caller (who may follow it was decided when the
 subscription started). Results with errors are never shared. A result is kept for the
 last :data:`MAX_SHARED_RESULTS` executions, holding its payload, so an identity check
 can never mistake a new event for an old one.
-
-The executor also closes the coroutine of an async resolver whose field was cancelled
-before it began (a sibling's error cancels pending fields; graphql-core's completion
-coroutine is then closed unstarted, and the resolver's coroutine it holds would be
-dropped unawaited, a ``RuntimeWarning`` on every such request).
 """
 
 from __future__ import annotations
@@ -24,21 +20,11 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Generator
-from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
+from collections.abc import Awaitable
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    GraphQLOutputType,
-    GraphQLResolveInfo,
-    GraphQLSchema,
-)
-from graphql.pyutils import Path
+from graphql import ExecutionResult
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-
-from jts_api.flat_inputs import pre_coerce
 
 MAX_SHARED_RESULTS = 256
 
@@ -59,69 +45,8 @@ class _Answered:
         return self._result
 
 
-class _ClosedIfUnstarted:
-    """A resolver's coroutine, awaited through this wrapper, and closed when the wrapper
-    is dropped before anyone awaited it."""
-
-    __slots__ = ("_coroutine",)
-
-    def __init__(self, coroutine: Any) -> None:
-        self._coroutine = coroutine
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._coroutine.__await__()  # type: ignore[no-any-return]
-
-    def __del__(self) -> None:
-        if getcoroutinestate(self._coroutine) == CORO_CREATED:
-            self._coroutine.close()
-
-
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, executing a shared event's selection once per document,
-    and leaving no resolver coroutine unawaited when a field is cancelled."""
-
-    def complete_awaitable_value(  # noqa: PLR0917 -- graphql-core's signature
-        self,
-        return_type: GraphQLOutputType,
-        field_details_list: Any,
-        info: GraphQLResolveInfo[Any],
-        path: Path,
-        result: Any,
-        position_context: Any,
-    ) -> Any:
-        if iscoroutine(result):
-            result = _ClosedIfUnstarted(result)
-        return super().complete_awaitable_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
-
-    @classmethod
-    def build(
-        cls,
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        root_value: Any = None,
-        context_value: Any = None,
-        raw_variable_values: dict[str, Any] | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        # Long lists of flat input objects (uploads) are coerced by a fast path that
-        # answers what graphql-core would; the generic coercion sees an empty list.
-        rest, coerced = pre_coerce(schema, document, raw_variable_values)
-        if not coerced:
-            return super().build(
-                schema, document, root_value, context_value, raw_variable_values, *args, **kwargs
-            )
-        built = super().build(schema, document, root_value, context_value, rest, *args, **kwargs)
-        if isinstance(built, list):
-            return built  # errors in the other variables
-        values = built.variable_values
-        for name, value in coerced.items():
-            values.coerced[name] = value
-            assert raw_variable_values is not None  # coerced only when given
-            values.sources[name] = values.sources[name]._replace(value=raw_variable_values[name])
-        return built
+    """graphql-core's executor, executing a shared event's selection once per document."""
 
     def build_per_event_executor(self, payload: Any) -> Any:
         # graphql-core copies the executor for every event of every subscriber; a

@@ -34,6 +34,7 @@ from strawberry.types import ExecutionContext
 
 from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
+from jts_api.executor import Executor
 from jts_api.graphql import (
     accounts,
     activity,
@@ -56,7 +57,6 @@ from jts_api.graphql import (
     webhooks,
 )
 from jts_api.graphql.datetime_scalar import DATETIME
-from jts_api.live_results import SharedEventExecutor
 from jts_api.settings import ApiSettings
 
 FEATURES: tuple[ModuleType, ...] = (
@@ -131,6 +131,6 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
     return JtsSchema(
         **roots,
         extensions=extensions,
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=Executor,
         scalar_overrides={datetime: DATETIME},
     )

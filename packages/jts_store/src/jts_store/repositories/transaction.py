@@ -106,9 +106,10 @@ class TransactionConnection:
     Repositories are made with it before the unit of work opens its connection, which
     :meth:`bind` then supplies. The connection starts outside any transaction:
 
-    * :meth:`read` runs a statement as it stands (outside a transaction it is its own,
-      with its own snapshot): for reads whose result a later write re-checks (the
-      task-and-timer read, whose save is version-guarded);
+    * :meth:`fetch_one` runs a text statement as it stands (outside a transaction it is
+      its own, with its own snapshot): for reads whose result a later write re-checks
+      (the task-and-timer read, whose save is version-guarded), and for the guarded
+      write itself;
     * :meth:`execute` first begins a transaction (``BEGIN`` goes with the statement), so
       every write and every read after it shares one transaction until the commit;
     * :meth:`stage` keeps a write to send with the commit, whose appends (audit entries,
@@ -118,8 +119,7 @@ class TransactionConnection:
     When the first statement finds that the server dropped the connection (a restart, an
     idle timeout), nothing has been done yet: it runs again once on a fresh connection.
 
-    The hot path's two statements — the guarded read and the guarded write, text
-    statements outside a transaction — go to the driver directly (:meth:`fetch_one`):
+    Outside a transaction, :meth:`fetch_one` hands its statement to the driver directly:
     the same SQL, parameters processed by their types as SQLAlchemy would, the store's
     text guard and error translation, without the execution machinery around them
     (about a third of the API's CPU for a timer mutation, ``bench/request_path.py``).
@@ -235,14 +235,6 @@ class TransactionConnection:
             if translated is None:
                 raise
             raise translated from error
-
-    async def read(
-        self, statement: Executable, params: Params = None
-    ) -> CursorResult[*tuple[Any, ...]]:
-        """Run a read as it stands: in the transaction when one began, else on its own."""
-        if self._staged:
-            return await self.execute(statement, params)
-        return await self._run(statement, params)
 
     async def execute(
         self, statement: Executable, params: Params = None
