@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, ClassVar
+from typing import Any
 
 import structlog
 from litestar import Litestar, Request, Response, post
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.exceptions import LitestarDeprecationWarning
 from litestar.middleware import DefineMiddleware
 from litestar.status_codes import HTTP_200_OK, HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import Dependencies
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -71,17 +69,12 @@ def _graphql_controller(settings: ApiSettings) -> type:
 
         graphql_transport_ws_handler_class = SessionEndingHandler
         graphql_ws_handler_class = LegacySessionEndingHandler
-        dependencies: ClassVar[Dependencies] = {
-            **base.dependencies,
-            "post_context": Provide(http_post_context),
-        }
-
         @post(status_code=HTTP_200_OK)
-        async def handle_http_post(
-            self, request: Request[Any, Any, Any], post_context: GraphQLContext
-        ) -> Response[Any]:
+        async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
             # Strawberry's handler takes context, root value and sub-response as three
-            # dependencies; one is cheaper (see http_post_context).
+            # dependencies; made here, none is resolved by Litestar (see
+            # http_post_context).
+            post_context = await http_post_context(request, request.app.state)
             self.temporal_response = post_context.response
             return await self.execute_request(  # type: ignore[no-any-return]
                 request=request, context=post_context, root_value=None

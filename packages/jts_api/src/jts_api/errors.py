@@ -152,11 +152,16 @@ class ErrorShaping(SchemaExtension):
         yield
 
     def _shape(self, result: object) -> None:
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", None) or current_request_id()
-        runtime = getattr(context, "runtime", None)
-        production = runtime is not None and runtime.settings.is_production
-        shape_result(result, str(request_id), hide_suggestions=production)
+        shape_operation_result(result, self.execution_context.context)
+
+
+def shape_operation_result(result: object, context: object) -> None:
+    """Shape the errors of an operation's result in place, for the request of
+    ``context`` (its request id; suggestions hidden in production)."""
+    request_id = getattr(context, "request_id", None) or current_request_id()
+    runtime = getattr(context, "runtime", None)
+    production = runtime is not None and runtime.settings.is_production
+    shape_result(result, str(request_id), hide_suggestions=production)
 
 
 def request_object(decoded: object) -> object:

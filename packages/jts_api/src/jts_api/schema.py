@@ -12,13 +12,18 @@ Field names must not repeat across features (merging refuses duplicates).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from types import ModuleType
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    specified_rules,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -30,10 +35,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
+from jts_api.execution import Documents, run_operation
 from jts_api.executor import Executor
 from jts_api.graphql import (
     accounts,
@@ -81,6 +88,7 @@ FEATURES: tuple[ModuleType, ...] = (
     roster_sync,
 )
 
+DEFAULT_OPERATION_TYPES = frozenset(OperationType)
 PARSER_CACHE_SIZE = 1_000
 VALIDATION_CACHE_SIZE = 1_000
 
@@ -91,11 +99,37 @@ def _merged(root: str) -> type | None:
 
 
 class JtsSchema(strawberry.Schema):
-    """A schema that leaves logging errors to :class:`jts_api.errors.ErrorShaping`.
+    """The schema: queries and mutations run by :func:`jts_api.execution.run_operation`
+    (the same steps as the extensions, which serve the websocket), and errors logged by
+    :mod:`jts_api.errors` alone.
 
     Strawberry's default logs every error, expected ones included, with a stack trace;
     ours logs only the unexpected ones, with the request id.
     """
+
+    documents: Documents
+
+    async def execute(  # noqa: PLR0917 -- Strawberry's signature
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        return await run_operation(
+            self,
+            self.documents,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            DEFAULT_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -121,16 +155,22 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         RequestGuard,
     ]
+    rules: list[type[ASTValidationRule]] = [*specified_rules, *limits]
     if settings.is_production:
         extensions.append(DisableIntrospection)
+        rules.append(NoSchemaIntrospectionCustomRule)
     roots: dict[str, Any] = {
         "query": _merged("Query"),
         "mutation": _merged("Mutation"),
         "subscription": _merged("Subscription"),
     }
-    return JtsSchema(
+    schema = JtsSchema(
         **roots,
         extensions=extensions,
         execution_context_class=Executor,
         scalar_overrides={datetime: DATETIME},
     )
+    schema.documents = Documents(
+        schema, rules, max_tokens=settings.max_tokens, maxsize=PARSER_CACHE_SIZE
+    )
+    return schema

@@ -62,27 +62,29 @@ def first_unstorable(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] 
 _SCALARS = frozenset({str, int, float, bool, type(None), UUID, datetime, date, time, Decimal})
 
 
-def _nested(item: object) -> bool:
-    return isinstance(item, list | tuple | Mapping | str)
-
-
 def _all_storable(value: Any) -> bool:
     """Whether every string in a JSON-like value can be stored: the fast check, one regex
-    search over each list's strings joined (lone surrogates stay lone when joined: a
-    Python string never pairs them), recursing only into nested lists and mappings."""
-    kind = type(value)
-    if kind is str:
-        return _UNSTORABLE.search(value) is None
-    if kind is list or kind is tuple:
-        strings = [item for item in value if type(item) is str]
-        if strings and _UNSTORABLE.search("".join(strings)) is not None:
-            return False
-        return all(
-            _all_storable(item) for item in value if type(item) not in _SCALARS and _nested(item)
-        )
-    if isinstance(value, Mapping):
-        keys = "".join(str(key) for key in value)
-        return _UNSTORABLE.search(keys) is None and _all_storable(list(value.values()))
-    if isinstance(value, str | list | tuple):  # subclasses (an enum's value, a named tuple)
-        return _all_storable(str(value) if isinstance(value, str) else list(value))
-    return True
+    search over all its strings (keys included) joined — lone surrogates stay lone when
+    joined: a Python string never pairs them."""
+    texts: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is str:
+            texts.append(item)
+        elif kind is dict:
+            texts.extend(key if type(key) is str else str(key) for key in item)
+            pending.extend(item.values())
+        elif kind is list or kind is tuple:
+            pending.extend(item)
+        elif kind in _SCALARS:
+            continue
+        elif isinstance(item, str):  # a subclass (an enum's value)
+            texts.append(str(item))
+        elif isinstance(item, Mapping):
+            texts.extend(str(key) for key in item)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):  # a named tuple
+            pending.extend(item)
+    return _UNSTORABLE.search("".join(texts)) is None

@@ -76,13 +76,19 @@ def refuse_if_anonymous(execution: ExecutionContext) -> None:
             execution.result = ExecutionResult(data=None, errors=[error])
 
 
+def guard_operation(execution: ExecutionContext) -> None:
+    """The checks made before an operation executes: the authentication gate, the
+    mutation rate limit, then text the store cannot hold; the first that refuses sets
+    the operation's result, and nothing executes."""
+    refuse_if_anonymous(execution)
+    refuse_if_limited(execution)
+    refuse_if_unstorable(execution)
+
+
 class RequestGuard(SchemaExtension):
-    """The checks made before an operation executes, in one hook: the authentication
-    gate, the mutation rate limit, then text the store cannot hold (each extension costs
-    a hook per operation)."""
+    """:func:`guard_operation` as a schema extension, for the operations of a websocket
+    (queries and mutations over HTTP run through :mod:`jts_api.execution`)."""
 
     def on_execute(self) -> Iterator[None]:
-        refuse_if_anonymous(self.execution_context)
-        refuse_if_limited(self.execution_context)
-        refuse_if_unstorable(self.execution_context)
+        guard_operation(self.execution_context)
         yield
