@@ -69,6 +69,7 @@ def _graphql_controller(settings: ApiSettings) -> type:
 
         graphql_transport_ws_handler_class = SessionEndingHandler
         graphql_ws_handler_class = LegacySessionEndingHandler
+
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
             # Strawberry's handler takes context, root value and sub-response as three
