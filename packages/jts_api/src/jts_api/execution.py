@@ -7,7 +7,8 @@ parsing, validation, execution) — about a tenth of the API's CPU for a small m
 with JTS's six. :func:`run_operation` takes the same steps in the same order, with the
 same answers, for ``Schema.execute`` (HTTP); subscriptions (and everything over the
 websocket) still go through the extensions of :func:`jts_api.schema.build_schema`,
-which call the same functions:
+which call the same functions (:class:`PreparedDocuments` reads the same
+:class:`Documents`):
 
 1. the document, parsed with the token limit and validated with the schema's rules
    (the depth and alias limits, no introspection in production), both remembered per
@@ -22,7 +23,7 @@ which call the same functions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from inspect import isawaitable
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, execute, parse
 from strawberry.exceptions import MissingQueryError
 from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -75,6 +77,28 @@ class Documents:
             return Document(None, [error])
         errors = validate_document(self._schema._schema, document, self.rules)
         return Document(document, errors or None)
+
+
+class PreparedDocuments(SchemaExtension):
+    """The schema's :class:`Documents` for the operations of a websocket: the parsed and
+    validated document of the query text, or its error."""
+
+    def _prepared(self) -> Document:
+        execution = self.execution_context
+        documents: Documents = execution.schema.documents  # type: ignore[attr-defined]
+        return documents.get(execution.query or "")
+
+    def on_parse(self) -> Iterator[None]:
+        prepared = self._prepared()
+        if prepared.document is None:
+            assert prepared.errors is not None  # a text that does not parse has its error
+            raise prepared.errors[0]
+        self.execution_context.graphql_document = prepared.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self.execution_context.pre_execution_errors = list(self._prepared().errors or ())
+        yield
 
 
 async def run_operation(  # noqa: PLR0917 -- Schema.execute's signature

@@ -12,7 +12,7 @@ Field names must not repeat across features (merging refuses duplicates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -24,23 +24,15 @@ from graphql import (
     NoSchemaIntrospectionCustomRule,
     specified_rules,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from jts_api.auth.gate import RequestGuard
 from jts_api.errors import ErrorShaping
-from jts_api.execution import Documents, run_operation
+from jts_api.execution import Documents, PreparedDocuments, run_operation
 from jts_api.executor import Executor
 from jts_api.graphql import (
     accounts,
@@ -88,9 +80,7 @@ FEATURES: tuple[ModuleType, ...] = (
     roster_sync,
 )
 
-DEFAULT_OPERATION_TYPES = frozenset(OperationType)
-PARSER_CACHE_SIZE = 1_000
-VALIDATION_CACHE_SIZE = 1_000
+DOCUMENT_CACHE_SIZE = 1_000
 
 
 def _merged(root: str) -> type | None:
@@ -127,7 +117,9 @@ class JtsSchema(strawberry.Schema):
             context_value,
             root_value,
             operation_name,
-            DEFAULT_OPERATION_TYPES if allowed_operation_types is None else allowed_operation_types,
+            DEFAULT_ALLOWED_OPERATION_TYPES
+            if allowed_operation_types is None
+            else allowed_operation_types,
             operation_extensions,
         )
 
@@ -141,24 +133,15 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
     """The schema with its guards: caches, document limits, authentication, rate limit,
     error shaping, and no introspection in production."""
     # The limiters' validation rules are classes made per limiter instance; made once
-    # here, they stay the same objects, so the validation cache (keyed by the rules)
-    # hits instead of validating every request again.
-    limits = [
+    # here, they stay the same objects for every request.
+    rules: list[type[ASTValidationRule]] = [
+        *specified_rules,
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        ErrorShaping,
-        lambda: ParserCache(maxsize=PARSER_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules(limits),
-        RequestGuard,
-    ]
-    rules: list[type[ASTValidationRule]] = [*specified_rules, *limits]
     if settings.is_production:
-        extensions.append(DisableIntrospection)
         rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[type[SchemaExtension]] = [ErrorShaping, PreparedDocuments, RequestGuard]
     roots: dict[str, Any] = {
         "query": _merged("Query"),
         "mutation": _merged("Mutation"),
@@ -171,6 +154,6 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         scalar_overrides={datetime: DATETIME},
     )
     schema.documents = Documents(
-        schema, rules, max_tokens=settings.max_tokens, maxsize=PARSER_CACHE_SIZE
+        schema, rules, max_tokens=settings.max_tokens, maxsize=DOCUMENT_CACHE_SIZE
     )
     return schema
