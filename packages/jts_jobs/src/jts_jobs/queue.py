@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from jts_domain.ids import new_id
 from jts_domain.model import JobTrigger
 from jts_domain.schedule import JobName, SystemJobName
+from jts_jobs.saq_worker import JtsQueue
 from jts_jobs.settings import WorkerSettings
 
 #: The one saq function every run goes through (see :mod:`jts_jobs.runs`).
@@ -32,11 +33,9 @@ def psycopg_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def make_queue(database_url: str, settings: WorkerSettings) -> PostgresQueue:
+def make_queue(database_url: str, settings: WorkerSettings) -> JtsQueue:
     """saq's queue in the JTS database (not connected yet)."""
-    return PostgresQueue.from_url(
-        psycopg_url(database_url), name=settings.queue_name, min_size=1, max_size=4
-    )
+    return JtsQueue(url=psycopg_url(database_url), name=settings.queue_name, min_size=1, max_size=4)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

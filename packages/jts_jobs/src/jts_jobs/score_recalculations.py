@@ -69,6 +69,8 @@ class SaqScoreRecalculations:
             # explicit, so the job read back later says when it was scheduled
             scheduled=scheduled or int(now_seconds()),
             timeout=self._settings.job_timeout_s,
+            # touched while it runs, so a run whose worker died is swept within a minute
+            heartbeat=self._settings.job_heartbeat_s,
             retries=BUSY_RETRIES,
             retry_delay=BUSY_RETRY_DELAY_S,
             retry_backoff=BUSY_RETRY_MAX_DELAY_S,

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from saq.queue.postgres import PostgresQueue
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.clock import SystemClock
@@ -25,7 +24,7 @@ from jts_jobs.delivery.settings import DeliverySettings
 from jts_jobs.outbox_consumers import OutboxConsumers
 from jts_jobs.queue import RUN_FUNCTION, SYSTEM_RUN_FUNCTION, SaqJobQueue, make_queue
 from jts_jobs.runs import RunExecutor
-from jts_jobs.saq_worker import JtsWorker
+from jts_jobs.saq_worker import JtsQueue, JtsWorker
 from jts_jobs.scheduler import Scheduler
 from jts_jobs.score_recalculations import (
     RECALCULATE_FUNCTION,
@@ -51,7 +50,7 @@ class JobsRuntime:
     database_url: str
     engine: AsyncEngine
     ctx: ServiceContext
-    queue: PostgresQueue
+    queue: JtsQueue
     executor: RunExecutor
     scheduler: Scheduler
     consumers: OutboxConsumers
