@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from types import TracebackType
 from typing import Self
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -45,6 +46,20 @@ from jts_store.repositories.transaction import OUTSIDE_TRANSACTION, TransactionC
 from jts_store.repositories.work import SqlWork
 
 
+#: Each engine's view that checks its connections out outside any transaction: the
+#: isolation level set as part of the checkout, not as a step (a greenlet hop) after it.
+_OUTSIDE_VIEWS: WeakKeyDictionary[AsyncEngine, AsyncEngine] = WeakKeyDictionary()
+
+
+def _outside_view(engine: AsyncEngine) -> AsyncEngine:
+    view = _OUTSIDE_VIEWS.get(engine)
+    if view is None:
+        view = _OUTSIDE_VIEWS[engine] = engine.execution_options(
+            isolation_level=OUTSIDE_TRANSACTION
+        )
+    return view
+
+
 class SqlUnitOfWork:
     """A transaction (READ COMMITTED) holding every repository; only :meth:`commit` keeps.
 
@@ -54,11 +69,11 @@ class SqlUnitOfWork:
     """
 
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
-        self._engine = engine
+        self._outside = _outside_view(engine)
         self._publisher = publisher
         self._connection: AsyncConnection | None = None
         self._events: list[DomainEvent] = []
-        self._db = TransactionConnection()
+        self._db = TransactionConnection(engine)
         db = self._db
         self.organizations = SqlOrganizations(db)
         self.employees = SqlEmployees(db)
@@ -104,9 +119,7 @@ class SqlUnitOfWork:
     async def _open(self) -> AsyncConnection:
         # Outside a transaction until a statement needs one (see TransactionConnection):
         # a unit of work of one guarded read and one guarded write needs none.
-        connection = await self._engine.connect()
-        await connection.execution_options(isolation_level=OUTSIDE_TRANSACTION)
-        return connection
+        return await self._outside.connect()
 
     async def _replace_dead_connection(self) -> AsyncConnection:
         """A fresh connection for a transaction whose first statement found the old one

@@ -125,8 +125,11 @@ class TransactionConnection:
     (about a third of the API's CPU for a timer mutation, ``bench/request_path.py``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine | None = None) -> None:
+        self._engine = engine
         self._connection: AsyncConnection | None = None
+        #: The driver's connection under ``_connection``, once asked for (a greenlet hop).
+        self._driver: Any = None
         self._reconnect: Reconnect | None = None
         self._fresh = False
         self._in_transaction = False
@@ -136,6 +139,7 @@ class TransactionConnection:
         """Use ``connection`` from now on (None when the unit of work has closed it); it is
         outside any transaction."""
         self._connection = connection
+        self._driver = None
         self._reconnect = reconnect
         self._fresh = connection is not None
         self._in_transaction = False
@@ -144,7 +148,7 @@ class TransactionConnection:
     @property
     def engine(self) -> AsyncEngine:
         """The engine of the connection, for work that must commit on its own (DDL)."""
-        return self._require().engine
+        return self._engine or self._require().engine
 
     @property
     def in_transaction(self) -> bool:
@@ -214,6 +218,7 @@ class TransactionConnection:
             if not (self._fresh and self._reconnect):
                 raise
             await connection.invalidate()
+            self._driver = None
             connection = self._connection = await self._reconnect()
             rows = await self._driver_fetch(connection, form.sql, values)
         self._fresh = False
@@ -222,9 +227,13 @@ class TransactionConnection:
             raise RuntimeError(msg)
         return rows[0] if rows else None
 
-    @staticmethod
-    async def _driver_fetch(connection: AsyncConnection, sql: str, values: list[Any]) -> list[Any]:
-        driver: asyncpg.Connection = (await connection.get_raw_connection()).driver_connection
+    async def _driver_fetch(
+        self, connection: AsyncConnection, sql: str, values: list[Any]
+    ) -> list[Any]:
+        driver = self._driver
+        if driver is None:
+            raw = await connection.get_raw_connection()
+            driver = self._driver = raw.driver_connection
         try:
             rows: list[Any] = await driver.fetch(sql, *values)
             return rows
@@ -268,6 +277,7 @@ class TransactionConnection:
         except DBAPIError as error:
             if not (error.connection_invalidated and self._fresh and self._reconnect):
                 raise
+            self._driver = None
             connection = self._connection = await self._reconnect()
             if self._in_transaction:
                 await connection.execution_options(isolation_level=_INSIDE)
