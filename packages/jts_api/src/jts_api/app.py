@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import strawberry
 import structlog
 from litestar import Litestar, Request, Response, post
 from litestar.config.cors import CORSConfig
@@ -28,6 +29,7 @@ from jts_api.errors import (
     unexpected_exception_response,
 )
 from jts_api.exports.endpoint import export_endpoint
+from jts_api.graphql_post import GraphQLPost
 from jts_api.graphql_ws import (
     LegacySessionEndingHandler,
     SessionEndingHandler,
@@ -52,9 +54,9 @@ MAX_REQUEST_BYTES = 1024 * 1024
 logger = structlog.get_logger("jts.app")
 
 
-def _graphql_controller(settings: ApiSettings) -> type:
+def _graphql_controller(settings: ApiSettings, schema: strawberry.Schema) -> type:
     base: Any = make_graphql_controller(
-        build_schema(settings),
+        schema,
         path=GRAPHQL_PATH,
         graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=False,
@@ -158,15 +160,25 @@ def _litestar(settings: ApiSettings, runtime: ApiRuntime, *, owns_engine: bool) 
             logger.info("shutting down: closing database connections")
             await runtime.engine.dispose()
 
+    schema = build_schema(settings)
     return Litestar(
         route_handlers=[
-            _graphql_controller(settings),
+            _graphql_controller(settings, schema),
             health_endpoint,
             metrics_endpoint,
             receipts_endpoint,
             export_endpoint,
         ],
-        middleware=[DefineMiddleware(RequestObserver, metrics=runtime.metrics)],
+        middleware=[
+            DefineMiddleware(RequestObserver, metrics=runtime.metrics),
+            DefineMiddleware(
+                GraphQLPost,
+                path=GRAPHQL_PATH,
+                schema=schema,
+                runtime=runtime,
+                max_bytes=MAX_REQUEST_BYTES,
+            ),
+        ],
         state=State({"runtime": runtime}),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins)
         if settings.allowed_origins

@@ -102,9 +102,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
 async def context_getter(scope: Scope, state: State) -> GraphQLContext:
     """Litestar dependency making each request's context (websockets authenticate later,
     from their ``connection_init`` payload)."""
+    return await request_context(scope, state.runtime)
+
+
+async def request_context(scope: Scope, runtime: ApiRuntime) -> GraphQLContext:
+    """The context of a request (an HTTP one authenticated by its ``Authorization``)."""
     client = scope.get("client")
     context = GraphQLContext(
-        runtime=state.runtime,
+        runtime=runtime,
         request_id=current_request_id(),
         client_address=client[0] if client else None,
     )

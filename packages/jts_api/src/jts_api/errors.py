@@ -178,8 +178,15 @@ def unexpected_exception_response(
     """Litestar's handler of a fault outside GraphQL execution (for instance the caller's
     account could not be read while the context was made): logged, and answered 500 with
     the same generic error and request id, in GraphQL's shape."""
+    return Response(
+        unexpected_fault(request.url.path, error), status_code=HTTP_500_INTERNAL_SERVER_ERROR
+    )
+
+
+def unexpected_fault(path: str, error: Exception) -> dict[str, Any]:
+    """Log a fault outside GraphQL execution; the body of its HTTP 500 (a generic error
+    with the request id, in GraphQL's shape)."""
     request_id = current_request_id()
-    logger.error("unexpected error", path=request.url.path, error=repr(error), exc_info=error)
+    logger.error("unexpected error", path=path, error=repr(error), exc_info=error)
     message = INTERNAL_MESSAGE.format(request_id=request_id)
-    body = {"data": None, "errors": [{"message": message, "extensions": {"requestId": request_id}}]}
-    return Response(body, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
+    return {"data": None, "errors": [{"message": message, "extensions": {"requestId": request_id}}]}
