@@ -3,6 +3,8 @@ events for payroll, reading scores and following them over a range."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -25,7 +27,8 @@ from jts_domain.model import (
     TimerInterval,
     TimerState,
 )
-from jts_domain.services import ServiceContext
+from jts_domain.ports import UnitOfWork
+from jts_domain.services import Caller, ServiceContext
 from jts_domain.services.scores import (
     ScoreRun,
     calculate_daily_scores,
@@ -286,6 +289,49 @@ async def test_one_event_per_employee_and_calculation(
     assert payloads[str(world.alice.id)]["business_date"] == "2026-03-02"
     await calculate_daily_scores(ctx, world.system, business_date=world.today)
     assert len(await events(world.org.id)) == 8
+
+
+async def test_the_collector_is_paused_while_a_day_is_calculated_and_resumed_after(
+    ctx: ServiceContext, world: World, clock: ManualClock
+) -> None:
+    """Two calculations running at once both find the collector paused when they open
+    their unit of work; it runs again once both have ended, also after one that failed."""
+    await _alices_day(ctx, world)
+    clock.set(utc(17, 30))
+    seen: list[bool] = []
+
+    def observed_uow() -> UnitOfWork:
+        seen.append(gc.isenabled())
+        return ctx.uow()
+
+    observed = ServiceContext(uow=observed_uow, clock=clock)
+    assert gc.isenabled()
+    first, second = await asyncio.gather(
+        calculate_daily_scores(observed, world.system, business_date=world.today),
+        calculate_daily_scores(observed, world.system, business_date=world.today),
+    )
+    assert seen == [False, False]
+    assert gc.isenabled()
+    assert {s.employee_id: s.score for s in first.scores} == {
+        s.employee_id: s.score for s in second.scores
+    }
+
+    unknown = Caller.system(new_id())  # an organization that does not exist
+    with pytest.raises(DomainError):
+        await calculate_daily_scores(observed, unknown, business_date=world.today)
+    assert seen == [False, False, False]
+    assert gc.isenabled()
+
+
+async def test_a_collector_disabled_before_a_calculation_stays_disabled(
+    ctx: ServiceContext, world: World
+) -> None:
+    gc.disable()
+    try:
+        await calculate_daily_scores(ctx, world.system, business_date=world.today)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 async def test_reliability_covers_the_trailing_thirty_days(

@@ -61,8 +61,12 @@ _AUDIT_BINDS = (
 )
 
 
+# One encoder for every payload: ``json.dumps`` with an argument builds a new one a call.
+_PAYLOAD_ENCODER = json.JSONEncoder(default=str)
+
+
 def _payload_json(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, default=str)
+    return _PAYLOAD_ENCODER.encode(payload)
 
 
 def _event_params(events: Sequence[DomainEvent]) -> dict[str, Any]:
