@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, overload
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import DBAPIError
@@ -45,6 +46,7 @@ from jts_store.repositories.timers import SqlTimers
 from jts_store.repositories.transaction import OUTSIDE_TRANSACTION, TransactionConnection
 from jts_store.repositories.work import SqlWork
 
+RepositoryT = TypeVar("RepositoryT")
 
 #: Each engine's view that checks its connections out outside any transaction: the
 #: isolation level set as part of the checkout, not as a step (a greenlet hop) after it.
@@ -60,6 +62,29 @@ def _outside_view(engine: AsyncEngine) -> AsyncEngine:
     return view
 
 
+class _Repository(Generic[RepositoryT]):
+    """A repository of the unit of work, made when first used and kept for it: a use
+    case touches two or three of the thirty-odd, and a request pays only for those."""
+
+    def __init__(self, make: Callable[[TransactionConnection], RepositoryT]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type[object], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type[object]) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type[object]) -> RepositoryT: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[object]) -> Self | RepositoryT:
+        if uow is None:
+            return self
+        made = self._make(uow._db)
+        uow.__dict__[self._name] = made  # found there from now on, before this descriptor
+        return made
+
+
 class SqlUnitOfWork:
     """A transaction (READ COMMITTED) holding every repository; only :meth:`commit` keeps.
 
@@ -68,46 +93,46 @@ class SqlUnitOfWork:
     transaction, and handed to the optional publisher after it.
     """
 
+    organizations = _Repository(SqlOrganizations)
+    employees = _Repository(SqlEmployees)
+    credentials = _Repository(SqlCredentials)
+    departments = _Repository(SqlDepartments)
+    stores = _Repository(SqlStores)
+    shift_templates = _Repository(SqlShiftTemplates)
+    roster = _Repository(SqlRoster)
+    attendance = _Repository(SqlAttendance)
+    tasks = _Repository(SqlTasks)
+    timers = _Repository(SqlTimers)
+    work = _Repository(SqlWork)
+    task_templates = _Repository(SqlTaskTemplates)
+    scores = _Repository(SqlDailyScores)
+    alerts = _Repository(SqlAlerts)
+    audit = _Repository(SqlAuditLog)
+    score_queries = _Repository(SqlScoreQueries)
+    job_executions = _Repository(SqlJobExecutions)
+    job_controls = _Repository(SqlJobControls)
+    activity = _Repository(SqlActivity)
+    jtd = _Repository(SqlJtd)
+    outbox_consumers = _Repository(SqlOutboxConsumers)
+    delivery = _Repository(SqlDelivery)
+    webhooks = _Repository(SqlWebhooks)
+    login_attempts = _Repository(SqlLoginAttempts)
+    system_job_runs = _Repository(SqlSystemJobRuns)
+    directory = _Repository(SqlDirectory)
+    setup = _Repository(SqlOrganizationSetup)
+    pending_summaries = _Repository(SqlPendingSummaries)
+    # operations: exports, retention, roster sync
+    exports = _Repository(SqlExports)
+    retention = _Repository(SqlRetention)
+    roster_sources = _Repository(SqlRosterSources)
+    roster_sync = _Repository(SqlRosterSync)
+
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
         self._outside = _outside_view(engine)
         self._publisher = publisher
         self._connection: AsyncConnection | None = None
         self._events: list[DomainEvent] = []
         self._db = TransactionConnection(engine)
-        db = self._db
-        self.organizations = SqlOrganizations(db)
-        self.employees = SqlEmployees(db)
-        self.credentials = SqlCredentials(db)
-        self.departments = SqlDepartments(db)
-        self.stores = SqlStores(db)
-        self.shift_templates = SqlShiftTemplates(db)
-        self.roster = SqlRoster(db)
-        self.attendance = SqlAttendance(db)
-        self.tasks = SqlTasks(db)
-        self.timers = SqlTimers(db)
-        self.work = SqlWork(db)
-        self.task_templates = SqlTaskTemplates(db)
-        self.scores = SqlDailyScores(db)
-        self.alerts = SqlAlerts(db)
-        self.audit = SqlAuditLog(db)
-        self.score_queries = SqlScoreQueries(db)
-        self.job_executions = SqlJobExecutions(db)
-        self.job_controls = SqlJobControls(db)
-        self.activity = SqlActivity(db)
-        self.jtd = SqlJtd(db)
-        self.outbox_consumers = SqlOutboxConsumers(db)
-        self.delivery = SqlDelivery(db)
-        self.webhooks = SqlWebhooks(db)
-        self.login_attempts = SqlLoginAttempts(db)
-        self.system_job_runs = SqlSystemJobRuns(db)
-        self.directory = SqlDirectory(db)
-        self.setup = SqlOrganizationSetup(db)
-        self.pending_summaries = SqlPendingSummaries(db)
-        # operations: exports, retention, roster sync
-        self.exports = SqlExports(db)
-        self.retention = SqlRetention(db)
-        self.roster_sources = SqlRosterSources(db)
-        self.roster_sync = SqlRosterSync(db)
 
     async def __aenter__(self) -> Self:
         self._connection = await self._open()
