@@ -11,7 +11,7 @@ from uuid import uuid4
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.work import Team
+from tests.api.team import Team
 
 RESULT = "clientId status reason message timerId"
 RECORD = f"mutation($i: ActivityInput!) {{ recordActivity(input: $i) {{ {RESULT} }} }}"

@@ -12,14 +12,13 @@ may use:
   ``result.status_code``, ``result.headers``);
 * ``account`` — a freshly registered organization's admin (``account.token``,
   ``account.employee_id``, ``account.email``, ``account.password``);
-* ``world`` — an organization with a store, a department, a shift that started five
-  minutes ago (server clock), and a manager and an employee rostered on it today, all
-  made over HTTP (``tests/api/world.py``: the setup mutations and coordinates
-  INSIDE/OUTSIDE);
+* ``world`` — a :class:`~tests.api.team.Team` set up over HTTP through the setup
+  mutations (``make_team_over_http``): a store, a department, a shift that started five
+  minutes ago (server clock), and a ``manager`` and an ``employee`` rostered on it today;
 * ``work_api`` (session), ``work_gql``, ``team`` — the task, timer and activity tests'
-  server, whose clock only they move, and a staffed organization on it written through
-  the ports (``tests/api/work.py``); ``work_statements`` counts what that server sends
-  its database;
+  server, whose clock only they move, and a :class:`~tests.api.team.Team` on it written
+  through the ports (``make_team``: ``admin``, ``manager``, ``alice``, ``bob``);
+  ``work_statements`` counts what that server sends its database;
 * ``production_api`` (session) — a server in production mode on the system clock;
 * ``rows(table, organization_id)`` — counts an organization's rows in the database, to
   check that a refused request changed nothing.
@@ -46,8 +45,7 @@ from tests.api.harness import (
     register,
     serve,
 )
-from tests.api.work import Team, make_team
-from tests.api.world import ApiWorld, build_world
+from tests.api.team import Team, make_team, make_team_over_http
 
 
 @pytest.fixture(scope="session")
@@ -71,9 +69,9 @@ def account(gql: Gql) -> Account:
 
 
 @pytest.fixture
-def world(gql: Gql, api: ApiServer) -> ApiWorld:
-    """An organization with people rostered on a shift covering the server's now."""
-    return build_world(gql, api)
+def world(gql: Gql, api: ApiServer) -> Team:
+    """An organization set up over HTTP, its people rostered on a shift covering now."""
+    return make_team_over_http(gql, api)
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ from tests.api.admin.documents import (
     codes_and_fields,
 )
 from tests.api.harness import Gql, register
-from tests.api.world import ApiWorld
+from tests.api.team import Team
 
 ACTION = "organization.update_settings"
 
 
-def test_every_member_reads_their_organization_and_its_settings(gql: Gql, world: ApiWorld) -> None:
-    organization = gql(ORGANIZATION, token=world.employee.token).ok()["organization"]
-    assert organization["id"] == world.admin.organization_id
+def test_every_member_reads_their_organization_and_its_settings(gql: Gql, world: Team) -> None:
+    organization = gql(ORGANIZATION, token=world.token("employee")).ok()["organization"]
+    assert organization["id"] == world.organization_id
     assert organization["settings"] == {
         "timezone": "Asia/Kolkata",
         "lateGraceMinutes": 10,
@@ -46,7 +46,7 @@ def test_every_member_reads_their_organization_and_its_settings(gql: Gql, world:
 
 
 def test_an_admin_changes_some_settings_and_the_audit_has_old_and_new(
-    gql: Gql, world: ApiWorld
+    gql: Gql, world: Team
 ) -> None:
     changes = {
         "timezone": "Europe/Berlin",
@@ -57,7 +57,7 @@ def test_an_admin_changes_some_settings_and_the_audit_has_old_and_new(
         "overtimeMinutes": 600,
         "quietHoursStart": "23:30",
     }
-    updated = gql(UPDATE_SETTINGS, {"input": changes}, world.admin.token).ok()
+    updated = gql(UPDATE_SETTINGS, {"input": changes}, world.token("admin")).ok()
     settings = updated["updateOrganizationSettings"]["settings"]
     assert (settings["timezone"], settings["idleMinutes"], settings["overtimeMinutes"]) == (
         "Europe/Berlin",
@@ -73,13 +73,13 @@ def test_an_admin_changes_some_settings_and_the_audit_has_old_and_new(
     }
     assert settings["workloadThresholds"]["urgent"] == [1, 2, 3]
     assert (settings["quietHoursStart"], settings["quietHoursEnd"]) == ("23:30:00", "08:00:00")
-    read = gql(ORGANIZATION, token=world.manager.token).ok()["organization"]["settings"]
+    read = gql(ORGANIZATION, token=world.token("manager")).ok()["organization"]["settings"]
     assert read == settings
-    [entry] = audit(gql, world.admin.token, ACTION)
+    [entry] = audit(gql, world.token("admin"), ACTION)
     assert (entry["entityType"], entry["entityId"], entry["actor"]["id"]) == (
         "organization",
-        world.admin.organization_id,
-        world.admin.employee_id,
+        world.organization_id,
+        world.id("admin"),
     )
     assert entry["summary"] == (
         "timezone: 'Asia/Kolkata' → 'Europe/Berlin'; idle_minutes: 5 → 10; "
@@ -132,13 +132,13 @@ def test_bad_settings_are_a_validation_error_naming_the_field_and_change_nothing
     assert audit(gql, token, ACTION) == []
 
 
-def test_only_an_admin_changes_settings_and_only_their_own(gql: Gql, world: ApiWorld) -> None:
+def test_only_an_admin_changes_settings_and_only_their_own(gql: Gql, world: Team) -> None:
     change = {"input": {"idleMinutes": 15}}
-    for person in (world.manager, world.employee):
-        assert gql(UPDATE_SETTINGS, change, person.token).codes == ["FORBIDDEN"]
+    for who in ("manager", "employee"):
+        assert gql(UPDATE_SETTINGS, change, world.token(who)).codes == ["FORBIDDEN"]
     other = register(gql)
     gql(UPDATE_SETTINGS, change, other.token).ok()
-    mine = gql(ORGANIZATION, token=world.admin.token).ok()["organization"]["settings"]
+    mine = gql(ORGANIZATION, token=world.token("admin")).ok()["organization"]["settings"]
     theirs = gql(ORGANIZATION, token=other.token).ok()["organization"]["settings"]
     assert (mine["idleMinutes"], theirs["idleMinutes"]) == (5, 15)
-    assert audit(gql, world.admin.token, ACTION) == []
+    assert audit(gql, world.token("admin"), ACTION) == []

@@ -13,7 +13,7 @@ from tests.api.admin.documents import (
     codes_and_fields,
 )
 from tests.api.harness import Gql, register, unique_email
-from tests.api.world import CREATE_DEPARTMENT, ApiWorld, create_person
+from tests.api.team import CREATE_DEPARTMENT, Team
 
 ACTION = "employee.update"
 
@@ -23,9 +23,9 @@ def _names(gql: Gql, token: str, **filters: object) -> list[str]:
     return [edge["node"]["name"] for edge in page["edges"]]
 
 
-def test_an_admin_pages_through_everyone_filtered_and_searched(gql: Gql, world: ApiWorld) -> None:
-    admin = world.admin.token
-    create_person(gql, world.admin, role="EMPLOYEE", name="Ravi Kumar")
+def test_an_admin_pages_through_everyone_filtered_and_searched(gql: Gql, world: Team) -> None:
+    admin = world.token("admin")
+    world.create_person(role="EMPLOYEE", name="Ravi Kumar")
     everyone = _names(gql, admin)
     assert sorted(everyone) == ["Asha", "Employee", "Manager", "Ravi Kumar"]
     first = gql(EMPLOYEES, {"first": 2}, admin).ok()["employees"]
@@ -39,35 +39,33 @@ def test_an_admin_pages_through_everyone_filtered_and_searched(gql: Gql, world: 
     assert sorted(_names(gql, admin, departmentId=world.department_id)) == ["Employee", "Manager"]
     assert _names(gql, admin, search="ravi KU") == ["Ravi Kumar"]
     assert _names(gql, admin, active=False) == []
-    assert _names(gql, world.manager.token) == ["Manager"]  # who manages no department yet
-    managed = {"id": world.department_id, "input": {"managerId": world.manager.employee_id}}
+    assert _names(gql, world.token("manager")) == ["Manager"]  # who manages no department yet
+    managed = {"id": world.department_id, "input": {"managerId": world.id("manager")}}
     gql(UPDATE_DEPARTMENT, managed, admin).ok()
-    assert sorted(_names(gql, world.manager.token)) == ["Employee", "Manager"]
+    assert sorted(_names(gql, world.token("manager"))) == ["Employee", "Manager"]
 
 
-def test_listing_people_is_for_managers_and_within_the_organization(
-    gql: Gql, world: ApiWorld
-) -> None:
-    assert gql(EMPLOYEES, {}, world.employee.token).codes == ["FORBIDDEN"]
+def test_listing_people_is_for_managers_and_within_the_organization(gql: Gql, world: Team) -> None:
+    assert gql(EMPLOYEES, {}, world.token("employee")).codes == ["FORBIDDEN"]
     other = register(gql)
     foreign = {"filter": {"departmentId": world.department_id}}
     assert gql(EMPLOYEES, foreign, other.token).codes == ["NOT_FOUND"]
-    assert gql(EMPLOYEES, {"first": 101}, world.admin.token).codes == ["VALIDATION_ERROR"]
-    assert gql(EMPLOYEES, {"after": "nonsense"}, world.admin.token).codes == ["VALIDATION_ERROR"]
+    assert gql(EMPLOYEES, {"first": 101}, world.token("admin")).codes == ["VALIDATION_ERROR"]
+    assert gql(EMPLOYEES, {"after": "nonsense"}, world.token("admin")).codes == ["VALIDATION_ERROR"]
 
 
-def test_one_employee_is_oneself_or_within_reach(gql: Gql, world: ApiWorld) -> None:
-    me = gql(EMPLOYEE, {"id": world.employee.employee_id}, world.employee.token).ok()
+def test_one_employee_is_oneself_or_within_reach(gql: Gql, world: Team) -> None:
+    me = gql(EMPLOYEE, {"id": world.id("employee")}, world.token("employee")).ok()
     assert me["employee"]["active"] is True
-    assert gql(EMPLOYEE, {"id": world.manager.employee_id}, world.employee.token).codes == [
+    assert gql(EMPLOYEE, {"id": world.id("manager")}, world.token("employee")).codes == [
         "FORBIDDEN"
     ]
     other = register(gql)
-    assert gql(EMPLOYEE, {"id": world.employee.employee_id}, other.token).codes == ["NOT_FOUND"]
+    assert gql(EMPLOYEE, {"id": world.id("employee")}, other.token).codes == ["NOT_FOUND"]
 
 
-def test_an_admin_edits_a_profile_and_the_audit_records_it(gql: Gql, world: ApiWorld) -> None:
-    depot = gql(CREATE_DEPARTMENT, {"input": {"name": "Depot"}}, world.admin.token).ok()
+def test_an_admin_edits_a_profile_and_the_audit_records_it(gql: Gql, world: Team) -> None:
+    depot = gql(CREATE_DEPARTMENT, {"input": {"name": "Depot"}}, world.token("admin")).ok()
     depot_id = depot["createDepartment"]["id"]
     email = unique_email("renamed")
     changes = {
@@ -79,11 +77,11 @@ def test_an_admin_edits_a_profile_and_the_audit_records_it(gql: Gql, world: ApiW
     }
 
     updated = gql(
-        UPDATE_EMPLOYEE, {"id": world.employee.employee_id, "input": changes}, world.admin.token
+        UPDATE_EMPLOYEE, {"id": world.id("employee"), "input": changes}, world.token("admin")
     ).ok()["updateEmployee"]
 
     assert updated == {
-        "id": world.employee.employee_id,
+        "id": world.id("employee"),
         "name": "Ravi K",
         "email": email,
         "role": "EMPLOYEE",
@@ -92,38 +90,42 @@ def test_an_admin_edits_a_profile_and_the_audit_records_it(gql: Gql, world: ApiW
         "jobCategory": "SUPPORT",
         "active": True,
     }
-    read = gql(EMPLOYEE, {"id": world.employee.employee_id}, world.admin.token).ok()
+    read = gql(EMPLOYEE, {"id": world.id("employee")}, world.token("admin")).ok()
     assert read["employee"] == updated
-    [entry] = audit(gql, world.admin.token, ACTION)
-    assert entry["entityId"] == world.employee.employee_id
-    assert entry["summary"].startswith(f"{world.employee.email}: name: 'Employee' → 'Ravi K'; ")
+    [entry] = audit(gql, world.token("admin"), ACTION)
+    assert entry["entityId"] == world.id("employee")
+    assert entry["summary"].startswith(f"{world.email('employee')}: name: 'Employee' → 'Ravi K'; ")
 
 
 def test_a_bad_or_refused_edit_changes_nothing(
-    gql: Gql, world: ApiWorld, rows: Callable[[str, str], int]
+    gql: Gql, world: Team, rows: Callable[[str, str], int]
 ) -> None:
-    target = world.employee.employee_id
-    before = gql(EMPLOYEE, {"id": target}, world.admin.token).ok()["employee"]
+    target = world.id("employee")
+    before = gql(EMPLOYEE, {"id": target}, world.token("admin")).ok()["employee"]
     other = register(gql)
     taken = {"email": other.email}
     bad = [
-        ({"name": "  "}, world.admin.token, [("VALIDATION_ERROR", "name")]),
-        ({"name": None}, world.admin.token, [("VALIDATION_ERROR", "name")]),
-        ({"email": "nope"}, world.admin.token, [("VALIDATION_ERROR", "email")]),
-        (taken, world.admin.token, [("VALIDATION_ERROR", "email")]),
-        ({"departmentId": "not-an-id"}, world.admin.token, [("VALIDATION_ERROR", "departmentId")]),
-        ({"name": "Mine"}, world.manager.token, [("FORBIDDEN", None)]),
+        ({"name": "  "}, world.token("admin"), [("VALIDATION_ERROR", "name")]),
+        ({"name": None}, world.token("admin"), [("VALIDATION_ERROR", "name")]),
+        ({"email": "nope"}, world.token("admin"), [("VALIDATION_ERROR", "email")]),
+        (taken, world.token("admin"), [("VALIDATION_ERROR", "email")]),
+        (
+            {"departmentId": "not-an-id"},
+            world.token("admin"),
+            [("VALIDATION_ERROR", "departmentId")],
+        ),
+        ({"name": "Mine"}, world.token("manager"), [("FORBIDDEN", None)]),
         ({"name": "Mine"}, other.token, [("NOT_FOUND", None)]),
     ]
     for changes, token, expected in bad:
         result = gql(UPDATE_EMPLOYEE, {"id": target, "input": changes}, token)
         assert codes_and_fields(result) == expected, changes
     foreign_department = {"departmentId": _department_of(gql, other.token)}
-    result = gql(UPDATE_EMPLOYEE, {"id": target, "input": foreign_department}, world.admin.token)
+    result = gql(UPDATE_EMPLOYEE, {"id": target, "input": foreign_department}, world.token("admin"))
     assert result.codes == ["NOT_FOUND"]
-    assert gql(EMPLOYEE, {"id": target}, world.admin.token).ok()["employee"] == before
-    assert rows("employees", world.admin.organization_id) == 3
-    assert audit(gql, world.admin.token, ACTION) == []
+    assert gql(EMPLOYEE, {"id": target}, world.token("admin")).ok()["employee"] == before
+    assert rows("employees", world.organization_id) == 3
+    assert audit(gql, world.token("admin"), ACTION) == []
 
 
 def _department_of(gql: Gql, admin_token: str) -> str:

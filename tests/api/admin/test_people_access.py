@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jts_domain.ids import new_id
 from tests.api.harness import ApiServer, Gql, make_gql
-from tests.api.work import Team, make_team, timer_move
+from tests.api.team import Team, make_team
+from tests.api.work import timer_move
 
 CHANGE_ROLE = """
 mutation($id: ID!, $role: Role!, $reason: String!) {

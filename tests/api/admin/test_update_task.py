@@ -10,31 +10,31 @@ import pytest
 
 from tests.api.admin.documents import CREATE_TASK, TASK, UPDATE_TASK, audit, codes_and_fields
 from tests.api.harness import ApiServer, Gql, make_gql, register
-from tests.api.world import CREATE_DEPARTMENT, ApiWorld
+from tests.api.team import CREATE_DEPARTMENT, Team
 
 RACERS = 12
 ACTION = "task.update"
 
 
-def _task(gql: Gql, world: ApiWorld, **fields: object) -> dict[str, Any]:
+def _task(gql: Gql, world: Team, **fields: object) -> dict[str, Any]:
     task_input = {
         "title": "Count stock",
-        "assigneeId": world.employee.employee_id,
+        "assigneeId": world.id("employee"),
         "departmentId": world.department_id,
         **fields,
     }
-    made: dict[str, Any] = gql(CREATE_TASK, {"input": task_input}, world.admin.token).ok()[
+    made: dict[str, Any] = gql(CREATE_TASK, {"input": task_input}, world.token("admin")).ok()[
         "createTask"
     ]
     return made
 
 
-def _read(gql: Gql, world: ApiWorld, task_id: str) -> dict[str, Any]:
-    read: dict[str, Any] = gql(TASK, {"id": task_id}, world.admin.token).ok()["task"]
+def _read(gql: Gql, world: Team, task_id: str) -> dict[str, Any]:
+    read: dict[str, Any] = gql(TASK, {"id": task_id}, world.token("admin")).ok()["task"]
     return read
 
 
-def test_an_edit_changes_the_named_fields_and_is_audited(gql: Gql, world: ApiWorld) -> None:
+def test_an_edit_changes_the_named_fields_and_is_audited(gql: Gql, world: Team) -> None:
     task = _task(gql, world, estimatedMinutes=30, storeId=world.store_id)
     changes = {
         "title": "Count stock, aisle 4",
@@ -48,7 +48,7 @@ def test_an_edit_changes_the_named_fields_and_is_audited(gql: Gql, world: ApiWor
     }
 
     variables = {"id": task["id"], "version": task["version"], "input": changes}
-    result = gql(UPDATE_TASK, variables, world.admin.token)
+    result = gql(UPDATE_TASK, variables, world.token("admin"))
 
     updated = result.ok()["updateTask"]
     assert updated == {
@@ -58,7 +58,7 @@ def test_an_edit_changes_the_named_fields_and_is_audited(gql: Gql, world: ApiWor
         "version": task["version"] + 1,
     }
     assert _read(gql, world, task["id"]) == updated
-    [entry] = audit(gql, world.admin.token, ACTION)
+    [entry] = audit(gql, world.token("admin"), ACTION)
     assert entry["entityId"] == task["id"]
     assert entry["summary"].startswith(
         "'Count stock': title: 'Count stock' → 'Count stock, aisle 4'; "
@@ -68,13 +68,13 @@ def test_an_edit_changes_the_named_fields_and_is_audited(gql: Gql, world: ApiWor
     )
 
 
-def test_a_stale_version_is_a_conflict_and_changes_nothing(gql: Gql, world: ApiWorld) -> None:
+def test_a_stale_version_is_a_conflict_and_changes_nothing(gql: Gql, world: Team) -> None:
     task = _task(gql, world)
     first = {"id": task["id"], "version": task["version"], "input": {"title": "First"}}
-    gql(UPDATE_TASK, first, world.admin.token).ok()
+    gql(UPDATE_TASK, first, world.token("admin")).ok()
     stale = {**first, "input": {"title": "Second", "priority": "LOW"}}
 
-    result = gql(UPDATE_TASK, stale, world.admin.token)
+    result = gql(UPDATE_TASK, stale, world.token("admin"))
 
     assert result.codes == ["CONFLICT"]
     stored = _read(gql, world, task["id"])
@@ -83,7 +83,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(gql: Gql, world: ApiW
         "MEDIUM",
         task["version"] + 1,
     )
-    assert len(audit(gql, world.admin.token, ACTION)) == 1
+    assert len(audit(gql, world.token("admin"), ACTION)) == 1
 
 
 @pytest.mark.parametrize(
@@ -97,30 +97,30 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(gql: Gql, world: ApiW
     ],
 )
 def test_bad_input_is_a_validation_error_and_changes_nothing(
-    gql: Gql, world: ApiWorld, changes: dict[str, object], field: str
+    gql: Gql, world: Team, changes: dict[str, object], field: str
 ) -> None:
     task = _task(gql, world)
     variables = {"id": task["id"], "version": task["version"], "input": changes}
-    result = gql(UPDATE_TASK, variables, world.admin.token)
+    result = gql(UPDATE_TASK, variables, world.token("admin"))
     assert codes_and_fields(result) == [("VALIDATION_ERROR", field)]
     assert _read(gql, world, task["id"]) == task
-    assert audit(gql, world.admin.token, ACTION) == []
+    assert audit(gql, world.token("admin"), ACTION) == []
 
 
-def test_other_roles_and_other_organizations_are_refused(gql: Gql, world: ApiWorld) -> None:
+def test_other_roles_and_other_organizations_are_refused(gql: Gql, world: Team) -> None:
     task = _task(gql, world)
     variables = {"id": task["id"], "version": task["version"], "input": {"title": "Mine"}}
-    assert gql(UPDATE_TASK, variables, world.employee.token).codes == ["FORBIDDEN"]
+    assert gql(UPDATE_TASK, variables, world.token("employee")).codes == ["FORBIDDEN"]
     other = register(gql)
     assert gql(UPDATE_TASK, variables, other.token).codes == ["NOT_FOUND"]
     theirs = gql(CREATE_DEPARTMENT, {"input": {"name": "Theirs"}}, other.token).ok()
     move = {**variables, "input": {"departmentId": theirs["createDepartment"]["id"]}}
-    assert gql(UPDATE_TASK, move, world.admin.token).codes == ["NOT_FOUND"]
+    assert gql(UPDATE_TASK, move, world.token("admin")).codes == ["NOT_FOUND"]
     assert _read(gql, world, task["id"]) == task
 
 
 def test_concurrent_edits_from_one_version_one_wins_the_rest_conflict(
-    gql: Gql, api: ApiServer, world: ApiWorld
+    gql: Gql, api: ApiServer, world: Team
 ) -> None:
     """Twelve clients send an edit made from the same version at once, each on its own
     connection: the server answers one with the task and eleven with CONFLICT."""
@@ -129,7 +129,7 @@ def test_concurrent_edits_from_one_version_one_wins_the_rest_conflict(
     def edit(n: int) -> list[str | None]:
         with make_gql(api) as client:
             variables = {"id": task["id"], "version": task["version"], "input": {"title": f"T{n}"}}
-            result = client(UPDATE_TASK, variables, world.admin.token)
+            result = client(UPDATE_TASK, variables, world.token("admin"))
             return result.codes or [result.data["updateTask"]["title"]]
 
     with ThreadPoolExecutor(max_workers=RACERS) as pool:
@@ -140,4 +140,4 @@ def test_concurrent_edits_from_one_version_one_wins_the_rest_conflict(
     assert sorted(answers).count(["CONFLICT"]) == RACERS - 1
     stored = _read(gql, world, task["id"])
     assert (stored["title"], stored["version"]) == (winners[0], task["version"] + 1)
-    assert len(audit(gql, world.admin.token, ACTION)) == 1
+    assert len(audit(gql, world.token("admin"), ACTION)) == 1

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 
 from tests.api.harness import ApiServer, Gql, make_gql, register, serve, unique_email
-from tests.api.world import (
+from tests.api.team import (
     ASSIGN_ROSTER,
     ATTENDANCE,
     CREATE_EMPLOYEE,
     CREATE_SHIFT,
     CREATE_STORE,
-    ApiWorld,
+    Team,
 )
 
 Rows = Callable[[str, str], int]
@@ -31,17 +31,17 @@ def _store_input(**fields: object) -> dict[str, object]:
     return {"input": {"name": "Depot", "latitude": 12.97, "longitude": 77.59, **fields}}
 
 
-def test_unauthenticated_mutations_change_nothing(gql: Gql, world: ApiWorld, rows: Rows) -> None:
+def test_unauthenticated_mutations_change_nothing(gql: Gql, world: Team, rows: Rows) -> None:
     email = unique_email("pat")
-    org = world.admin.organization_id
+    org = world.organization_id
     before = rows("employees", org)
-    for token in (None, "not-a-token", world.admin.token[:-3] + "abc"):
+    for token in (None, "not-a-token", world.token("admin")[:-3] + "abc"):
         result = gql(CREATE_EMPLOYEE, _employee_input(email), token)
         assert result.codes == ["UNAUTHENTICATED"]
         assert result.data is None
     assert rows("employees", org) == before
     # the address is still free: nothing was created under it
-    gql(CREATE_EMPLOYEE, _employee_input(email), world.admin.token).ok()
+    gql(CREATE_EMPLOYEE, _employee_input(email), world.token("admin")).ok()
     assert rows("employees", org) == before + 1
 
 
@@ -68,11 +68,11 @@ def test_an_expired_token_is_refused(gql: Gql, api: ApiServer) -> None:
     assert "expired" in result.errors[0]["message"]
 
 
-def test_forbidden_changes_nothing(gql: Gql, world: ApiWorld, rows: Rows) -> None:
-    org = world.admin.organization_id
+def test_forbidden_changes_nothing(gql: Gql, world: Team, rows: Rows) -> None:
+    org = world.organization_id
     stores, roster = rows("stores", org), rows("roster_entries", org)
-    for account in (world.employee, world.manager):
-        result = gql(CREATE_STORE, _store_input(), account.token)
+    for who in ("employee", "manager"):
+        result = gql(CREATE_STORE, _store_input(), world.token(who))
         assert result.codes == ["FORBIDDEN"]
         assert result.errors[0]["extensions"]["details"] == {"permission": "org.manage"}
     tomorrow = world.today + timedelta(days=1)
@@ -80,26 +80,28 @@ def test_forbidden_changes_nothing(gql: Gql, world: ApiWorld, rows: Rows) -> Non
         ASSIGN_ROSTER,
         {
             "input": {
-                "employeeId": world.employee.employee_id,
+                "employeeId": world.id("employee"),
                 "date": tomorrow.isoformat(),
                 "shiftTemplateId": world.shift_id,
                 "storeId": world.store_id,
             }
         },
-        world.employee.token,
+        world.token("employee"),
     )
     assert result.codes == ["FORBIDDEN"]
     email = unique_email("pat")
-    assert gql(CREATE_EMPLOYEE, _employee_input(email), world.manager.token).codes == ["FORBIDDEN"]
+    assert gql(CREATE_EMPLOYEE, _employee_input(email), world.token("manager")).codes == [
+        "FORBIDDEN"
+    ]
     assert (rows("stores", org), rows("roster_entries", org)) == (stores, roster)
-    gql(CREATE_EMPLOYEE, _employee_input(email), world.admin.token).ok()
+    gql(CREATE_EMPLOYEE, _employee_input(email), world.token("admin")).ok()
 
 
 def test_another_tenants_ids_are_not_found_and_change_nothing(
-    gql: Gql, world: ApiWorld, rows: Rows
+    gql: Gql, world: Team, rows: Rows
 ) -> None:
     intruder = register(gql)
-    mine, theirs = intruder.organization_id, world.admin.organization_id
+    mine, theirs = intruder.organization_id, world.organization_id
     before = {org: (rows("employees", org), rows("roster_entries", org)) for org in (mine, theirs)}
     own_store = gql(CREATE_STORE, _store_input(), intruder.token).ok()["createStore"]
     own_shift = gql(
@@ -108,7 +110,7 @@ def test_another_tenants_ids_are_not_found_and_change_nothing(
         intruder.token,
     ).ok()["createShiftTemplate"]
     roster = {
-        "employeeId": world.employee.employee_id,
+        "employeeId": world.id("employee"),
         "date": world.today.isoformat(),
         "shiftTemplateId": own_shift["id"],
         "storeId": own_store["id"],
@@ -122,7 +124,7 @@ def test_another_tenants_ids_are_not_found_and_change_nothing(
         ),
         gql(
             ATTENDANCE,
-            {"date": world.today.isoformat(), "employeeId": world.employee.employee_id},
+            {"date": world.today.isoformat(), "employeeId": world.id("employee")},
             intruder.token,
         ),
     ]
@@ -158,22 +160,24 @@ def test_another_tenants_ids_are_not_found_and_change_nothing(
     ],
 )
 def test_bad_input_is_a_validation_error_and_changes_nothing(
-    gql: Gql, world: ApiWorld, rows: Rows, operation: str, variables: dict[str, object]
+    gql: Gql, world: Team, rows: Rows, operation: str, variables: dict[str, object]
 ) -> None:
-    org = world.admin.organization_id
+    org = world.organization_id
     tables = ("stores", "shift_templates", "employees")
     before = [rows(table, org) for table in tables]
-    result = gql(operation, variables, world.admin.token)
+    result = gql(operation, variables, world.token("admin"))
     assert set(result.codes) == {"VALIDATION_ERROR"}, result.errors
     assert result.errors[0]["message"]
     assert result.data is None
     assert [rows(table, org) for table in tables] == before
 
 
-def test_a_registered_email_cannot_be_reused(gql: Gql, world: ApiWorld, rows: Rows) -> None:
-    org = world.admin.organization_id
+def test_a_registered_email_cannot_be_reused(gql: Gql, world: Team, rows: Rows) -> None:
+    org = world.organization_id
     before = rows("employees", org)
-    result = gql(CREATE_EMPLOYEE, _employee_input(world.employee.email.upper()), world.admin.token)
+    result = gql(
+        CREATE_EMPLOYEE, _employee_input(world.email("employee").upper()), world.token("admin")
+    )
     assert result.codes == ["VALIDATION_ERROR"]
     assert rows("employees", org) == before
 
@@ -200,12 +204,12 @@ def test_mutations_beyond_the_rate_are_refused_and_change_nothing(
         assert rows("employees", admin.organization_id) == 5
 
 
-def test_variables_that_do_not_coerce_are_validation_errors(gql: Gql, world: ApiWorld) -> None:
-    bad_date = gql(ATTENDANCE, {"date": "2026-02-30"}, world.employee.token)
+def test_variables_that_do_not_coerce_are_validation_errors(gql: Gql, world: Team) -> None:
+    bad_date = gql(ATTENDANCE, {"date": "2026-02-30"}, world.token("employee"))
     bad_time = gql(
         CREATE_SHIFT,
         {"input": {"name": "Odd", "startTime": "nine", "endTime": "17:00"}},
-        world.admin.token,
+        world.token("admin"),
     )
     for result in (bad_date, bad_time):
         assert set(result.codes) == {"VALIDATION_ERROR"}, result.errors

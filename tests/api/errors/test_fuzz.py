@@ -28,8 +28,8 @@ from hypothesis_graphql import Mode, mutations, queries
 
 from jts_api.schema import build_schema
 from jts_domain.memory import RecordingJobQueue
-from tests.api.harness import Account, ApiServer, api_settings, make_gql, serve
-from tests.api.world import ApiWorld, build_world
+from tests.api.harness import ApiServer, api_settings, make_gql, serve
+from tests.api.team import Team, make_team_over_http
 
 FUZZ_EXAMPLES = int(os.environ.get("JTS_FUZZ_EXAMPLES", "150"))
 
@@ -70,10 +70,10 @@ def fuzz_api(database_url: str) -> Iterator[ApiServer]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_world(fuzz_api: ApiServer) -> ApiWorld:
+def fuzz_world(fuzz_api: ApiServer) -> Team:
     """An organization with a store, a department, a shift on now, people rostered."""
     with make_gql(fuzz_api) as gql:
-        return build_world(gql, fuzz_api)
+        return make_team_over_http(gql, fuzz_api)
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +82,14 @@ def sdl(database_url: str) -> str:
     return str(build_schema(api_settings(database_url)).as_str())
 
 
-def _post(server: ApiServer, account: Account, document: str) -> httpx.Response:
+def _post(server: ApiServer, token: str, document: str) -> httpx.Response:
     body = json.dumps({"query": document})  # escapes and all, as a browser sends it
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {account.token}"}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     return httpx.post(server.graphql_url, content=body, headers=headers, timeout=60)
 
 
-def _check(server: ApiServer, account: Account, document: str) -> None:
-    response = _post(server, account, document)
+def _check(server: ApiServer, token: str, document: str) -> None:
+    response = _post(server, token, document)
     assert response.status_code < 500, (document, response.text)
     answer: dict[str, Any] = response.json()
     for error in answer.get("errors") or []:
@@ -103,12 +103,15 @@ FUZZ_SETTINGS = settings(
 )
 
 
+#: Who the fuzzer sends documents as.
+ROLES = ("admin", "manager", "employee")
+
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }"""
 
 
 @pytest.fixture(scope="module")
-def known_ids(fuzz_api: ApiServer, fuzz_world: ApiWorld) -> list[str]:
+def known_ids(fuzz_api: ApiServer, fuzz_world: Team) -> list[str]:
     """Ids that exist — the world's people, places, shift and a few tasks — and one
     organization's worth of another tenant's, for ``ID`` arguments to hit real records."""
     with make_gql(fuzz_api) as gql:
@@ -116,15 +119,15 @@ def known_ids(fuzz_api: ApiServer, fuzz_world: ApiWorld) -> list[str]:
         tasks = [
             gql(
                 CREATE_TASK,
-                {"input": {"title": f"Task {n}", "assigneeId": world.employee.employee_id}},
-                world.admin.token,
+                {"input": {"title": f"Task {n}", "assigneeId": world.id("employee")}},
+                world.token("admin"),
             ).ok()["createTask"]["id"]
             for n in range(3)
         ]
-        intruder = build_world(gql, fuzz_api)
-    people = [world.admin, world.manager, world.employee, intruder.employee]
+        intruder = make_team_over_http(gql, fuzz_api)
     return [
-        *(a.employee_id for a in people),
+        *(world.id(who) for who in ROLES),
+        intruder.id("employee"),
         world.store_id,
         world.department_id,
         world.shift_id,
@@ -144,27 +147,27 @@ def _documents(
 
 
 def test_no_query_is_answered_with_a_fault(
-    fuzz_api: ApiServer, fuzz_world: ApiWorld, sdl: str, known_ids: list[str]
+    fuzz_api: ApiServer, fuzz_world: Team, sdl: str, known_ids: list[str]
 ) -> None:
-    accounts = [fuzz_world.admin, fuzz_world.manager, fuzz_world.employee]
+    tokens = [fuzz_world.token(who) for who in ROLES]
 
     @FUZZ_SETTINGS
-    @given(document=_documents(sdl, queries, known_ids), account=st.sampled_from(accounts))
-    def each(document: str, account: Account) -> None:
-        _check(fuzz_api, account, document)
+    @given(document=_documents(sdl, queries, known_ids), token=st.sampled_from(tokens))
+    def each(document: str, token: str) -> None:
+        _check(fuzz_api, token, document)
 
     each()
 
 
 def test_no_mutation_is_answered_with_a_fault(
-    fuzz_api: ApiServer, fuzz_world: ApiWorld, sdl: str, known_ids: list[str]
+    fuzz_api: ApiServer, fuzz_world: Team, sdl: str, known_ids: list[str]
 ) -> None:
-    accounts = [fuzz_world.admin, fuzz_world.manager, fuzz_world.employee]
+    tokens = [fuzz_world.token(who) for who in ROLES]
 
     @FUZZ_SETTINGS
-    @given(document=_documents(sdl, mutations, known_ids), account=st.sampled_from(accounts))
-    def each(document: str, account: Account) -> None:
-        _check(fuzz_api, account, document)
+    @given(document=_documents(sdl, mutations, known_ids), token=st.sampled_from(tokens))
+    def each(document: str, token: str) -> None:
+        _check(fuzz_api, token, document)
         assert fuzz_api.clock is not None
         fuzz_api.clock.advance(seconds=1)  # time goes on between requests, never back
 
@@ -172,7 +175,7 @@ def test_no_mutation_is_answered_with_a_fault(
 
 
 def test_an_invalid_document_is_a_validation_error(
-    fuzz_api: ApiServer, fuzz_world: ApiWorld, sdl: str, known_ids: list[str]
+    fuzz_api: ApiServer, fuzz_world: Team, sdl: str, known_ids: list[str]
 ) -> None:
     """Documents that break the schema (a wrong type, a missing argument, an unknown
     field …) are refused as VALIDATION_ERROR, nothing else."""
@@ -185,7 +188,7 @@ def test_an_invalid_document_is_a_validation_error(
         )
     )
     def each(document: str) -> None:
-        response = _post(fuzz_api, fuzz_world.admin, document)
+        response = _post(fuzz_api, fuzz_world.token("admin"), document)
         assert response.status_code < 500, (document, response.text)
         codes = {(e.get("extensions") or {}).get("code") for e in response.json()["errors"]}
         assert codes == {"VALIDATION_ERROR"}, (document, response.text)

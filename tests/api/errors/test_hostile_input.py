@@ -31,7 +31,7 @@ from tests.api.harness import (
     register,
     unique_email,
 )
-from tests.api.world import CREATE_EMPLOYEE
+from tests.api.team import CREATE_EMPLOYEE
 
 NUL = "shelf\u0000 restock"
 SURROGATE = "bad \ud800 text"

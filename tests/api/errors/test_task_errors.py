@@ -10,7 +10,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.harness import ApiServer, Gql
-from tests.api.work import CURRENT_TIMER, Team, make_team, task_move, timer_move
+from tests.api.team import Team, make_team
+from tests.api.work import CURRENT_TIMER, task_move, timer_move
 
 
 def _state(team: Team, task_id: str, employee: str = "alice") -> tuple[Any, Any]:

@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jts_api.auth.tokens import TokenCodec
 from jts_domain.clock import ManualClock
 from jts_domain.ports import UnitOfWorkFactory
 from jts_domain.services import ServiceContext
@@ -29,8 +28,8 @@ from jts_jobs.queue import SaqJobQueue, make_queue
 from jts_jobs.settings import WorkerSettings
 from jts_jobs.worker import JobsRuntime
 from jts_store.engine import create_engine
-from tests.api.harness import API_START, TEST_SECRET_KEY, ApiServer, Gql, make_gql, serve
-from tests.api.insight.world import InsightWorld, build_insight_world
+from tests.api.harness import API_START, ApiServer, Gql, make_gql, serve
+from tests.api.team import Team, make_team
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
@@ -129,18 +128,17 @@ def ctx(pg_uow_factory: UnitOfWorkFactory, insight_clock: ManualClock) -> Servic
 
 
 @pytest.fixture
-async def world(ctx: ServiceContext, insight_clock: ManualClock) -> InsightWorld:
-    """A fresh organization at 09:00 of a new day, with a signed-in token per person."""
+async def world(
+    engine: AsyncEngine, insight_api: ApiServer, gql: Gql, insight_clock: ManualClock
+) -> Team:
+    """A fresh organization (:func:`~tests.api.team.make_team`) at 09:00 of a new day,
+    with a signed-in token per person."""
     next_morning(insight_clock)
-    codec = TokenCodec(TEST_SECRET_KEY, insight_clock, timedelta(hours=12))
-    return await build_insight_world(ctx, codec)
+    return await make_team(engine, insight_api, gql)
 
 
 @pytest.fixture
-async def other(
-    ctx: ServiceContext, insight_clock: ManualClock, world: InsightWorld
-) -> InsightWorld:
+async def other(engine: AsyncEngine, insight_api: ApiServer, gql: Gql, world: Team) -> Team:
     """Another organization, on the same day as ``world``: none of its ids may be reached
     from ``world``."""
-    codec = TokenCodec(TEST_SECRET_KEY, insight_clock, timedelta(hours=12))
-    return await build_insight_world(ctx, codec)
+    return await make_team(engine, insight_api, gql)

@@ -32,7 +32,8 @@ from tests.api.activity_world import (
     start_working,
 )
 from tests.api.harness import ApiServer, make_gql, serve
-from tests.api.work import CURRENT_TIMER, Team, make_team, timer_move
+from tests.api.team import Team, make_team
+from tests.api.work import CURRENT_TIMER, timer_move
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_store.engine import create_engine
 from tests.api.activity_world import RECORD, UPLOAD, every, heartbeat, start_working
 from tests.api.harness import ApiServer, RoundTripCounter, make_gql, serve
-from tests.api.work import Team, make_team
+from tests.api.team import Team, make_team
 
 #: The settings, the batch, the outbox event (with the commit).
 BUDGET = 3

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tests.api.harness import ApiServer, Gql, make_gql
-from tests.api.world import CLOCK_IN, INSIDE, ApiWorld, build_world, local_now
+from tests.api.team import CLOCK_IN, INSIDE, Team, make_team_over_http
 
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }"""
@@ -31,8 +31,8 @@ def gql(api: ApiServer) -> Iterator[Gql]:
 
 
 @pytest.fixture
-def world(gql: Gql, api: ApiServer) -> ApiWorld:
-    return build_world(gql, api)
+def world(gql: Gql, api: ApiServer) -> Team:
+    return make_team_over_http(gql, api)
 
 
 def _get(gql: Gql, api: ApiServer, path: str, token: str | None, **params: str) -> httpx.Response:
@@ -40,26 +40,26 @@ def _get(gql: Gql, api: ApiServer, path: str, token: str | None, **params: str) 
     return gql.http.get(f"{api.url}{path}", params=params, headers=headers)
 
 
-def _worked(gql: Gql, api: ApiServer, world: ApiWorld) -> str:
+def _worked(gql: Gql, api: ApiServer, world: Team) -> str:
     """The employee clocks in, works 12 minutes on a task and completes it; its id."""
     assert api.clock is not None
-    gql(CLOCK_IN, {"input": INSIDE}, world.employee.token).ok()
+    gql(CLOCK_IN, {"input": INSIDE}, world.token("employee")).ok()
     task = gql(
         CREATE_TASK,
-        {"input": {"title": "=SUM(A1)", "assigneeId": world.employee.employee_id}},
-        world.admin.token,
+        {"input": {"title": "=SUM(A1)", "assigneeId": world.id("employee")}},
+        world.token("admin"),
     ).ok()["createTask"]
-    gql(MOVE.format(name="startTask"), {"id": task["id"]}, world.employee.token).ok()
+    gql(MOVE.format(name="startTask"), {"id": task["id"]}, world.token("employee")).ok()
     api.clock.advance(minutes=12)
-    gql(MOVE.format(name="completeTask"), {"id": task["id"]}, world.employee.token).ok()
+    gql(MOVE.format(name="completeTask"), {"id": task["id"]}, world.token("employee")).ok()
     return str(task["id"])
 
 
-def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world: ApiWorld) -> None:
+def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world: Team) -> None:
     task_id = _worked(gql, api, world)
     day = world.today.isoformat()
     answer = _get(
-        gql, api, "/exports/timesheets.csv", world.admin.token, **{"from": day, "to": day}
+        gql, api, "/exports/timesheets.csv", world.token("admin"), **{"from": day, "to": day}
     )
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/csv; charset=utf-8"
@@ -71,7 +71,7 @@ def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world
     [row] = [dict(zip(header, r, strict=True)) for r in rows]
     assert (row["task_id"], row["employee_id"], row["state"]) == (
         task_id,
-        world.employee.employee_id,
+        world.id("employee"),
         "STOPPED",
     )
     assert row["task_title"] == "'=SUM(A1)"  # never a formula in a spreadsheet
@@ -81,7 +81,7 @@ def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world
     assert datetime.fromisoformat(row["stopped_at"]) - started == timedelta(minutes=12)
 
     workbook = _get(
-        gql, api, "/exports/timesheets.xlsx", world.admin.token, **{"from": day, "to": day}
+        gql, api, "/exports/timesheets.xlsx", world.token("admin"), **{"from": day, "to": day}
     )
     assert workbook.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content), read_only=True)["timesheets"]
@@ -93,27 +93,27 @@ def test_the_csv_and_the_xlsx_hold_the_same_rows(gql: Gql, api: ApiServer, world
     assert cells["active_seconds"] == 720
     assert cells["auto_stopped"] is False
     assert cells["task_title"] == "=SUM(A1)"  # a string cell: no guard needed
-    audited = [e["node"] for e in gql(AUDIT, token=world.admin.token).ok()["auditLog"]["edges"]]
+    audited = [e["node"] for e in gql(AUDIT, token=world.token("admin")).ok()["auditLog"]["edges"]]
     exports = [e["summary"] for e in audited if e["action"] == "export.timesheets"]
     assert sorted(exports) == [f"timesheets.csv {day}..{day}", f"timesheets.xlsx {day}..{day}"]
 
 
-def test_an_employee_exports_only_their_own(gql: Gql, api: ApiServer, world: ApiWorld) -> None:
+def test_an_employee_exports_only_their_own(gql: Gql, api: ApiServer, world: Team) -> None:
     _worked(gql, api, world)
     day = world.today.isoformat()
     mine = _get(
-        gql, api, "/exports/attendance.csv", world.employee.token, **{"from": day, "to": day}
+        gql, api, "/exports/attendance.csv", world.token("employee"), **{"from": day, "to": day}
     )
     others = _get(
-        gql, api, "/exports/attendance.csv", world.manager.token, **{"from": day, "to": day}
+        gql, api, "/exports/attendance.csv", world.token("manager"), **{"from": day, "to": day}
     )
-    assert [r[1] for r in csv.reader(io.StringIO(mine.text))][1:] == [world.employee.employee_id]
+    assert [r[1] for r in csv.reader(io.StringIO(mine.text))][1:] == [world.id("employee")]
     assert list(csv.reader(io.StringIO(others.text)))[1:] == []  # the manager has not clocked in
     team = _get(
         gql,
         api,
         "/exports/scores.csv",
-        world.employee.token,
+        world.token("employee"),
         **{"from": day, "to": day, "departmentId": world.department_id},
     )
     assert (team.status_code, team.json()["error"]["code"]) == (403, "FORBIDDEN")
@@ -160,16 +160,16 @@ def test_an_employee_exports_only_their_own(gql: Gql, api: ApiServer, world: Api
 def test_bad_parameters_are_answered_with_a_code_and_audit_nothing(  # noqa: PLR0917 -- cases
     gql: Gql,
     api: ApiServer,
-    world: ApiWorld,
+    world: Team,
     path: str,
     params: dict[str, str],
     status: int,
     code: str,
 ) -> None:
-    answer = _get(gql, api, path, world.admin.token, **params)
+    answer = _get(gql, api, path, world.token("admin"), **params)
     assert (answer.status_code, answer.json()["error"]["code"]) == (status, code)
     assert answer.json()["error"]["message"]
-    audited = gql(AUDIT, token=world.admin.token).ok()["auditLog"]["edges"]
+    audited = gql(AUDIT, token=world.token("admin")).ok()["auditLog"]["edges"]
     assert not [e for e in audited if e["node"]["action"].startswith("export.")]
 
 
@@ -184,15 +184,15 @@ def test_no_token_no_export(gql: Gql, api: ApiServer) -> None:
     assert (bad.status_code, bad.json()["error"]["code"]) == (401, "UNAUTHENTICATED")
 
 
-def test_the_export_range_is_of_local_dates(gql: Gql, api: ApiServer, world: ApiWorld) -> None:
+def test_the_export_range_is_of_local_dates(gql: Gql, api: ApiServer, world: Team) -> None:
     """A timer of today is not in yesterday's export."""
     _worked(gql, api, world)
-    yesterday = (local_now(api).date() - timedelta(days=1)).isoformat()
+    yesterday = (world.local_now().date() - timedelta(days=1)).isoformat()
     answer = _get(
         gql,
         api,
         "/exports/timesheets.csv",
-        world.admin.token,
+        world.token("admin"),
         **{"from": yesterday, "to": yesterday},
     )
     assert list(csv.reader(io.StringIO(answer.text)))[1:] == []

@@ -9,7 +9,7 @@ from jts_domain.clock import ManualClock
 from jts_domain.schedule import JobName
 from jts_jobs.worker import JobsRuntime
 from tests.api.harness import ApiServer, Gql, make_gql, register
-from tests.api.insight.world import InsightWorld
+from tests.api.team import Team
 
 JOBS = """
 { scheduledJobs { name schedule timezone nextRunAt paused pausedById
@@ -39,13 +39,13 @@ def _jobs(gql: Gql, token: str) -> dict[str, dict[str, object]]:
     return {j["name"]: j for j in gql(JOBS, token=token).ok()["scheduledJobs"]}
 
 
-def _audit(gql: Gql, world: InsightWorld) -> list[dict[str, object]]:
+def _audit(gql: Gql, world: Team) -> list[dict[str, object]]:
     edges = gql(AUDIT_LOG, token=world.token("admin")).ok()["auditLog"]["edges"]
     return [e["node"] for e in edges]
 
 
 async def test_the_list_shows_every_job_in_the_organizations_timezone(
-    gql: Gql, world: InsightWorld
+    gql: Gql, world: Team
 ) -> None:
     """At 09:00 IST the next 00:30 IST is 19:00 UTC today; the next hourly slot 10:00 IST."""
     jobs = _jobs(gql, world.token("manager"))
@@ -76,7 +76,7 @@ async def test_the_list_shows_every_job_in_the_organizations_timezone(
 
 
 async def test_pause_shows_in_the_list_and_resume_clears_it_both_audited(
-    gql: Gql, world: InsightWorld, insight_clock: ManualClock
+    gql: Gql, world: Team, insight_clock: ManualClock
 ) -> None:
     admin = world.token("admin")
 
@@ -107,7 +107,7 @@ async def test_pause_shows_in_the_list_and_resume_clears_it_both_audited(
 
 
 async def test_employees_are_forbidden_managers_only_read_and_nothing_changes(
-    gql: Gql, world: InsightWorld, jobs_runtime: JobsRuntime
+    gql: Gql, world: Team, jobs_runtime: JobsRuntime
 ) -> None:
     alice, manager = world.token("alice"), world.token("manager")
     job = {"job": "refresh_pending_summaries"}
@@ -134,7 +134,7 @@ async def test_employees_are_forbidden_managers_only_read_and_nothing_changes(
 
 
 async def test_a_trigger_runs_on_the_worker_and_shows_in_the_log_and_statistics(
-    gql: Gql, world: InsightWorld, jobs_runtime: JobsRuntime
+    gql: Gql, world: Team, jobs_runtime: JobsRuntime
 ) -> None:
     admin = world.token("admin")
 

@@ -10,7 +10,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services import tasks as task_service
 from jts_domain.services.monitoring import sla_monitor
 from tests.api.harness import Gql
-from tests.api.insight.world import InsightWorld
+from tests.api.team import Team
 
 WORKLOAD = """
 query($employeeId: ID) {
@@ -35,7 +35,7 @@ query($first: Int!, $after: String) {
 
 
 async def test_workload_counts_open_work_and_levels_each_dimension(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld, other: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team, other: Team
 ) -> None:
     """Bob has four URGENT open tasks, two of them due an hour ago, and a fifth that was
     cancelled (no longer open). Pending 4 ≤ 10 → LOW; urgent 4 (4–5) → HIGH; overdue 2 →
@@ -76,7 +76,7 @@ async def test_workload_counts_open_work_and_levels_each_dimension(
 
 
 async def test_alerts_page_newest_first_within_reach(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld, insight_clock: ManualClock
+    gql: Gql, ctx: ServiceContext, world: Team, insight_clock: ManualClock
 ) -> None:
     """Three of Alice's tasks pass their SLA deadline and one of Bob's; the monitor at
     10:00 raises one BREACHED alert each. Alice sees her three, two to a page; the admin
@@ -116,7 +116,7 @@ async def test_alerts_page_newest_first_within_reach(
 
 
 async def test_the_audit_log_is_for_admins_and_pages_newest_first(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld, insight_clock: ManualClock
+    gql: Gql, ctx: ServiceContext, world: Team, insight_clock: ManualClock
 ) -> None:
     manager = world.base.caller(world.base.manager)
     created = []
@@ -149,7 +149,7 @@ async def test_the_audit_log_is_for_admins_and_pages_newest_first(
 async def test_a_list_reads_its_related_records_once_per_kind(
     gql: Gql,
     ctx: ServiceContext,
-    world: InsightWorld,
+    world: Team,
     insight_clock: ManualClock,
     server_statements: list[str],
 ) -> None:

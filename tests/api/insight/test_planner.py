@@ -11,7 +11,7 @@ from jts_domain.services import organization as organization_service
 from jts_domain.services import tasks as task_service
 from jts_domain.services.related import tasks_by_ids
 from tests.api.harness import Gql
-from tests.api.insight.world import InsightWorld
+from tests.api.team import Team
 
 PLANNER = """
 query($date: Date!, $employeeId: ID) {
@@ -39,7 +39,7 @@ mutation($departmentId: ID!, $date: Date!) {
 
 
 async def test_the_planner_ranks_a_day_set_up_by_hand(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team
 ) -> None:
     """Alice's day at 09:00, capacity 8 h − 30 min = 450 min. Expected order:
 
@@ -140,7 +140,7 @@ async def test_the_planner_ranks_a_day_set_up_by_hand(
 
 
 async def test_generating_creates_the_template_tasks_once(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team
 ) -> None:
     admin = world.base.caller(world.base.admin)
     await organization_service.create_task_template(
@@ -168,7 +168,7 @@ async def test_generating_creates_the_template_tasks_once(
 
 
 async def test_planners_of_others_need_reach_and_other_organizations_are_not_found(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld, other: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team, other: Team
 ) -> None:
     admin = world.base.caller(world.base.admin)
     await organization_service.create_task_template(
@@ -203,7 +203,7 @@ async def test_planners_of_others_need_reach_and_other_organizations_are_not_fou
 
 
 async def test_auto_assignment_fills_the_least_loaded_first_and_reports_the_rest(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld, other: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team, other: Team
 ) -> None:
     """Alice and Bob are on shift with 450 min each and nothing planned. Largest first:
     the 500 min stocktake fits nobody; 300 min goes to whichever of the two has the
@@ -254,7 +254,7 @@ async def test_auto_assignment_fills_the_least_loaded_first_and_reports_the_rest
 
 
 async def test_a_refused_auto_assignment_changes_nothing(
-    gql: Gql, ctx: ServiceContext, world: InsightWorld
+    gql: Gql, ctx: ServiceContext, world: Team
 ) -> None:
     manager = world.base.caller(world.base.manager)
     task = await task_service.create_task(

@@ -11,7 +11,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services import tasks as task_service
 from jts_domain.services.scores import get_daily_score
 from tests.api.harness import Gql
-from tests.api.insight.world import InsightWorld
+from tests.api.team import Team as InsightWorld
 from tests.services.steps import clock_in
 
 SCORE_FIELDS = """

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.api.harness import ApiServer, Gql
-from tests.api.world import CLOCK_IN, INSIDE, ApiWorld, local_now
+from tests.api.team import CLOCK_IN, INSIDE, Team
 
 CREATE_TASK = """
 mutation($input: CreateTaskInput!) {
@@ -37,25 +37,23 @@ def _move(gql: Gql, token: str, action: str, task_id: str) -> dict[str, Any]:
     return result[action]
 
 
-def test_a_day_of_work_ends_in_an_explained_score(
-    gql: Gql, api: ApiServer, world: ApiWorld
-) -> None:
+def test_a_day_of_work_ends_in_an_explained_score(gql: Gql, api: ApiServer, world: Team) -> None:
     """Shift: 8 h less a 30 min break, capacity 450 min. The task (estimate 60 min, due in
     two hours) runs 20 min, pauses 5 min, runs 25 min and is completed: actual 45 min.
     Score: completion 1/1, timeliness 1/1 (before its due time), utilization 45/450 = 0.1;
     sla and quality are undefined (no deadline, no review), so their weights drop out:
     100 × (0.3·1 + 0.2·1 + 0.2·0.1) ÷ (0.3 + 0.2 + 0.2) = 100 × 0.52 ÷ 0.7 = 74.29."""
     assert api.clock is not None
-    admin, employee = world.admin.token, world.employee.token
+    admin, employee = world.token("admin"), world.token("employee")
     day = world.today.isoformat()
     gql(CLOCK_IN, {"input": INSIDE}, employee).ok()
-    due = local_now(api) + timedelta(hours=2)
+    due = world.local_now() + timedelta(hours=2)
     task = gql(
         CREATE_TASK,
         {
             "input": {
                 "title": "Restock the shelves",
-                "assigneeId": world.employee.employee_id,
+                "assigneeId": world.id("employee"),
                 "plannedDate": day,
                 "dueAt": due.isoformat(),
                 "estimatedMinutes": 60,
@@ -86,7 +84,7 @@ def test_a_day_of_work_ends_in_an_explained_score(
     assert after["items"] == []  # completed work leaves the plan
 
     assert gql(CALCULATE, {"date": day}, admin).ok()["calculateDailyScores"]["scored"] >= 1
-    score = gql(DAILY_SCORE, {"date": day, "employeeId": world.employee.employee_id}, admin).ok()[
+    score = gql(DAILY_SCORE, {"date": day, "employeeId": world.id("employee")}, admin).ok()[
         "dailyScore"
     ]
     assert score["score"] == 74.29

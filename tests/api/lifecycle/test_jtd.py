@@ -20,7 +20,7 @@ from jts_domain.services import ServiceContext
 from jts_domain.services.outbox_consumers import consume_all
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
 from tests.api.harness import ApiServer, Gql, register
-from tests.api.world import ApiWorld
+from tests.api.team import Team
 
 JOB_FIELDS = """
 fragment JobFields on JobToDo {
@@ -88,8 +88,8 @@ def _services(engine: AsyncEngine, api: ApiServer) -> ServiceContext:
     return ServiceContext(uow=SqlUnitOfWorkFactory(engine), clock=api.clock)
 
 
-def test_the_master_data_is_the_seeded_catalog(gql: Gql, world: ApiWorld) -> None:
-    data = gql(MASTER, token=world.employee.token).ok()
+def test_the_master_data_is_the_seeded_catalog(gql: Gql, world: Team) -> None:
+    data = gql(MASTER, token=world.token("employee")).ok()
     types = {t["code"]: t for t in data["jtdEventTypes"]}
     assert list(types) == list(CATALOG.event_types)
     for code, definition in CATALOG.event_types.items():
@@ -125,18 +125,16 @@ def test_the_master_data_is_the_seeded_catalog(gql: Gql, world: ApiWorld) -> Non
 
 @pytest.mark.parametrize("event_type", list(FLOW_CHAINS))
 def test_every_seeded_flow_walks_end_to_end(
-    gql: Gql, world: ApiWorld, api: ApiServer, event_type: str
+    gql: Gql, world: Team, api: ApiServer, event_type: str
 ) -> None:
     """The main line of each flow, valid at every step; then an off-flow move out of its
     end is applied, flagged, in the history and in the audit log."""
-    token = world.manager.token
+    token = world.token("manager")
     scheduled = {}
     if CATALOG.event_type(event_type).scheduling:
         assert api.clock is not None
         scheduled = {"scheduledAt": (api.clock.now() + timedelta(days=1)).isoformat()}
-    job = _create(
-        gql, token, eventType=event_type, recipientId=world.employee.employee_id, **scheduled
-    )
+    job = _create(gql, token, eventType=event_type, recipientId=world.id("employee"), **scheduled)
     main = [code.strip() for code in FLOW_CHAINS[event_type][0].split("→")]
     assert job["status"] == main[0] == CATALOG.event_type(event_type).initial_status
     for status in main[1:]:
@@ -156,13 +154,13 @@ def test_every_seeded_flow_walks_end_to_end(
         (main[0], False),
     ]
     assert {h["actor"]["type"] for h in job["history"]} == {"USER"}
-    audit = [e["node"] for e in gql(AUDIT, token=world.admin.token).ok()["auditLog"]["edges"]]
+    audit = [e["node"] for e in gql(AUDIT, token=world.token("admin")).ok()["auditLog"]["edges"]]
     assert audit[0]["summary"] == f"{main[-1]} → {main[0]} (outside the flow); start over"
     assert audit[0]["entityId"] == job["id"]
 
 
-def test_one_record_per_job_with_its_channel_cost_and_test_mode(gql: Gql, world: ApiWorld) -> None:
-    admin = world.admin.token
+def test_one_record_per_job_with_its_channel_cost_and_test_mode(gql: Gql, world: Team) -> None:
+    admin = world.token("admin")
     gql(
         UPDATE_SETTINGS,
         {"input": {"channelsEnabled": [{"channel": "sms", "enabled": True}]}},
@@ -208,7 +206,7 @@ def test_one_record_per_job_with_its_channel_cost_and_test_mode(gql: Gql, world:
     assert gql(SETTINGS, token=admin).ok()["jtdSettings"]["sources"] == settings["sources"]
 
 
-def test_visits_across_dst_twice_make_twelve(gql: Gql, world: ApiWorld, api: ApiServer) -> None:
+def test_visits_across_dst_twice_make_twelve(gql: Gql, world: Team, api: ApiServer) -> None:
     assert api.clock is not None
     start = (api.clock.now() + timedelta(days=2)).date()
     request = {
@@ -220,7 +218,7 @@ def test_visits_across_dst_twice_make_twelve(gql: Gql, world: ApiWorld, api: Api
         "recipientAddress": "customer@example.test",
         "timezone": "America/New_York",
     }
-    token = world.manager.token
+    token = world.token("manager")
     first = gql(VISITS, {"input": request}, token).ok()["scheduleServiceVisits"]
     again = gql(VISITS, {"input": request}, token).ok()["scheduleServiceVisits"]
     assert [v["id"] for v in again] == [v["id"] for v in first]
@@ -238,11 +236,11 @@ def test_visits_across_dst_twice_make_twelve(gql: Gql, world: ApiWorld, api: Api
 
 
 async def test_the_agent_plans_moves_and_reports_as_agent(
-    gql: Gql, world: ApiWorld, api: ApiServer, engine: AsyncEngine
+    gql: Gql, world: Team, api: ApiServer, engine: AsyncEngine
 ) -> None:
-    admin = world.admin.token
-    note = _create(gql, admin, sourceType="system", recipientId=world.employee.employee_id)
-    task = _create(gql, admin, recipientId=world.employee.employee_id)
+    admin = world.token("admin")
+    note = _create(gql, admin, sourceType="system", recipientId=world.id("employee"))
+    task = _create(gql, admin, recipientId=world.id("employee"))
     assert gql(PLAN, token=admin).ok()["agentPlan"] == []
     settings = {"agentEnabled": True, "agentEventTypes": ["notification"]}
     assert gql(UPDATE_SETTINGS, {"input": settings}, admin).ok()["updateJtdSettings"][
@@ -253,7 +251,7 @@ async def test_the_agent_plans_moves_and_reports_as_agent(
         (note["id"], ["pending", "queued"])
     ]
     await run_agent(_services(engine, api), await _organization_id(gql, world))
-    activity = gql(ACTIVITY, token=world.manager.token).ok()["agentActivity"]["edges"]
+    activity = gql(ACTIVITY, token=world.token("manager")).ok()["agentActivity"]["edges"]
     assert [(a["node"]["toStatus"], a["node"]["actor"]["type"]) for a in activity] == [
         ("queued", "AGENT"),
         ("pending", "AGENT"),
@@ -261,42 +259,42 @@ async def test_the_agent_plans_moves_and_reports_as_agent(
     assert activity[0]["node"]["actor"]["id"] == "00000000-0000-0000-0000-000000000001"
     assert activity[0]["node"]["jobToDo"] == {"id": note["id"], "status": "queued"}
     assert gql(JOB, {"id": task["id"]}, admin).ok()["jobToDo"]["status"] == "created"
-    assert gql(PLAN, token=world.employee.token).codes == ["FORBIDDEN"]
+    assert gql(PLAN, token=world.token("employee")).codes == ["FORBIDDEN"]
 
 
-async def _organization_id(gql: Gql, world: ApiWorld) -> Any:
+async def _organization_id(gql: Gql, world: Team) -> Any:
     from uuid import UUID
 
-    me = gql("{ me { organizationId } }", token=world.admin.token).ok()["me"]
+    me = gql("{ me { organizationId } }", token=world.token("admin")).ok()["me"]
     return UUID(me["organizationId"])
 
 
 async def test_an_assigned_task_reaches_its_assignee_as_a_job(
-    gql: Gql, world: ApiWorld, api: ApiServer, engine: AsyncEngine
+    gql: Gql, world: Team, api: ApiServer, engine: AsyncEngine
 ) -> None:
     created = gql(
         "mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }",
-        {"input": {"title": "Restock aisle 4", "assigneeId": world.employee.employee_id}},
-        world.admin.token,
+        {"input": {"title": "Restock aisle 4", "assigneeId": world.id("employee")}},
+        world.token("admin"),
     ).ok()["createTask"]
     await consume_all(_services(engine, api), CONSUMER, jobs_from_events)
-    mine = gql(JOBS, {"f": {"sourceTypes": ["task_assigned"]}}, world.employee.token).ok()
+    mine = gql(JOBS, {"f": {"sourceTypes": ["task_assigned"]}}, world.token("employee")).ok()
     [edge] = mine["jobsToDo"]["edges"]
     job = edge["node"]
     assert job["subject"] == "Task assigned: Restock aisle 4"
     assert (job["channel"], job["performedBy"]["type"]) == ("inapp", "SYSTEM")
-    assert job["recipient"]["employee"]["id"] == world.employee.employee_id
+    assert job["recipient"]["employee"]["id"] == world.id("employee")
     assert job["performedBy"]["id"] == "00000000-0000-0000-0000-000000000002"
     assert created["id"]
 
 
 def test_isolation_and_permissions_on_every_id_taking_field(
-    gql: Gql, world: ApiWorld, api: ApiServer
+    gql: Gql, world: Team, api: ApiServer
 ) -> None:
     assert api.clock is not None
     other = register(gql)
     theirs = _create(gql, other.token, recipientAddress="x@example.test")
-    admin, employee = world.admin.token, world.employee.token
+    admin, employee = world.token("admin"), world.token("employee")
     for_manager = _create(gql, admin, recipientId=_manager_id(gql, world))
     later = (api.clock.now() + timedelta(days=3)).isoformat()
     visit = {
@@ -322,14 +320,12 @@ def test_isolation_and_permissions_on_every_id_taking_field(
         gql(MOVE, {"id": for_manager["id"], "status": "pending"}, employee),
         gql(CANCEL, {"id": for_manager["id"], "reason": "r"}, employee),
         gql(RESCHEDULE, {"id": for_manager["id"], "at": later}, employee),
-        gql(
-            CREATE, {"input": {"subject": "s", "recipientId": world.employee.employee_id}}, employee
-        ),
+        gql(CREATE, {"input": {"subject": "s", "recipientId": world.id("employee")}}, employee),
         gql(VISITS, {"input": {**visit, "recipientAddress": "a@b.test"}}, employee),
         gql(JOBS, {"f": {"recipientId": _manager_id(gql, world)}}, employee),
         gql(SETTINGS, token=employee),
-        gql(UPDATE_SETTINGS, {"input": {"dailyLimit": 5}}, world.manager.token),
-        gql(UPDATE_SOURCE, {"input": {"sourceType": "manual"}}, world.manager.token),
+        gql(UPDATE_SETTINGS, {"input": {"dailyLimit": 5}}, world.token("manager")),
+        gql(UPDATE_SOURCE, {"input": {"sourceType": "manual"}}, world.token("manager")),
         gql(ACTIVITY, token=employee),
     ]
     assert [r.codes for r in forbidden] == [["FORBIDDEN"]] * len(forbidden)
@@ -340,7 +336,7 @@ def test_isolation_and_permissions_on_every_id_taking_field(
         gql(JOBS, {"after": "nope"}, admin),
     ]
     assert [r.codes for r in malformed] == [["VALIDATION_ERROR"]] * 4
-    mine = _create(gql, admin, recipientId=world.employee.employee_id)
+    mine = _create(gql, admin, recipientId=world.id("employee"))
     moved = gql(MOVE, {"id": mine["id"], "status": "in_progress"}, employee).ok()["moveJobToDo"]
     assert (moved["status"], moved["validTransition"]) == ("in_progress", False)
     listed = gql(JOBS, {}, employee).ok()["jobsToDo"]["edges"]
@@ -348,21 +344,21 @@ def test_isolation_and_permissions_on_every_id_taking_field(
     assert gql(JOBS, {}, token=None).codes == ["UNAUTHENTICATED"]
 
 
-def _manager_id(gql: Gql, world: ApiWorld) -> str:
-    me = gql("{ me { id } }", token=world.manager.token).ok()["me"]
+def _manager_id(gql: Gql, world: Team) -> str:
+    me = gql("{ me { id } }", token=world.token("manager")).ok()["me"]
     return str(me["id"])
 
 
-def test_pages_of_jobs_follow_the_scheduled_time(gql: Gql, world: ApiWorld, api: ApiServer) -> None:
+def test_pages_of_jobs_follow_the_scheduled_time(gql: Gql, world: Team, api: ApiServer) -> None:
     assert api.clock is not None
-    token = world.manager.token
+    token = world.token("manager")
     base = api.clock.now() + timedelta(days=5)
     made = [
         _create(
             gql,
             token,
             sourceType="shift_reminder",
-            recipientId=world.employee.employee_id,
+            recipientId=world.id("employee"),
             scheduledAt=(base + timedelta(hours=h)).astimezone(UTC).isoformat(),
         )
         for h in (3, 1, 2)

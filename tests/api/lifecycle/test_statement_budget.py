@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.api.harness import RoundTripCounter
-from tests.api.work import Team
+from tests.api.team import Team
 
 #: The raw asyncpg baseline's round trips for one step: BEGIN, nine statements, COMMIT.
 RAW_BASELINE = 11

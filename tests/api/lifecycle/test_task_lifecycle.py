@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.work import CURRENT_TIMER, Team
+from tests.api.team import Team
+from tests.api.work import CURRENT_TIMER
 
 
 def _moved(team: Team, who: str, name: str, task_id: str, **arguments: Any) -> dict[str, Any]:

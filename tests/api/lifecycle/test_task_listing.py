@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.harness import ApiServer, Gql, RoundTripCounter
-from tests.api.work import Team, make_team
+from tests.api.team import Team, make_team
 
 PAGE = """
 query Page($first: Int!, $after: String, $filters: TaskFilterInput) {

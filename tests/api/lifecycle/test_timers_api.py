@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api.work import CURRENT_TIMER, Team, timer_move
+from tests.api.team import Team
+from tests.api.work import CURRENT_TIMER, timer_move
 
 
 def _current(team: Team, who: str = "alice") -> dict | None:

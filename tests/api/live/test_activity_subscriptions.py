@@ -23,7 +23,7 @@ from jts_domain.activity.watch import detect_idle
 from jts_domain.clock import ManualClock
 from tests.api.activity_world import UPLOAD, heartbeat
 from tests.api.harness import ApiServer, make_gql, serve
-from tests.api.work import Team, make_team
+from tests.api.team import Team, make_team
 
 PATIENCE_SECONDS = 10.0
 PRESENCE = "subscription($d: ID) { presenceChanged(departmentId: $d) { employee { id } state } }"

@@ -26,7 +26,7 @@ from websockets.asyncio.client import ClientConnection
 from jts_api.jtd_feed import Coalescer
 from jts_domain.clock import ManualClock
 from tests.api.harness import ApiServer, Gql, make_gql, register, serve
-from tests.api.world import ApiWorld, build_world
+from tests.api.team import Team, make_team_over_http
 
 SUBSCRIBE = """
 subscription($f: JobToDoUpdatedFilterInput) {
@@ -106,27 +106,27 @@ async def _next(socket: ClientConnection) -> dict[str, Any]:
     return message["payload"]["data"]["jobToDoUpdated"]
 
 
-def _organization(gql: Gql, world: ApiWorld) -> UUID:
-    me = gql("{ me { organizationId } }", token=world.admin.token).ok()["me"]
+def _organization(gql: Gql, world: Team) -> UUID:
+    me = gql("{ me { organizationId } }", token=world.token("admin")).ok()["me"]
     return UUID(me["organizationId"])
 
 
-def _job_for(gql: Gql, world: ApiWorld, recipient: str) -> str:
+def _job_for(gql: Gql, world: Team, recipient: str) -> str:
     variables = {"input": {"subject": "Hello", "sourceType": "system", "recipientId": recipient}}
-    return str(gql(CREATE, variables, world.admin.token).ok()["createJobToDo"]["id"])
+    return str(gql(CREATE, variables, world.token("admin")).ok()["createJobToDo"]["id"])
 
 
 async def test_changes_within_half_a_second_are_coalesced_to_the_newest(
     live: Live, live_gql: Gql
 ) -> None:
-    world = build_world(live_gql, live.server)
+    world = make_team_over_http(live_gql, live.server)
     organization = _organization(live_gql, world)
-    job = _job_for(live_gql, world, world.employee.employee_id)
-    socket = await _connect(live.server, world.employee.token)
+    job = _job_for(live_gql, world, world.id("employee"))
+    socket = await _connect(live.server, world.token("employee"))
     try:
         await _subscribe(live, socket, organization, {"jobId": job})
         for status in ("pending", "queued", "executing"):  # the clock stands still
-            live_gql(MOVE, {"id": job, "s": status}, world.admin.token).ok()
+            live_gql(MOVE, {"id": job, "s": status}, world.token("admin")).ok()
         first = await _next(socket)
         await live.held(organization, job, "executing")
         live.clock.advance(seconds=1)
@@ -147,18 +147,18 @@ async def test_changes_within_half_a_second_are_coalesced_to_the_newest(
 async def test_an_employee_follows_only_what_is_addressed_to_them(
     live: Live, live_gql: Gql
 ) -> None:
-    world = build_world(live_gql, live.server)
+    world = make_team_over_http(live_gql, live.server)
     organization = _organization(live_gql, world)
-    manager = live_gql("{ me { id } }", token=world.manager.token).ok()["me"]["id"]
+    manager = live_gql("{ me { id } }", token=world.token("manager")).ok()["me"]["id"]
     theirs = _job_for(live_gql, world, manager)
-    mine = _job_for(live_gql, world, world.employee.employee_id)
+    mine = _job_for(live_gql, world, world.id("employee"))
     other = register(live_gql)
     elsewhere = str(
         live_gql(
             CREATE, {"input": {"subject": "x", "recipientAddress": "a@b.test"}}, other.token
         ).ok()["createJobToDo"]["id"]
     )
-    socket = await _connect(live.server, world.employee.token)
+    socket = await _connect(live.server, world.token("employee"))
     try:
         for op, filters, code in (
             ("2", {"recipientId": manager}, "FORBIDDEN"),
@@ -179,8 +179,8 @@ async def test_an_employee_follows_only_what_is_addressed_to_them(
                 done = json.loads(await asyncio.wait_for(socket.recv(), PATIENCE_SECONDS))
                 assert done == {"id": op, "type": "complete"}
         await _subscribe(live, socket, organization, {})
-        live_gql(MOVE, {"id": theirs, "s": "pending"}, world.admin.token).ok()
-        live_gql(MOVE, {"id": mine, "s": "pending"}, world.admin.token).ok()
+        live_gql(MOVE, {"id": theirs, "s": "pending"}, world.token("admin")).ok()
+        live_gql(MOVE, {"id": mine, "s": "pending"}, world.token("admin")).ok()
         pushed = await _next(socket)
     finally:
         await socket.close()
@@ -253,14 +253,14 @@ async def test_a_move_through_another_replica_is_pushed_too(
     a subscriber of the other (from the outbox)."""
     assert replica.clock is not None
     replica.clock.set(live.clock.now())  # tokens of one replica are good on the other
-    world = build_world(live_gql, live.server)
+    world = make_team_over_http(live_gql, live.server)
     organization = _organization(live_gql, world)
-    job = _job_for(live_gql, world, world.employee.employee_id)
-    socket = await _connect(live.server, world.employee.token)
+    job = _job_for(live_gql, world, world.id("employee"))
+    socket = await _connect(live.server, world.token("employee"))
     try:
         await _subscribe(live, socket, organization, {})
         with make_gql(replica) as other:
-            other(MOVE, {"id": job, "s": "cancelled"}, world.admin.token).ok()
+            other(MOVE, {"id": job, "s": "cancelled"}, world.token("admin")).ok()
         pushed = await _next(socket)
     finally:
         await socket.close()

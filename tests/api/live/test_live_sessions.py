@@ -30,7 +30,7 @@ from tests.api.sockets import (
     subscribe,
     until,
 )
-from tests.api.work import Team, make_team
+from tests.api.team import Team, make_team
 
 ME = "{ me { id role } }"
 DEACTIVATE = """

@@ -21,7 +21,8 @@ from websockets.asyncio.client import ClientConnection
 
 from jts_api.graphql.live import TIMER_UPDATES
 from tests.api.harness import ApiServer, make_gql, serve
-from tests.api.work import Team, make_team, timer_move
+from tests.api.team import Team, make_team
+from tests.api.work import timer_move
 
 SUBSCRIBE = """
 subscription($e: ID) { timerUpdated(employeeId: $e) { timer { id state } activeSeconds at } }
