@@ -4,23 +4,58 @@
   (:class:`jts_api.live_results.SharedEventExecutor`);
 * long lists of flat input objects (uploads) are coerced by a fast path that answers
   what graphql-core would (:mod:`jts_api.flat_inputs`);
-* the coroutine of an async resolver whose field was cancelled before it began is
-  closed: a sibling's error cancels pending fields, graphql-core's completion coroutine
-  is then closed unstarted, and the resolver's coroutine it holds would be dropped
-  unawaited (a ``RuntimeWarning`` from the garbage collector, at any later moment).
+* sibling fields settle instead of being cancelled when one fails
+  (:func:`gather_settled`, in graphql-core's executor in place of its
+  ``gather_with_cancel``): a task cancelled before it began is closed unstarted, and
+  every coroutine it was to await — a resolver's, a nested object's or list's completion —
+  is dropped unawaited (a ``RuntimeWarning`` from the garbage collector at any later
+  moment, graphql-core #269). graphql-core's executor reads that name from its module at
+  each call and has no hook for it, hence the one assignment at import below;
+* for what is still cancelled (the whole operation, when its request goes away), the
+  coroutine of an async resolver whose field had not begun is closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import asyncio
+from collections.abc import Awaitable, Generator
 from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
 from typing import Any
 
+import graphql.execution.executor
 from graphql import DocumentNode, GraphQLOutputType, GraphQLResolveInfo, GraphQLSchema
 from graphql.pyutils import Path
 
 from jts_api.flat_inputs import pre_coerce
 from jts_api.live_results import SharedEventExecutor
+
+
+async def gather_settled(*awaitables: Awaitable[Any]) -> list[Any]:
+    """The awaitables' results, run concurrently; when any fails, the others still run
+    to their end (every error retrieved), then the first failure in their order is
+    raised.
+
+    graphql-core's ``gather_with_cancel`` cancels the others instead; see the module
+    docstring for why not. Cancelled itself, it cancels them all.
+    """
+    futures = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    if not futures:
+        return []
+    try:
+        await asyncio.wait(futures)
+    except asyncio.CancelledError:
+        for future in futures:
+            future.cancel()
+        raise
+    failures = [f.exception() for f in futures]  # every failure retrieved, not logged
+    for failure in failures:
+        if failure is not None:
+            raise failure
+    return [future.result() for future in futures]
+
+
+# graphql-core 3.3's executor calls the name of its module (see the module docstring).
+graphql.execution.executor.gather_with_cancel = gather_settled  # type: ignore[attr-defined]
 
 
 class _ClosedIfUnstarted:
