@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jts_api.auth.tokens import TokenCodec
 from jts_domain.clock import ManualClock
 from jts_domain.ids import new_id
-from jts_domain.model import Employee, JobCategory, OrganizationSettings, Role, ShiftTemplate
+from jts_domain.model import Employee, OrganizationSettings
 from jts_domain.services import ServiceContext
 from jts_store.unit_of_work import SqlUnitOfWorkFactory
 from tests.api.harness import (
@@ -45,8 +45,13 @@ from tests.api.harness import (
     unique_email,
 )
 from tests.api.work import CREATE, TASK, task_move
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, build_world
-from tests.services.builders import roster_entry as _roster_entry
+from tests.services.builders import (
+    STORE_LATITUDE,
+    STORE_LONGITUDE,
+    World,
+    build_world,
+    rostered_employee,
+)
 from tests.services.steps import clock_in as _clock_in
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -218,32 +223,9 @@ class Team:
 
     async def rostered(self, name: str, start: time, end: time) -> Employee:
         """A new employee of the department, rostered today on a shift of their own."""
-        world = self.world
-        shift = ShiftTemplate(
-            id=new_id(),
-            organization_id=world.org.id,
-            name=f"{start:%H%M}-{end:%H%M}",
-            start_time=start,
-            end_time=end,
+        person = await rostered_employee(
+            self.ctx, self.world, start, end, self.world.today, name=name
         )
-        person = Employee(
-            id=new_id(),
-            organization_id=world.org.id,
-            email=f"{name.lower()}-{new_id().hex}@example.test",
-            name=name,
-            role=Role.EMPLOYEE,
-            department_id=world.department.id,
-            job_category=JobCategory.SALES,
-            store_id=world.store.id,
-            created_at=self.clock.now(),
-        )
-        async with self.ctx.uow() as uow:
-            await uow.shift_templates.add(shift)
-            await uow.employees.add(person)
-            await uow.roster.add(
-                _roster_entry(world.org.id, person.id, world.today, shift.id, world.store.id)
-            )
-            await uow.commit()
         self.add_member(name.lower(), person)
         return person
 

@@ -14,9 +14,8 @@ from jts_domain.services.job_runs import finish_run, start_run
 from jts_domain.services.scheduled_jobs import trigger_job
 from jts_jobs.worker import JobsRuntime
 from tests.jobs.conftest import executions, tick_and_drain
-from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World
+from tests.services.builders import STORE_LATITUDE, STORE_LONGITUDE, World, rostered_employee
 from tests.services.task_records import store_tasks, task_record
-from tests.services.test_timers import rostered_employee
 
 
 async def test_auto_stop_stops_a_timer_at_its_shift_end(

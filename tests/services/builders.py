@@ -133,3 +133,39 @@ def roster_entry(
         shift_template_id=shift_id,
         store_id=store_id,
     )
+
+
+async def rostered_employee(
+    ctx: ServiceContext,
+    world: World,
+    start: time,
+    end: time,
+    day: date,
+    *,
+    name: str = "Carol",
+) -> Employee:
+    """A new employee of the world's department, rostered on ``day`` for a new shift."""
+    shift = ShiftTemplate(
+        id=new_id(),
+        organization_id=world.org.id,
+        name=f"{start:%H%M}-{end:%H%M}",
+        start_time=start,
+        end_time=end,
+    )
+    person = Employee(
+        id=new_id(),
+        organization_id=world.org.id,
+        email=f"{name.lower()}-{new_id().hex}@example.test",
+        name=name,
+        role=Role.EMPLOYEE,
+        department_id=world.department.id,
+        job_category=JobCategory.SALES,
+        store_id=world.store.id,
+        created_at=ctx.clock.now(),
+    )
+    async with ctx.uow() as uow:
+        await uow.shift_templates.add(shift)
+        await uow.employees.add(person)
+        await uow.roster.add(roster_entry(world.org.id, person.id, day, shift.id, world.store.id))
+        await uow.commit()
+    return person

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from jts_domain.clock import ManualClock
 from jts_domain.errors import ErrorCode
-from jts_domain.ids import new_id
 from jts_domain.model import (
     DomainEvent,
     Employee,
     EventName,
-    JobCategory,
-    Role,
     ScoreMetric,
     ScoreMetricName,
-    ShiftTemplate,
     StartCheck,
     StopReason,
     Task,
@@ -36,6 +32,7 @@ from tests.services.builders import (
     World,
     build_world,
     roster_entry,
+    rostered_employee,
 )
 from tests.services.steps import clock_in, expect_error, latest_timer, resume_work, start_work
 
@@ -48,36 +45,6 @@ async def task_for(ctx: ServiceContext, world: World, employee: Employee) -> Tas
     return await task_service.create_task(
         ctx, world.caller(world.manager), title="Count stock", assignee_id=employee.id
     )
-
-
-async def rostered_employee(
-    ctx: ServiceContext, world: World, start: time, end: time, day: date
-) -> Employee:
-    """A new employee of the world's department, rostered on ``day`` for a new shift."""
-    shift = ShiftTemplate(
-        id=new_id(),
-        organization_id=world.org.id,
-        name=f"{start:%H%M}-{end:%H%M}",
-        start_time=start,
-        end_time=end,
-    )
-    carol = Employee(
-        id=new_id(),
-        organization_id=world.org.id,
-        email=f"carol-{new_id().hex}@example.test",
-        name="Carol",
-        role=Role.EMPLOYEE,
-        department_id=world.department.id,
-        job_category=JobCategory.SALES,
-        store_id=world.store.id,
-        created_at=ctx.clock.now(),
-    )
-    async with ctx.uow() as uow:
-        await uow.shift_templates.add(shift)
-        await uow.employees.add(carol)
-        await uow.roster.add(roster_entry(world.org.id, carol.id, day, shift.id, world.store.id))
-        await uow.commit()
-    return carol
 
 
 async def assert_not_started(ctx: ServiceContext, world: World, task: Task) -> None:

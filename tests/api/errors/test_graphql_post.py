@@ -112,9 +112,7 @@ async def test_errors_are_shaped_as_the_view_shapes_them(
         pytest.param(TYPENAME, {"content-type": "text/plain"}, id="another content type"),
         pytest.param(TYPENAME, {"accept": "text/event-stream"}, id="a stream asked for"),
         pytest.param(TYPENAME, {"accept": "multipart/mixed"}, id="multipart asked for"),
-        pytest.param(
-            b'{"query": "subscription { timerUpdated { id } }"}', {}, id="a subscription"
-        ),
+        pytest.param(b'{"query": "subscription { timerUpdated { id } }"}', {}, id="a subscription"),
         pytest.param(
             b'{"query": "query A { __typename }", "operationName": "B"}', {}, id="no such op"
         ),
@@ -156,6 +154,7 @@ async def test_a_body_over_the_limit_goes_to_the_view_whole(
     response = await client.post(GRAPHQL_PATH, content=chunks(), headers=headers)
     assert response.status_code == 299
     [received] = view.bodies
-    assert received.startswith(b'{"query"') and received.endswith(b"}")
+    assert received.startswith(b'{"query"')
+    assert received.endswith(b"}")
     assert len(received) > MAX_REQUEST_BYTES
     assert json.loads(received) == {"query": "{ __typename }"}
