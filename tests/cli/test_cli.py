@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import signal
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import create_database, drop_database
+from tests.logs import json_records
 
 JTS = str(Path(sys.executable).parent / "jts")
 COMMANDS = (
@@ -259,7 +259,7 @@ def test_dev_serves_demo_logins_and_stops_gracefully(tmp_path: Path, data_dir: P
         request_id = httpx.get(f"{first.url}/health").headers["x-request-id"]
         assert first.terminate() == 0
         assert "closing database connections" in first.output
-        logged = [json.loads(line) for line in first.output.splitlines() if line.startswith("{")]
+        logged = json_records(first.output)
         health = [e for e in logged if e.get("request_id") == request_id]
         assert [(e["event"], e.get("path"), e.get("status")) for e in health] == [
             ("request", "/health", 200)

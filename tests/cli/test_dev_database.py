@@ -7,7 +7,6 @@ within 10 s, with no PostgreSQL process of its data directory left.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from jts_store.embedded import embedded_server_pid
 from tests.cli.test_cli import LOGIN, STARTUP_TIMEOUT_SECONDS, DevProcess
+from tests.logs import json_records
 
 STOP_SECONDS = 10
 
@@ -38,10 +38,7 @@ def _processes_of(pgdata: Path) -> list[int]:
 
 
 def _restarted(dev: DevProcess) -> bool:
-    for line in dev.output.splitlines():
-        if line.startswith("{") and "restarted" in json.loads(line).get("event", ""):
-            return True
-    return False
+    return any("restarted" in record.get("event", "") for record in json_records(dev.output))
 
 
 def _signs_in(dev: DevProcess) -> bool:

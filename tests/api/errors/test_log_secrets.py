@@ -19,6 +19,7 @@ import structlog
 
 from jts_api.ops.logging import redact_secrets
 from tests.api.harness import TEST_SECRET_KEY, jts_serve
+from tests.logs import json_records
 
 #: Nothing listens on port 1: every request that needs the database is a fault.
 UNREACHABLE_DATABASE = "postgresql://jts:jts@127.0.0.1:1/jts"
@@ -41,8 +42,7 @@ def _post(url: str, query: str, variables: dict[str, Any], token: str | None = N
 
 
 def _records(log: Path) -> list[dict[str, Any]]:
-    lines = log.read_text().splitlines()
-    return [json.loads(line) for line in lines if line.startswith("{")]
+    return json_records(log.read_text())
 
 
 def test_error_paths_leave_no_secret_in_the_log(database_url: str, tmp_path: Path) -> None:
