@@ -22,12 +22,7 @@ from strawberry.types.unset import UnsetType
 
 from jts_api.context import GraphQLContext, context_getter, http_post_context
 from jts_api.delivery_http.receipts import receipts_endpoint
-from jts_api.errors import (
-    count_errors,
-    request_object,
-    shape_result,
-    unexpected_exception_response,
-)
+from jts_api.errors import http_answer, request_object, unexpected_exception_response
 from jts_api.exports.endpoint import export_endpoint
 from jts_api.graphql_post import GraphQLPost
 from jts_api.graphql_ws import (
@@ -38,7 +33,7 @@ from jts_api.graphql_ws import (
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import metrics_endpoint
-from jts_api.ops.request_context import RequestObserver, current_request_id
+from jts_api.ops.request_context import RequestObserver
 from jts_api.runtime import ApiRuntime, build_runtime
 from jts_api.schema import build_schema
 from jts_api.settings import ApiSettings
@@ -99,10 +94,8 @@ def _graphql_controller(settings: ApiSettings, schema: strawberry.Schema) -> typ
             self, request: Request[Any, Any, Any], result: ExecutionResult
         ) -> GraphQLHTTPResponse:
             runtime: ApiRuntime = request.app.state.runtime
-            hide = runtime.settings.is_production
-            shaped = shape_result(result, current_request_id(), hide_suggestions=hide)
-            count_errors(shaped, runtime.metrics)
-            return await super().process_result(request, result)  # type: ignore[no-any-return]
+            production = runtime.settings.is_production
+            return http_answer(result, production=production, metrics=runtime.metrics)
 
     return GraphQLController
 

@@ -28,6 +28,8 @@ from graphql import GraphQLError
 from litestar import Request, Response
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 
 from jts_api.ops.metrics import Metrics
 from jts_api.ops.request_context import current_request_id
@@ -153,6 +155,16 @@ class ErrorShaping(SchemaExtension):
 
     def _shape(self, result: object) -> None:
         shape_operation_result(result, self.execution_context.context)
+
+
+def http_answer(
+    result: ExecutionResult, *, production: bool, metrics: Metrics
+) -> GraphQLHTTPResponse:
+    """What an operation over HTTP answers — by Strawberry's view and the one-step POST
+    alike: its errors shaped for the request (suggestions hidden in production) and
+    counted by code, and the result in GraphQL's JSON shape."""
+    count_errors(shape_result(result, current_request_id(), hide_suggestions=production), metrics)
+    return process_result(result)
 
 
 def shape_operation_result(result: object, context: object) -> None:

@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.enums import ScopeType
 from strawberry.exceptions import MissingQueryError
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from jts_api.context import request_context
-from jts_api.errors import count_errors, shape_result, unexpected_fault
-from jts_api.ops.request_context import current_request_id
+from jts_api.errors import http_answer, unexpected_fault
 
 if TYPE_CHECKING:
     from litestar.types import (
@@ -147,9 +146,7 @@ class GraphQLPost:
         except (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError):
             return None
         production = self.runtime.settings.is_production
-        shaped = shape_result(result, current_request_id(), hide_suggestions=production)
-        count_errors(shaped, self.runtime.metrics)
-        return process_result(result)
+        return http_answer(result, production=production, metrics=self.runtime.metrics)
 
 
 async def _send(send: Send, status: int, answer: object) -> None:
