@@ -3,7 +3,9 @@
 * a live event shared by many subscribers is executed once per document
   (:class:`jts_api.live_results.SharedEventExecutor`);
 * long lists of flat input objects (uploads) are coerced by a fast path that answers
-  what graphql-core would (:mod:`jts_api.flat_inputs`);
+  what graphql-core would (:mod:`jts_api.flat_inputs`), and long lists of objects whose
+  selected fields are plain leaves (an upload's results) are completed by one
+  (:mod:`jts_api.leaf_lists`);
 * sibling fields settle instead of being cancelled when one fails
   (:func:`gather_settled`, in graphql-core's executor in place of its
   ``gather_with_cancel``): a task cancelled before it began is closed unstarted, and
@@ -23,9 +25,18 @@ from inspect import CORO_CREATED, getcoroutinestate, iscoroutine
 from typing import Any
 
 import graphql.execution.executor
-from graphql import DocumentNode, GraphQLOutputType, GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    DocumentNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+)
 from graphql.pyutils import Path
 
+from jts_api import leaf_lists
 from jts_api.flat_inputs import pre_coerce
 from jts_api.live_results import SharedEventExecutor
 
@@ -104,6 +115,46 @@ class Executor(SharedEventExecutor):
             assert raw_variable_values is not None  # coerced only when given
             values.sources[name] = values.sources[name]._replace(value=raw_variable_values[name])
         return built
+
+    def complete_list_value(  # noqa: PLR0917 -- graphql-core's signature
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if type(result) in (list, tuple) and len(result) >= leaf_lists.MIN_ITEMS:
+            completed = self._complete_leaf_list(return_type, field_details_list, path, result)
+            if completed is not None:
+                return completed
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _complete_leaf_list(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: Any,
+        path: Path,
+        result: Any,
+    ) -> list[Any] | None:
+        if self.get_stream_usage(field_details_list, path) is not None:
+            return None
+        item_type = return_type.of_type
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if not isinstance(object_type, GraphQLObjectType):
+            return None
+        collected = self.collect_subfields(object_type, field_details_list)
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            return None
+        plan = leaf_lists.leaf_list(
+            item_type, collected.grouped_field_set, self.middleware_manager, self.schema.get_field
+        )
+        if plan is None:
+            return None
+        return plan.complete(result, self.is_awaitable)  # type: ignore[no-any-return]
 
     def complete_awaitable_value(  # noqa: PLR0917 -- graphql-core's signature
         self,

@@ -9,7 +9,7 @@ store; this module says what to refuse, for the API and the store alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -62,6 +62,17 @@ def first_unstorable(value: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] 
 _SCALARS = frozenset({str, int, float, bool, type(None), UUID, datetime, date, time, Decimal})
 
 
+def _sort(values: Iterable[Any], texts: list[str], pending: list[Any]) -> None:
+    """Strings to ``texts``, containers and the unknown to ``pending``, scalars dropped:
+    one step per value of a long list instead of a trip through ``pending``."""
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            texts.append(value)
+        elif kind not in _SCALARS:
+            pending.append(value)
+
+
 def _all_storable(value: Any) -> bool:
     """Whether every string in a JSON-like value can be stored: the fast check, one regex
     search over all its strings (keys included) joined — lone surrogates stay lone when
@@ -75,9 +86,9 @@ def _all_storable(value: Any) -> bool:
             texts.append(item)
         elif kind is dict:
             texts.extend(key if type(key) is str else str(key) for key in item)
-            pending.extend(item.values())
+            _sort(item.values(), texts, pending)
         elif kind is list or kind is tuple:
-            pending.extend(item)
+            _sort(item, texts, pending)
         elif kind in _SCALARS:
             continue
         elif isinstance(item, str):  # a subclass (an enum's value)

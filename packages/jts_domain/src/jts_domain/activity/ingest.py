@@ -94,7 +94,7 @@ async def _ingest(
     async with ctx.uow() as uow:
         settings = (await uow.organizations.get(caller.organization_id)).settings
         late_window = timedelta(days=settings.activity_late_days)
-        refusals = {p: refusal(items[p], now, late_window) for p in kept}
+        refusals = {p: refusal(items[p], now, late_window, keyed=keyed[p]) for p in kept}
         batch = _batch(caller.organization_id, employee_id, now, items, refusals, usable=keyed)
         outcome = await uow.activity.ingest(batch) if batch.keyed or batch.unkeyed else None
         upload = _upload(items, repeats, refusals, outcome, keyed)

@@ -65,7 +65,9 @@ def item_problem(item: ActivityItem) -> str | None:
     return None
 
 
-def refusal(item: ActivityItem, now: datetime, late_window: timedelta) -> Refusal | None:
+def refusal(
+    item: ActivityItem, now: datetime, late_window: timedelta, *, keyed: bool | None = None
+) -> Refusal | None:
     """Why the item is refused before the store (INVALID, TOO_OLD, IN_FUTURE), or None.
 
     >>> from datetime import UTC
@@ -80,8 +82,10 @@ def refusal(item: ActivityItem, now: datetime, late_window: timedelta) -> Refusa
     'TOO_OLD'
     >>> refusal(beat(seconds=0), now, timedelta(days=7)).message
     'seconds must be between 1 and 600'
+
+    ``keyed`` says that the client id is usable, when the caller knows already.
     """
-    problem = client_id_problem(item.client_id) or item_problem(item)
+    problem = (None if keyed else client_id_problem(item.client_id)) or item_problem(item)
     if problem is not None:
         return Refusal(RejectionReason.INVALID, problem)
     if item.at < now - late_window:
