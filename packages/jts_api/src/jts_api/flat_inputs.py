@@ -21,18 +21,24 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    GraphQLBoolean,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     Undefined,
     is_leaf_type,
 )
 from graphql.utilities import type_from_ast
 from graphql.utilities.coerce_input_value import coerce_default_value
+
+#: Built-in scalars whose coercion returns a value of this exact type unchanged.
+_PLAIN: dict[str, type] = {"String": str, "Boolean": bool}
+_BUILT_IN = (GraphQLString, GraphQLBoolean)
 
 #: Shorter lists go the generic way (nothing to gain).
 MIN_ITEMS = 16
@@ -50,6 +56,7 @@ class _Field:
     non_null: bool
     required: bool
     default: Any  # Undefined when the field has none
+    plain: type | None  # values of this exact type coerce to themselves (str, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,7 @@ def flat_list_type(type_: GraphQLInputType | None) -> FlatList | None:
                 non_null=non_null,
                 required=non_null and default is Undefined,
                 default=default,
+                plain=_PLAIN.get(leaf.name) if leaf in _BUILT_IN else None,
             )
         )
     return FlatList(item, tuple(fields), frozenset(item.fields))
@@ -113,6 +121,8 @@ def coerce_flat_list(value: Any, flat: FlatList) -> Any:
                 if field.non_null:
                     return Undefined
                 coerced[field.out_name] = None
+            elif type(given) is field.plain:
+                coerced[field.out_name] = given
             else:
                 try:
                     coerced[field.out_name] = field.leaf.coerce_input_value(given)

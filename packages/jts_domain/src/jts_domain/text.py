@@ -85,7 +85,10 @@ def _all_storable(value: Any) -> bool:
         if kind is str:
             texts.append(item)
         elif kind is dict:
-            texts.extend(key if type(key) is str else str(key) for key in item)
+            try:  # JSON's keys: all strings, joined in one step
+                texts.append("".join(item))
+            except TypeError:
+                texts.extend(str(key) for key in item)
             _sort(item.values(), texts, pending)
         elif kind is list or kind is tuple:
             _sort(item, texts, pending)
