@@ -67,6 +67,8 @@ def api_settings(database_url: str, **overrides: object) -> ApiSettings:
         "argon2_memory_kib": 8 * 1024,
         "argon2_parallelism": 1,
         "log_level": "WARNING",
+        # many apps in one long-lived process: nothing frozen (see jts_api.ops.collector)
+        "gc_freeze": False,
     }
     values.update(overrides)
     return ApiSettings(**values)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pydantic
@@ -23,6 +24,7 @@ from tests.api.harness import (
     ApiServer,
     Gql,
     api_settings,
+    jts_serve,
     make_gql,
     serve,
 )
@@ -66,6 +68,20 @@ def test_metrics_count_requests_by_route_and_status(api: ApiServer, gql: Gql) ->
     assert served() == before + 3
     text = httpx.get(f"{api.url}/metrics").text
     assert "jts_http_request_duration_seconds_bucket" in text
+
+
+def _frozen(url: str) -> float:
+    found = re.search(r"^jts_gc_frozen_objects (\S+)$", httpx.get(f"{url}/metrics").text, re.M)
+    assert found is not None
+    return float(found.group(1))
+
+
+def test_a_served_process_freezes_what_it_holds_once_started(
+    api: ApiServer, database_url: str, tmp_path: Path
+) -> None:
+    with jts_serve(database_url, tmp_path / "serve.log") as url:
+        assert _frozen(url) > 10_000  # modules, the schema, the pools: the startup heap
+    assert _frozen(api.url) == 0  # the suite's in-process apps (JTS_GC_FREEZE off)
 
 
 def test_graphql_errors_are_counted_by_code(api: ApiServer, gql: Gql) -> None:

@@ -30,6 +30,7 @@ from jts_api.graphql_ws import (
     SessionEndingHandler,
     open_live_session,
 )
+from jts_api.ops.collector import freeze_startup_heap
 from jts_api.ops.health import health_endpoint
 from jts_api.ops.logging import configure_logging
 from jts_api.ops.metrics import metrics_endpoint
@@ -146,6 +147,8 @@ def create_app(
 def _litestar(settings: ApiSettings, runtime: ApiRuntime, *, owns_engine: bool) -> Litestar:
     async def start_runtime() -> None:
         await runtime.start()
+        if settings.gc_freeze:
+            freeze_startup_heap()
 
     async def dispose_engine() -> None:
         await runtime.stop()

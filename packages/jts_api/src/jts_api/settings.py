@@ -53,6 +53,11 @@ class ApiSettings(StoreSettings):
     #: Origins allowed to open the subscription websocket from a browser.
     allowed_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    #: Once the app has started, move what the process holds then (modules, the schema,
+    #: the pools) into the garbage collector's permanent generation, so that the
+    #: collections a request's allocations set off no longer walk it each time. Off only
+    #: where many apps share one long-lived process (the test suite's in-process apps).
+    gc_freeze: bool = True
     #: Signs provider receipts (``POST /delivery/receipts``); unset, receipts are refused.
     receipts_secret: SecretStr | None = None
     #: A sandbox: webhook endpoints on loopback addresses only (the test suite sets it).

@@ -6,6 +6,8 @@ Each app has its own registry, so several apps in one process (tests) do not col
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Response, get
 from litestar.datastructures import State
 from prometheus_client import (
@@ -51,6 +53,12 @@ class Metrics:
             "Authenticated subscription websockets open in this process",
             registry=self.registry,
         )
+        self.gc_frozen = Gauge(
+            "jts_gc_frozen_objects",
+            "Objects in the garbage collector's permanent generation (JTS_GC_FREEZE)",
+            registry=self.registry,
+        )
+        self.gc_frozen.set_function(gc.get_freeze_count)
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, path: str, status: int, seconds: float) -> None:
