@@ -143,6 +143,7 @@ class Executor(SharedEventExecutor):
         if self.get_stream_usage(field_details_list, path) is not None:
             return None
         item_type = return_type.of_type
+        items_non_null = isinstance(item_type, GraphQLNonNull)
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if not isinstance(object_type, GraphQLObjectType):
             return None
@@ -150,7 +151,11 @@ class Executor(SharedEventExecutor):
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             return None
         plan = leaf_lists.leaf_list(
-            item_type, collected.grouped_field_set, self.middleware_manager, self.schema.get_field
+            object_type,
+            items_non_null,
+            collected.grouped_field_set,
+            self.middleware_manager,
+            self.schema.get_field,
         )
         if plan is None:
             return None

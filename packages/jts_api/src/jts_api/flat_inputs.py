@@ -37,8 +37,7 @@ from graphql.utilities import type_from_ast
 from graphql.utilities.coerce_input_value import coerce_default_value
 
 #: Built-in scalars whose coercion returns a value of this exact type unchanged.
-_PLAIN: dict[str, type] = {"String": str, "Boolean": bool}
-_BUILT_IN = (GraphQLString, GraphQLBoolean)
+_PLAIN: dict[GraphQLLeafType, type] = {GraphQLString: str, GraphQLBoolean: bool}
 
 #: Shorter lists go the generic way (nothing to gain).
 MIN_ITEMS = 16
@@ -93,7 +92,7 @@ def flat_list_type(type_: GraphQLInputType | None) -> FlatList | None:
                 non_null=non_null,
                 required=non_null and default is Undefined,
                 default=default,
-                plain=_PLAIN.get(leaf.name) if leaf in _BUILT_IN else None,
+                plain=_PLAIN.get(leaf),
             )
         )
     return FlatList(item, tuple(fields), frozenset(item.fields))

@@ -26,7 +26,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
@@ -47,9 +47,9 @@ _Reader = Callable[[Any, str], Any]
 @dataclass(frozen=True, slots=True)
 class _Leaf:
     key: str  # the response name
-    attribute: str | None  # the Python attribute; None for ``__typename``
-    read: _Reader | None
-    type_: GraphQLLeafType | None
+    attribute: str  # what ``read`` is given with the item
+    read: _Reader
+    type_: GraphQLLeafType
     non_null: bool
 
 
@@ -57,13 +57,12 @@ class _Leaf:
 class LeafList:
     """How to complete a list whose items' selected fields are all plain leaves."""
 
-    type_name: str
     items_non_null: bool
     leaves: tuple[_Leaf, ...]
 
     def complete(self, items: Sequence[Any], is_awaitable: Callable[[Any], bool]) -> Any:
         """The completed list, or ``None`` (let graphql-core complete it and say why)."""
-        type_name, leaves = self.type_name, self.leaves
+        leaves = self.leaves
         completed: list[dict[str, Any] | None] = []
         append = completed.append
         try:
@@ -75,10 +74,7 @@ class LeafList:
                     continue
                 row: dict[str, Any] = {}
                 for leaf in leaves:
-                    if leaf.read is None:
-                        row[leaf.key] = type_name
-                        continue
-                    value = leaf.read(item, leaf.attribute)  # type: ignore[arg-type]
+                    value = leaf.read(item, leaf.attribute)
                     if value is None:
                         if leaf.non_null:
                             return None
@@ -86,7 +82,7 @@ class LeafList:
                         continue
                     if type(value) not in _PLAIN and is_awaitable(value):
                         return None
-                    coerced = leaf.type_.coerce_output_value(value)  # type: ignore[union-attr]
+                    coerced = leaf.type_.coerce_output_value(value)
                     if coerced is None or coerced is Undefined:
                         return None
                     row[leaf.key] = coerced
@@ -97,17 +93,15 @@ class LeafList:
 
 
 def leaf_list(
-    item_type: GraphQLOutputType,
+    object_type: GraphQLObjectType,
+    items_non_null: bool,
     grouped_fields: dict[str, list[FieldDetails]],
     middleware: MiddlewareManager | None,
     get_field: Callable[[GraphQLObjectType, str], Any],
 ) -> LeafList | None:
-    """The plan for a list of ``item_type`` with the items' collected fields, or None when
-    some field is not a plain leaf attribute (or the item type is not a plain object
-    type)."""
-    items_non_null = isinstance(item_type, GraphQLNonNull)
-    object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-    if not isinstance(object_type, GraphQLObjectType) or object_type.is_type_of is not None:
+    """The plan for a list of ``object_type`` with the items' collected fields, or None
+    when some field is not a plain leaf attribute (or the type checks its values)."""
+    if object_type.is_type_of is not None:
         return None
     leaves = []
     for key, details in grouped_fields.items():
@@ -116,13 +110,18 @@ def leaf_list(
         node = details[0].node
         name = node.name.value
         if name == "__typename":
-            leaves.append(_Leaf(key, None, None, None, non_null=True))
+            leaves.append(_Leaf(key, object_type.name, _the_name, GraphQLString, non_null=True))
             continue
         leaf = _plain_leaf(key, get_field(object_type, name), node.arguments, middleware)
         if leaf is None:
             return None
         leaves.append(leaf)
-    return LeafList(object_type.name, items_non_null, tuple(leaves))
+    return LeafList(items_non_null, tuple(leaves))
+
+
+def _the_name(_item: object, name: str) -> str:
+    """``__typename``'s reader: the object type's name, whatever the item."""
+    return name
 
 
 def _plain_leaf(

@@ -14,8 +14,8 @@ from __future__ import annotations
 import gc
 
 
-def freeze_startup_heap() -> int:
-    """Collect what is garbage already, then freeze the rest; how many objects are frozen.
+def freeze_startup_heap() -> None:
+    """Collect what is garbage already, then freeze the rest.
 
     Frozen objects are still freed when their last reference goes (reference counting
     is untouched); only a cycle among them would never be collected — hence the
@@ -24,4 +24,3 @@ def freeze_startup_heap() -> int:
     """
     gc.collect()
     gc.freeze()
-    return gc.get_freeze_count()

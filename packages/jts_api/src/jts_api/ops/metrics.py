@@ -53,12 +53,11 @@ class Metrics:
             "Authenticated subscription websockets open in this process",
             registry=self.registry,
         )
-        self.gc_frozen = Gauge(
+        Gauge(
             "jts_gc_frozen_objects",
             "Objects in the garbage collector's permanent generation (JTS_GC_FREEZE)",
             registry=self.registry,
-        )
-        self.gc_frozen.set_function(gc.get_freeze_count)
+        ).set_function(gc.get_freeze_count)
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, path: str, status: int, seconds: float) -> None:

@@ -66,7 +66,7 @@ def item_problem(item: ActivityItem) -> str | None:
 
 
 def refusal(
-    item: ActivityItem, now: datetime, late_window: timedelta, *, keyed: bool | None = None
+    item: ActivityItem, now: datetime, late_window: timedelta, *, keyed: bool = False
 ) -> Refusal | None:
     """Why the item is refused before the store (INVALID, TOO_OLD, IN_FUTURE), or None.
 
